@@ -1,0 +1,51 @@
+package harness
+
+import "context"
+
+// instrumented wraps a strategy's Exec so that the recorder sees children
+// start and end, and sees a parent stop running while it waits on a Join.
+// Wrapping costs one small allocation per child task, none per root.
+type instrumented struct {
+	Exec
+	rec *Recorder
+}
+
+func (x instrumented) Spawn(children ...Task) Join {
+	wrapped := make([]Task, len(children))
+	for i, child := range children {
+		wrapped[i] = func(ctx context.Context, inner Exec) error {
+			x.rec.Enter()
+			defer x.rec.Leave()
+			return child(ctx, instrumented{Exec: inner, rec: x.rec})
+		}
+	}
+	return instrumentedJoin{Join: x.Exec.Spawn(wrapped...), rec: x.rec}
+}
+
+type instrumentedJoin struct {
+	Join
+	rec *Recorder
+}
+
+func (j instrumentedJoin) Wait() error {
+	j.rec.Leave()
+	defer j.rec.Enter()
+	return j.Join.Wait()
+}
+
+// root is a root task as the runner hands it to a strategy: it stamps
+// sample i and always returns nil, since a task's error is a data point.
+type root struct {
+	task Task
+	i    int
+	rec  *Recorder
+	exec instrumented
+}
+
+func (r *root) run(ctx context.Context, x Exec) error {
+	r.rec.Begin(r.i)
+	r.exec = instrumented{Exec: x, rec: r.rec}
+	err := call(ctx, r.task, &r.exec)
+	r.rec.End(r.i, err)
+	return nil
+}

@@ -1,0 +1,119 @@
+package harness
+
+import (
+	"math"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"time"
+)
+
+// probeInterval is how often a probe samples goroutines and heap. At 1 ms
+// it costs well under 1% of one core.
+const probeInterval = time.Millisecond
+
+// Runtime is what the runtime probe saw during one repetition.
+type Runtime struct {
+	PeakGoroutines int           `json:"peak_goroutines"`      // goroutines above those running before the repetition
+	PeakHeap       uint64        `json:"peak_heap_bytes"`      // largest heap (objects, live and unswept) seen
+	GCCycles       uint64        `json:"gc_cycles"`            // GC cycles completed
+	SchedLatency   time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
+	UserCPU        time.Duration `json:"user_cpu_ns"`          // process user CPU time
+	SystemCPU      time.Duration `json:"system_cpu_ns"`        // process system CPU time
+}
+
+const (
+	metricHeap  = "/memory/classes/heap/objects:bytes"
+	metricGC    = "/gc/cycles/total:gc-cycles"
+	metricSched = "/sched/latencies:seconds"
+)
+
+// probe samples the Go runtime on a goroutine of its own between start and
+// stop. It is not safe for concurrent use.
+type probe struct {
+	before     []metrics.Sample // read at start and never again, so Read does not reuse it
+	baseline   int
+	user, sys  time.Duration
+	stopping   chan struct{}
+	done       sync.WaitGroup
+	peakG      int
+	peakHeap   uint64
+	heapSample []metrics.Sample
+}
+
+func newProbe() *probe {
+	return &probe{
+		before:     []metrics.Sample{{Name: metricHeap}, {Name: metricGC}, {Name: metricSched}},
+		heapSample: []metrics.Sample{{Name: metricHeap}},
+	}
+}
+
+func (p *probe) start() {
+	p.stopping = make(chan struct{})
+	p.peakG, p.peakHeap = 0, 0
+	metrics.Read(p.before)
+	p.user, p.sys = cpuTimes()
+	p.done.Add(1)
+	p.baseline = runtime.NumGoroutine() + 1 // the sampler below
+	go p.sample()
+}
+
+func (p *probe) sample() {
+	defer p.done.Done()
+	tick := time.NewTicker(probeInterval)
+	defer tick.Stop()
+	for {
+		p.peakG = max(p.peakG, runtime.NumGoroutine())
+		metrics.Read(p.heapSample)
+		p.peakHeap = max(p.peakHeap, p.heapSample[0].Value.Uint64())
+		select {
+		case <-p.stopping:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// stop ends sampling and returns what was seen. It blocks for at most one
+// probe interval.
+func (p *probe) stop() Runtime {
+	user, sys := cpuTimes()
+	after := []metrics.Sample{{Name: metricHeap}, {Name: metricGC}, {Name: metricSched}}
+	metrics.Read(after)
+	close(p.stopping)
+	p.done.Wait()
+	return Runtime{
+		PeakGoroutines: max(0, p.peakG-p.baseline),
+		PeakHeap:       max(p.peakHeap, after[0].Value.Uint64()),
+		GCCycles:       after[1].Value.Uint64() - p.before[1].Value.Uint64(),
+		SchedLatency:   histogramQuantile(p.before[2].Value.Float64Histogram(), after[2].Value.Float64Histogram(), 0.99),
+		UserCPU:        user - p.user,
+		SystemCPU:      sys - p.sys,
+	}
+}
+
+// histogramQuantile returns the q quantile of the observations added to a
+// cumulative runtime histogram between before and after, as the upper edge
+// of the bucket that holds it (the lower edge for the open last bucket).
+func histogramQuantile(before, after *metrics.Float64Histogram, q float64) time.Duration {
+	var total uint64
+	for i := range after.Counts {
+		total += after.Counts[i] - before.Counts[i]
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := uint64(math.Ceil(q * float64(total)))
+	var seen uint64
+	for i := range after.Counts {
+		seen += after.Counts[i] - before.Counts[i]
+		if seen >= rank {
+			edge := after.Buckets[i+1]
+			if math.IsInf(edge, 1) {
+				edge = after.Buckets[i]
+			}
+			return time.Duration(edge * float64(time.Second))
+		}
+	}
+	return 0
+}

@@ -1,0 +1,81 @@
+package harness
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Sample is one root task's timestamps, as offsets on the monotonic clock
+// from the start of its repetition.
+type Sample struct {
+	Intended time.Duration // when the task was meant to start
+	Start    time.Duration // when it started
+	End      time.Duration // when it ended
+	Err      error         // its error, nil on success
+	Done     bool          // whether it ran to the end
+}
+
+// Wait is the time the task spent queued: Start - Intended.
+func (s Sample) Wait() time.Duration { return s.Start - s.Intended }
+
+// Service is the time the task ran: End - Start.
+func (s Sample) Service() time.Duration { return s.End - s.Start }
+
+// Response is the latency the caller saw: End - Intended. It is the
+// headline latency: queueing counts, so there is no coordinated omission.
+func (s Sample) Response() time.Duration { return s.End - s.Intended }
+
+// Recorder stamps the samples of one repetition and counts the tasks in
+// flight. Its memory is fixed when it is made (one Sample per task); Begin
+// and End do not allocate and cost two monotonic clock reads per task plus
+// an atomic add each. Begin and End are safe for concurrent use on
+// different indices.
+type Recorder struct {
+	base     time.Time
+	samples  []Sample
+	inflight atomic.Int64
+	peak     atomic.Int64
+}
+
+// NewRecorder returns a recorder for n tasks.
+func NewRecorder(n int) *Recorder { return &Recorder{samples: make([]Sample, n)} }
+
+// Reset clears the samples and sets the clock's zero to base; every task is
+// meant to start at base (a closed-loop batch).
+func (r *Recorder) Reset(base time.Time) {
+	clear(r.samples)
+	r.base = base
+	r.inflight.Store(0)
+	r.peak.Store(0)
+}
+
+// Begin stamps the start of task i and counts it in flight.
+func (r *Recorder) Begin(i int) {
+	r.Enter()
+	r.samples[i].Start = time.Since(r.base)
+}
+
+// End stamps the end of task i with its error.
+func (r *Recorder) End(i int, err error) {
+	s := &r.samples[i]
+	s.End = time.Since(r.base)
+	s.Err = err
+	s.Done = true
+	r.Leave()
+}
+
+// Enter counts one more task running (a child, or a parent back from Wait).
+func (r *Recorder) Enter() {
+	n := r.inflight.Add(1)
+	for p := r.peak.Load(); n > p && !r.peak.CompareAndSwap(p, n); p = r.peak.Load() {
+	}
+}
+
+// Leave counts one task fewer running.
+func (r *Recorder) Leave() { r.inflight.Add(-1) }
+
+// Samples returns the samples; read them only after the repetition ended.
+func (r *Recorder) Samples() []Sample { return r.samples }
+
+// PeakInFlight is the most tasks that ran at once since Reset.
+func (r *Recorder) PeakInFlight() int { return int(r.peak.Load()) }

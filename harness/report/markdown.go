@@ -1,0 +1,57 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/concbench/concbench/harness"
+)
+
+// WriteMarkdown writes summary.md: the environment, the plan and the table,
+// readable in a pull request.
+func WriteMarkdown(w io.Writer, res *harness.Results) {
+	e := res.Env
+	fmt.Fprintf(w, "# concbench run %s\n\n", e.Start.Format("2006-01-02 15:04:05 UTC"))
+	if !res.Complete {
+		fmt.Fprintf(w, "**Incomplete:** the run was interrupted; the cells below are what it measured.\n\n")
+	}
+	fmt.Fprintf(w, "%s %s/%s, GOMAXPROCS %d, %d CPUs (%s), clock %s, commit %s\n\n",
+		e.GoVersion, e.GOOS, e.GOARCH, e.GOMAXPROCS, e.NumCPU, orUnknown(e.CPUModel), orUnknown(e.ClockSource), orUnknown(short(e.Commit)))
+	fmt.Fprintf(w, "`%s`\n\n", strings.Join(e.CommandLine, " "))
+	p := res.Plan
+	fmt.Fprintf(w, "%d measured repetitions per cell after %d warm-up; figures are medians over repetitions, errors are totals; latency is response time (end − intended start).\n\n", p.Reps, p.Warmup)
+	for _, wl := range p.Workloads {
+		fmt.Fprintf(w, "- **%s** (%s, %d tasks): %s\n", wl.Name, wl.Family, wl.Tasks, params(wl.Params))
+	}
+	fmt.Fprintln(w)
+	rows := Rows(res)
+	for i, row := range rows {
+		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
+		if i == 0 {
+			fmt.Fprintf(w, "|%s\n", strings.Repeat(" ---: |", len(row)))
+		}
+	}
+}
+
+func params(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + m[k]
+	}
+	return "`" + strings.Join(keys, " ") + "`"
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+func short(commit string) string { return commit[:min(len(commit), 12)] }

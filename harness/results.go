@@ -1,0 +1,84 @@
+package harness
+
+import "time"
+
+// Schema names the version of the results.json layout; results/README.md
+// documents it. A reader must refuse a schema it does not know.
+const Schema = "concbench/results/v1"
+
+// Results is everything one run measured: the single source of truth from
+// which tables, files and charts are made.
+type Results struct {
+	Schema   string       `json:"schema"`
+	Complete bool         `json:"complete"` // false when the run was interrupted
+	Env      Environment  `json:"env"`
+	Plan     PlanRecord   `json:"plan"`
+	Cells    []CellResult `json:"cells"`
+}
+
+// PlanRecord is the plan as it ran.
+type PlanRecord struct {
+	Workloads  []WorkloadRecord `json:"workloads"`
+	Strategies []string         `json:"strategies"`
+	Limits     []int            `json:"limits"`
+	Reps       int              `json:"reps"`
+	Warmup     int              `json:"warmup"`
+}
+
+// WorkloadRecord is one workload of a plan with every parameter resolved.
+type WorkloadRecord struct {
+	Name   string            `json:"name"`
+	Family string            `json:"family"`
+	Params map[string]string `json:"params"`
+	Tasks  int               `json:"tasks"`
+}
+
+// CellResult is one workload x strategy x limit combination.
+type CellResult struct {
+	Workload    string       `json:"workload"`
+	Strategy    string       `json:"strategy"`
+	Limit       int          `json:"limit"` // 0 for a strategy without a limit
+	Tasks       int          `json:"tasks"`
+	Complete    bool         `json:"complete"`
+	Summary     Repetition   `json:"summary"` // per field, the median over repetitions; errors summed
+	Repetitions []Repetition `json:"repetitions"`
+}
+
+// Repetition is one measured execution of a cell.
+type Repetition struct {
+	Wall         time.Duration  `json:"wall_ns"`
+	Ideal        time.Duration  `json:"ideal_ns"`   // the least wall time the strategy's capacity allows
+	Efficiency   float64        `json:"efficiency"` // ideal / wall: 1 is perfect
+	Submitted    int            `json:"submitted"`  // root tasks handed to the strategy
+	Completed    int            `json:"completed"`  // root tasks that ran to the end, with or without error
+	Errors       map[string]int `json:"errors,omitempty"`
+	Throughput   float64        `json:"throughput_per_s"` // successful tasks per second of wall time
+	Response     Quantiles      `json:"response"`         // end - intended start
+	Wait         Quantiles      `json:"wait"`             // start - intended start
+	Service      Quantiles      `json:"service"`          // end - start
+	PeakInFlight int            `json:"peak_in_flight"`
+	Runtime
+}
+
+// Quantiles summarises a latency distribution, in nanoseconds in JSON.
+type Quantiles struct {
+	Min   time.Duration `json:"min_ns"`
+	Mean  time.Duration `json:"mean_ns"`
+	P50   time.Duration `json:"p50_ns"`
+	P75   time.Duration `json:"p75_ns"`
+	P90   time.Duration `json:"p90_ns"`
+	P95   time.Duration `json:"p95_ns"`
+	P99   time.Duration `json:"p99_ns"`
+	P999  time.Duration `json:"p99.9_ns"`
+	P9999 time.Duration `json:"p99.99_ns"`
+	Max   time.Duration `json:"max_ns"`
+}
+
+// ErrorCount is the total of e.
+func (r Repetition) ErrorCount() int {
+	n := 0
+	for _, c := range r.Errors {
+		n += c
+	}
+	return n
+}

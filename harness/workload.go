@@ -1,0 +1,59 @@
+package harness
+
+import (
+	"time"
+)
+
+// A Workload makes the tasks of each repetition. Workload families live in
+// package workloads; a user adds one by implementing this interface and
+// registering it there.
+type Workload interface {
+	// Batch returns the n root tasks of repetition rep (warm-ups included,
+	// counting from 0) and the cost of running them. It is called before
+	// the clock starts, so it may allocate and draw random numbers; the
+	// tasks it returns must be safe to run concurrently.
+	Batch(n, rep int) (Batch, error)
+}
+
+// Batch is one repetition's tasks and their cost.
+type Batch struct {
+	Tasks []Task
+	Cost  Cost
+}
+
+// Cost describes the work of a batch for the ideal bound: the least wall
+// time any schedule within a strategy's Capacity could take.
+type Cost struct {
+	// Units is how many tasks hold a strategy slot while doing work: the
+	// root tasks, or the leaves of recursive trees.
+	Units int
+	// Wait, Block and Compute are the total time all units spend parked
+	// (timers, network), in blocking sections and in CPU sections.
+	Wait, Block, Compute time.Duration
+	// Critical is the longest chain no parallelism can shorten, for example
+	// the slowest single task.
+	Critical time.Duration
+}
+
+// Ideal returns the lower bound on wall time for c under capacity k with
+// gomaxprocs processors: the largest of the critical path, the CPU work
+// spread over the usable processors, the blocking work spread over the
+// blocking slots, and all work spread over the task slots.
+func (c Cost) Ideal(k Capacity, gomaxprocs int) time.Duration {
+	spread := func(d time.Duration, slots int) time.Duration {
+		if slots <= 0 {
+			return 0
+		}
+		return d / time.Duration(slots)
+	}
+	cpus := gomaxprocs
+	if k.Compute > 0 {
+		cpus = min(k.Compute, gomaxprocs)
+	}
+	return max(
+		c.Critical,
+		spread(c.Compute, cpus),
+		spread(c.Block, k.Block),
+		spread(c.Wait+c.Block+c.Compute, k.Tasks),
+	)
+}

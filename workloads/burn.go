@@ -1,0 +1,82 @@
+package workloads
+
+import (
+	"crypto/sha256"
+	"flag"
+	"sync"
+	"time"
+)
+
+// burner does real CPU work: chained SHA-256 rounds over a buffer, with the
+// number of rounds calibrated on this machine to a target duration.
+type burner struct {
+	cost   time.Duration
+	size   int
+	rounds int           // set by calibrate
+	actual time.Duration // what rounds take at the calibrated rate
+}
+
+func defineBurner(fs *flag.FlagSet, cost time.Duration) *burner {
+	b := &burner{}
+	fs.DurationVar(&b.cost, "cost", cost, "CPU time per task, calibrated on this machine")
+	fs.IntVar(&b.size, "size", 1024, "bytes hashed per SHA-256 round")
+	return b
+}
+
+// calibrate validates the parameters and sets the number of rounds.
+func (b *burner) calibrate() error {
+	switch {
+	case b.cost <= 0 || b.cost > maxLatency:
+		return badParam("cost", "%v is out of range (0, %v]", b.cost, maxLatency)
+	case b.size < 32 || b.size > 1<<20:
+		return badParam("size", "%d is out of range 32..%d", b.size, 1<<20)
+	}
+	perRound := roundTime(b.size)
+	b.rounds = max(1, int(b.cost/perRound))
+	b.actual = time.Duration(b.rounds) * perRound
+	return nil
+}
+
+// burn runs the calibrated rounds over buf (len size) and returns the last
+// digest's first byte, so the work cannot be optimised away.
+func (b *burner) burn(buf []byte) byte {
+	return hashRounds(buf, b.rounds)
+}
+
+func hashRounds(buf []byte, rounds int) byte {
+	var sum [sha256.Size]byte
+	for range rounds {
+		sum = sha256.Sum256(buf)
+		copy(buf, sum[:])
+	}
+	return sum[0]
+}
+
+var calibrated sync.Map // size -> time.Duration per round
+
+// roundTime measures one round over size bytes: the fastest of three timed
+// runs of about 20 ms each, measured once per size per process.
+func roundTime(size int) time.Duration {
+	if d, ok := calibrated.Load(size); ok {
+		return d.(time.Duration)
+	}
+	buf := make([]byte, size)
+	rounds := 64
+	for {
+		start := time.Now()
+		hashRounds(buf, rounds)
+		if time.Since(start) >= 20*time.Millisecond {
+			break
+		}
+		rounds *= 2
+	}
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		hashRounds(buf, rounds)
+		best = min(best, time.Since(start))
+	}
+	d := max(best/time.Duration(rounds), 1)
+	calibrated.Store(size, d)
+	return d
+}

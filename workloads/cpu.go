@@ -1,0 +1,44 @@
+package workloads
+
+import (
+	"context"
+	"flag"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+)
+
+func init() {
+	Register(Spec{
+		Name:  "cpu",
+		Doc:   "each task hashes a buffer (SHA-256 rounds) for a calibrated CPU time",
+		Tasks: 200,
+		Define: func(fs *flag.FlagSet) func() (harness.Workload, error) {
+			b := defineBurner(fs, time.Millisecond)
+			return func() (harness.Workload, error) {
+				if err := b.calibrate(); err != nil {
+					return nil, err
+				}
+				return cpuWorkload{b}, nil
+			}
+		},
+	})
+}
+
+type cpuWorkload struct{ cpu *burner }
+
+func (w cpuWorkload) Batch(n, _ int) (harness.Batch, error) {
+	b := harness.Batch{Tasks: make([]harness.Task, n), Cost: harness.Cost{
+		Units:    n,
+		Compute:  time.Duration(n) * w.cpu.actual,
+		Critical: w.cpu.actual,
+	}}
+	for i := range b.Tasks {
+		buf := make([]byte, w.cpu.size)
+		b.Tasks[i] = func(_ context.Context, x harness.Exec) error {
+			x.Compute(func() { buf[0] ^= w.cpu.burn(buf) })
+			return nil
+		}
+	}
+	return b, nil
+}

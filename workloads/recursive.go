@@ -1,0 +1,200 @@
+package workloads
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+)
+
+// Bounds on recursion, checked before anything runs.
+const (
+	// MaxLeaves bounds the leaves of one tree.
+	MaxLeaves = 1 << 20
+	// MaxChainDepth bounds a chain. Direct recursion to this depth uses a
+	// few tens of MiB of goroutine stack, far below Go's 1 GiB maximum,
+	// past which the process aborts (not a panic).
+	MaxChainDepth = 100_000
+)
+
+func init() {
+	Register(Spec{
+		Name:  "recursive",
+		Doc:   "each task is a tree whose parents spawn children and sum their leaves' values (or a chain a->b->a...)",
+		Tasks: 4,
+		Define: func(fs *flag.FlagSet) func() (harness.Workload, error) {
+			w := &recursiveWorkload{io: defineIO(fs, time.Millisecond)}
+			w.shape = newOneOf(fs, "shape", []string{"tree", "chain"}, "a fan-out tree, or a chain of mutual recursion")
+			fs.IntVar(&w.fanout, "fanout", 4, "tree: children per parent")
+			fs.IntVar(&w.depth, "depth", 4, "tree: levels below the root; chain: calls from top to bottom")
+			w.call = newOneOf(fs, "call", []string{"spawn", "direct"}, "chain: each level a child task, or a plain call on the same goroutine")
+			return func() (harness.Workload, error) { return w, w.validate() }
+		},
+	})
+}
+
+type recursiveWorkload struct {
+	io     *simulatedIO
+	shape  *oneOf
+	fanout int
+	depth  int
+	call   *oneOf
+	leaves int // per tree, or 1 for a chain
+}
+
+func (w *recursiveWorkload) validate() error {
+	if err := w.io.validate(); err != nil {
+		return err
+	}
+	if w.shape.value == "chain" {
+		if w.depth < 1 || w.depth > MaxChainDepth {
+			return badParam("depth", "%d is out of range 1..%d for a chain", w.depth, MaxChainDepth)
+		}
+		w.leaves = 1
+		return nil
+	}
+	if w.fanout < 1 || w.fanout > 64 {
+		return badParam("fanout", "%d is out of range 1..64", w.fanout)
+	}
+	if w.depth < 0 {
+		return badParam("depth", "%d must be >= 0", w.depth)
+	}
+	w.leaves = 1
+	for range w.depth {
+		w.leaves *= w.fanout
+		if w.leaves > MaxLeaves {
+			return badParam("depth", "fanout %d to depth %d makes more than %d leaves", w.fanout, w.depth, MaxLeaves)
+		}
+	}
+	return nil
+}
+
+// WrongResultError reports a root whose fan-in result is not the expected one.
+type WrongResultError struct{ Got, Want int64 }
+
+func (e *WrongResultError) Error() string {
+	return fmt.Sprintf("recursive result %d, want %d", e.Got, e.Want)
+}
+
+// Kind reports "wrong-result"; see harness.ErrorKind.
+func (e *WrongResultError) Kind() string { return "wrong-result" }
+
+func (w *recursiveWorkload) Batch(n, rep int) (harness.Batch, error) {
+	if n*w.leaves > harness.MaxTasks {
+		return harness.Batch{}, fmt.Errorf("%d tasks of %d leaves is more than %d leaves", n, w.leaves, harness.MaxTasks)
+	}
+	r := w.io.rng(rep)
+	b := harness.Batch{Tasks: make([]harness.Task, n), Cost: harness.Cost{Units: n * w.leaves}}
+	for i := range b.Tasks {
+		lat := make([]time.Duration, w.leaves)
+		for k := range lat {
+			lat[k] = w.io.draw(r)
+			w.io.addTo(&b.Cost, lat[k])
+			b.Cost.Critical = max(b.Cost.Critical, lat[k])
+		}
+		var run func(context.Context, harness.Exec, *int64) error
+		var want int64
+		switch {
+		case w.shape.value == "tree":
+			run = func(ctx context.Context, x harness.Exec, out *int64) error {
+				return w.node(0, 0, lat)(ctx, x, out)
+			}
+			want = int64(w.leaves) * int64(w.leaves+1) / 2
+		case w.call.value == "direct":
+			run = func(ctx context.Context, x harness.Exec, out *int64) error { return w.direct(ctx, x, 0, lat[0], out) }
+			want = chainSum(w.depth)
+		default:
+			run = func(ctx context.Context, x harness.Exec, out *int64) error { return w.link(0, lat[0], out)(ctx, x) }
+			want = chainSum(w.depth)
+		}
+		b.Tasks[i] = func(ctx context.Context, x harness.Exec) error {
+			var got int64
+			if err := run(ctx, x, &got); err != nil {
+				return err
+			}
+			if got != want {
+				return &WrongResultError{Got: got, Want: want}
+			}
+			return nil
+		}
+	}
+	return b, nil
+}
+
+// node returns the task of the tree node at level whose leftmost leaf is
+// leaf: a leaf waits its latency and reports leaf+1; a parent spawns its
+// children and reports the sum of theirs.
+func (w *recursiveWorkload) node(level, leaf int, lat []time.Duration) func(context.Context, harness.Exec, *int64) error {
+	return func(ctx context.Context, x harness.Exec, out *int64) error {
+		if level == w.depth {
+			if err := w.io.wait(ctx, x, lat[leaf]); err != nil {
+				return err
+			}
+			*out = int64(leaf + 1)
+			return nil
+		}
+		span := len(lat)
+		for range level + 1 {
+			span /= w.fanout
+		}
+		vals := make([]int64, w.fanout)
+		children := make([]harness.Task, w.fanout)
+		for k := range children {
+			child := w.node(level+1, leaf+k*span, lat)
+			children[k] = func(ctx context.Context, x harness.Exec) error { return child(ctx, x, &vals[k]) }
+		}
+		if err := x.Spawn(children...).Wait(); err != nil {
+			return err
+		}
+		for _, v := range vals {
+			*out += v
+		}
+		return nil
+	}
+}
+
+// chainSum is the result of a chain of depth d: even levels (a) add 1, odd
+// levels (b) add 2, the bottom adds 0.
+func chainSum(d int) int64 { return int64(d/2)*3 + int64(d%2) }
+
+func chainStep(level int) int64 { return 1 + int64(level%2) }
+
+// link returns the task of chain level: a (even levels) and b (odd levels)
+// each spawn the next level as a child task and wait for it.
+func (w *recursiveWorkload) link(level int, lat time.Duration, out *int64) harness.Task {
+	return func(ctx context.Context, x harness.Exec) error {
+		if level == w.depth {
+			return w.io.wait(ctx, x, lat)
+		}
+		var below int64
+		if err := x.Spawn(w.link(level+1, lat, &below)).Wait(); err != nil {
+			return err
+		}
+		*out = below + chainStep(level)
+		return nil
+	}
+}
+
+// direct is the chain by plain mutual recursion on one goroutine: a calls b
+// calls a, the stack growing with every level.
+func (w *recursiveWorkload) direct(ctx context.Context, x harness.Exec, level int, lat time.Duration, out *int64) error {
+	if level == w.depth {
+		return w.io.wait(ctx, x, lat)
+	}
+	var below int64
+	var err error
+	if level%2 == 0 {
+		err = w.directB(ctx, x, level+1, lat, &below)
+	} else {
+		err = w.direct(ctx, x, level+1, lat, &below)
+	}
+	*out = below + chainStep(level)
+	return err
+}
+
+// directB is b of the direct chain; it calls back into a.
+func (w *recursiveWorkload) directB(ctx context.Context, x harness.Exec, level int, lat time.Duration, out *int64) error {
+	return w.direct(ctx, x, level, lat, out)
+}
