@@ -8,19 +8,21 @@ import (
 	"github.com/gammazero/deque"
 )
 
-// Pool runs tasks on limit long-lived workers fed by one queue. Roots join
-// the back of the queue, children the front (depth first, which keeps the
-// queue short). A parent waiting on its children runs those still queued on
+// Pool runs tasks on limit long-lived workers. Go hands each root task to
+// an idle worker over a channel, blocking while all are busy. Children go
+// to a separate queue that workers drain first (depth first, which keeps it
+// short), and a parent waiting on its children runs those still queued on
 // its own worker, as fork-join pools do, so a tree of any depth finishes at
-// any limit and no worker idles while its own children wait. Per task it
-// costs one lock round trip to queue and one to dequeue; Go never blocks.
+// any limit and no worker idles while its own children wait. A root costs
+// one channel hand-off; a child one lock round trip to queue and one to
+// dequeue.
 type Pool struct{}
 
 var _ Strategy = Pool{}
 
 func (Pool) Name() string { return "pool" }
 func (Pool) Doc() string {
-	return "limit long-lived workers fed by a queue; waiting parents run their own children"
+	return "limit long-lived workers fed by a channel; waiting parents run their own children"
 }
 func (Pool) Limited() bool { return true }
 func (Pool) Capacity(limit int) Capacity {
@@ -29,9 +31,8 @@ func (Pool) Capacity(limit int) Capacity {
 
 // Start starts limit workers; they end in Wait.
 func (Pool) Start(ctx context.Context, limit int) Group {
-	g := &poolGroup{tracked: tracked{ctx: ctx}}
-	g.ready.L = &g.mu
 	n := checkLimit("pool", limit)
+	g := &poolGroup{tracked: tracked{ctx: ctx}, roots: make(chan Task)}
 	g.workers.Add(n)
 	for range n {
 		go g.work()
@@ -42,78 +43,83 @@ func (Pool) Start(ctx context.Context, limit int) Group {
 type poolGroup struct {
 	inline
 	tracked
-	mu      sync.Mutex
-	ready   sync.Cond // signalled when the queue grows or the group closes
-	queue   deque.Deque[poolItem]
-	closed  bool
-	workers sync.WaitGroup
+	roots    chan Task // unbuffered: Go meets an idle worker; nil means "children queued"
+	mu       sync.Mutex
+	children deque.Deque[poolChild]
+	queued   atomic.Int64 // len(children), read without the lock
+	workers  sync.WaitGroup
 }
 
-// poolItem is a queued root (join == nil) or the child idx of join.
-type poolItem struct {
-	task Task
+// poolChild is child idx of join, waiting in the queue.
+type poolChild struct {
 	join *poolJoin
 	idx  int
 }
 
-// Go queues t and returns at once.
+// Go blocks until a worker takes t.
 func (g *poolGroup) Go(t Task) {
-	if g.ctx.Err() != nil {
-		return
-	}
 	g.wg.Add(1)
-	g.mu.Lock()
-	g.queue.PushBack(poolItem{task: t})
-	g.mu.Unlock()
-	g.ready.Signal()
+	g.roots <- t // workers run until Wait closes roots, skipping tasks once ctx is done
 }
 
 func (g *poolGroup) Wait() error {
 	g.wg.Wait()
-	g.mu.Lock()
-	g.closed = true
-	g.mu.Unlock()
-	g.ready.Broadcast()
+	close(g.roots)
 	g.workers.Wait()
 	return g.err.get()
 }
 
+// work runs roots as they come and drains the child queue after each.
+// Wait closes roots once every task, children included, has ended.
 func (g *poolGroup) work() {
 	defer g.workers.Done()
-	for {
-		g.mu.Lock()
-		for g.queue.Len() == 0 && !g.closed {
-			g.ready.Wait()
+	for t := range g.roots {
+		if t != nil {
+			if g.ctx.Err() == nil {
+				g.err.set(call(g.ctx, t, g))
+			}
+			g.wg.Done()
 		}
-		if g.queue.Len() == 0 {
-			g.mu.Unlock()
-			return
+		for c, ok := g.popChild(); ok; c, ok = g.popChild() {
+			c.join.claim(c.idx)
 		}
-		it := g.queue.PopFront()
-		g.mu.Unlock()
-		if it.join != nil {
-			it.join.claim(it.idx)
-			continue
-		}
-		if g.ctx.Err() == nil {
-			g.err.set(call(g.ctx, it.task, g))
-		}
-		g.wg.Done()
 	}
 }
 
-// Spawn queues the children at the front of the queue; it never blocks.
+func (g *poolGroup) popChild() (poolChild, bool) {
+	if g.queued.Load() == 0 {
+		return poolChild{}, false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.children.Len() == 0 {
+		return poolChild{}, false
+	}
+	g.queued.Add(-1)
+	return g.children.PopFront(), true
+}
+
+// Spawn queues the children at the front of the child queue; it never
+// blocks.
 func (g *poolGroup) Spawn(children ...Task) Join {
 	j := &poolJoin{g: g, children: children, claimed: make([]atomic.Bool, len(children))}
 	j.wg.Add(len(children))
 	g.wg.Add(len(children))
 	g.mu.Lock()
 	for i := len(children) - 1; i >= 0; i-- {
-		g.queue.PushFront(poolItem{join: j, idx: i})
+		g.children.PushFront(poolChild{join: j, idx: i})
 	}
+	g.queued.Add(int64(len(children)))
 	g.mu.Unlock()
+	// Wake idle workers. A worker that is busy, or just about to idle,
+	// misses the call; it drains the queue after its task, and the parent
+	// runs whatever is left itself in Wait.
 	for range children {
-		g.ready.Signal()
+		select {
+		case g.roots <- nil:
+		default:
+			return j
+		}
 	}
 	return j
 }

@@ -44,18 +44,10 @@ func (g *semaphoreGroup) Go(t Task) {
 		return
 	}
 	g.wg.Add(1)
-	g.start(t, &g.err, nil)
-}
-
-// start runs t on a new goroutine that already holds a slot.
-func (g *semaphoreGroup) start(t Task, errs *firstError, done func()) {
 	go func() {
-		defer g.wg.Done()
-		if done != nil {
-			defer done()
-		}
-		defer g.sem.Release(1)
-		errs.set(call(g.ctx, t, g))
+		g.err.set(call(g.ctx, t, g))
+		g.sem.Release(1)
+		g.wg.Done()
 	}()
 }
 
@@ -78,10 +70,18 @@ type semaphoreJoin struct {
 	started  int
 }
 
+// startNext starts the next child on a goroutine of its own; the caller
+// has taken a slot for it.
 func (j *semaphoreJoin) startNext() {
+	g, t := j.g, j.children[j.started]
 	j.wg.Add(1)
-	j.g.wg.Add(1)
-	j.g.start(j.children[j.started], &j.err, j.wg.Done)
+	g.wg.Add(1)
+	go func() {
+		j.err.set(call(g.ctx, t, g))
+		g.sem.Release(1)
+		j.wg.Done()
+		g.wg.Done()
+	}()
 	j.started++
 }
 

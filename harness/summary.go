@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"math"
 	"time"
 
 	"github.com/montanaflynn/stats"
@@ -43,18 +44,21 @@ func quantiles(d stats.Float64Data) Quantiles {
 	}
 	at := func(p float64) time.Duration {
 		v, _ := stats.Percentile(d, p)
-		return time.Duration(v)
+		return nanos(v)
 	}
 	lo, _ := stats.Min(d)
 	hi, _ := stats.Max(d)
 	mean, _ := stats.Mean(d)
 	return Quantiles{
-		Min: time.Duration(lo), Mean: time.Duration(mean),
+		Min: nanos(lo), Mean: nanos(mean),
 		P50: at(50), P75: at(75), P90: at(90), P95: at(95),
 		P99: at(99), P999: at(99.9), P9999: at(99.99),
-		Max: time.Duration(hi),
+		Max: nanos(hi),
 	}
 }
+
+// nanos rounds a float count of nanoseconds to a Duration.
+func nanos(v float64) time.Duration { return time.Duration(math.Round(v)) }
 
 // combine summarises the repetitions of a cell: every figure is the median
 // over repetitions, except errors, which are summed.
@@ -71,7 +75,7 @@ func combine(reps []Repetition) Repetition {
 		return m
 	}
 	dur := func(f func(Repetition) time.Duration) time.Duration {
-		return time.Duration(med(func(r Repetition) float64 { return float64(f(r)) }))
+		return nanos(med(func(r Repetition) float64 { return float64(f(r)) }))
 	}
 	num := func(f func(Repetition) int) int {
 		return int(med(func(r Repetition) float64 { return float64(f(r)) }))

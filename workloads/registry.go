@@ -125,7 +125,7 @@ func (s Spec) Build(name string, params map[string]string, tasks int) (harness.P
 		}
 		if err := fs.Set(k, params[k]); err != nil {
 			return harness.PlannedWorkload{}, &harness.InputError{Field: "param " + s.Name + "." + k,
-				Problem: fmt.Sprintf("invalid value %q: %v", params[k], unwrapFlagError(err))}
+				Problem: fmt.Sprintf("invalid value %q: %v", params[k], explainSetError(fs.Lookup(k), err))}
 		}
 	}
 	w, err := construct()
@@ -150,12 +150,24 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// unwrapFlagError drops the "parse error" wrapping strconv adds.
-func unwrapFlagError(err error) error {
-	if u := errors.Unwrap(err); u != nil {
-		return u
+// explainSetError replaces the flag package's bare "parse error" and
+// "value out of range" with the type the parameter wants.
+func explainSetError(f *flag.Flag, err error) string {
+	kind, _ := flag.UnquoteUsage(f)
+	want := map[string]string{
+		"duration": "a duration such as 10ms or 1.5s",
+		"int":      "a whole number",
+		"uint":     "a whole number >= 0",
+		"float":    "a number",
+	}[kind]
+	switch {
+	case want == "":
+		return err.Error()
+	case err.Error() == "value out of range":
+		return "out of range for " + want
+	default:
+		return "want " + want
 	}
-	return err
 }
 
 // oneOf is a string parameter limited to a set of values.

@@ -1,0 +1,151 @@
+package harness
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
+)
+
+// The overhead benchmarks measure each strategy's cost per no-op task beside
+// the bare Go construct it stands for, in the same run, so that ratios are
+// comparable (scripts/overhead.sh prints them):
+//
+//	sequential ~ a loop of calls        unbounded, offload ~ goroutine + WaitGroup
+//	pool       ~ channel-fed workers    semaphore          ~ errgroup.SetLimit,
+//	                                                           x/sync/semaphore + goroutine
+
+const benchLimit = 8
+
+func noop(context.Context, Exec) error { return nil }
+
+func BenchmarkStrategy(b *testing.B) {
+	for _, s := range Strategies() {
+		b.Run(s.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			g := s.Start(context.Background(), benchLimit)
+			for b.Loop() {
+				g.Go(noop)
+			}
+			_ = g.Wait()
+		})
+	}
+}
+
+func BenchmarkBare(b *testing.B) {
+	b.Run("loop", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := context.Background()
+		f := noop
+		for b.Loop() {
+			_ = f(ctx, nil)
+		}
+	})
+	b.Run("goroutine+waitgroup", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		for b.Loop() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = noop(ctx, nil)
+			}()
+		}
+		wg.Wait()
+	})
+	b.Run("channel-pool", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := context.Background()
+		jobs := make(chan Task)
+		var wg sync.WaitGroup
+		for range benchLimit {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for t := range jobs {
+					_ = t(ctx, nil)
+				}
+			}()
+		}
+		for b.Loop() {
+			jobs <- noop
+		}
+		close(jobs)
+		wg.Wait()
+	})
+	b.Run("x-sync-semaphore", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := context.Background()
+		sem := semaphore.NewWeighted(benchLimit)
+		var wg sync.WaitGroup
+		for b.Loop() {
+			_ = sem.Acquire(ctx, 1)
+			wg.Add(1)
+			go func() {
+				_ = noop(ctx, nil)
+				sem.Release(1)
+				wg.Done()
+			}()
+		}
+		wg.Wait()
+	})
+	b.Run("errgroup.SetLimit", func(b *testing.B) {
+		b.ReportAllocs()
+		g, ctx := errgroup.WithContext(context.Background())
+		g.SetLimit(benchLimit)
+		for b.Loop() {
+			g.Go(func() error { return noop(ctx, nil) })
+		}
+		_ = g.Wait()
+	})
+}
+
+// BenchmarkRecord measures stamping one sample (start and end) beside one
+// time.Now call.
+func BenchmarkRecord(b *testing.B) {
+	b.Run("recorder", func(b *testing.B) {
+		b.ReportAllocs()
+		r := NewRecorder(1024)
+		r.Reset(time.Now())
+		i := 0
+		for b.Loop() {
+			r.Begin(i)
+			r.End(i, nil)
+			i = (i + 1) & 1023
+		}
+	})
+	b.Run("time.Now", func(b *testing.B) {
+		b.ReportAllocs()
+		var t time.Time
+		for b.Loop() {
+			t = time.Now()
+		}
+		_ = t
+	})
+}
+
+// BenchmarkRunnerTask measures the runner's whole per-task path (root
+// wrapper, recorder, panic guard) under unbounded, beside the bare
+// goroutine + WaitGroup of BenchmarkBare.
+func BenchmarkRunnerTask(b *testing.B) {
+	b.ReportAllocs()
+	ctx := context.Background()
+	rec := NewRecorder(b.N)
+	roots := make([]root, b.N)
+	fns := make([]Task, b.N)
+	for i := range roots {
+		roots[i] = root{task: noop, i: i, rec: rec}
+		fns[i] = roots[i].run
+	}
+	rec.Reset(time.Now())
+	g := Unbounded{}.Start(ctx, 0)
+	b.ResetTimer()
+	for _, fn := range fns {
+		g.Go(fn)
+	}
+	_ = g.Wait()
+}

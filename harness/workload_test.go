@@ -1,0 +1,37 @@
+package harness
+
+import (
+	"testing"
+	"time"
+)
+
+func TestIdeal(t *testing.T) {
+	const ms = time.Millisecond
+	io := Cost{Units: 200, Wait: 200 * 5 * ms, Critical: 5 * ms}     // 200 tasks parked 5 ms
+	cpu := Cost{Units: 100, Compute: 100 * ms, Critical: ms}         // 100 tasks of 1 ms CPU
+	block := Cost{Units: 10, Block: 10 * 20 * ms, Critical: 20 * ms} // 10 blocking calls of 20 ms
+	mixed := Cost{Units: 10, Wait: 10 * 4 * ms, Compute: 10 * ms, Critical: 5 * ms}
+	tests := []struct {
+		name string
+		cost Cost
+		k    Capacity
+		want time.Duration
+	}{
+		{"io, one at a time, is the sum", io, Capacity{Tasks: 1, Compute: 1, Block: 1}, 1000 * ms},
+		{"io, limit 8, is ceil-free n/limit x latency", io, Capacity{Tasks: 8, Compute: 8, Block: 8}, 125 * ms},
+		{"io, unbounded, is one latency", io, Capacity{}, 5 * ms},
+		{"cpu, unbounded, spreads over GOMAXPROCS", cpu, Capacity{}, 50 * ms},
+		{"cpu, limit 1, is the sum", cpu, Capacity{Tasks: 1, Compute: 1, Block: 1}, 100 * ms},
+		{"cpu, limit 8, is still GOMAXPROCS-bound", cpu, Capacity{Tasks: 8, Compute: 8, Block: 8}, 50 * ms},
+		{"blocking calls over 2 blocking slots", block, Capacity{Compute: 2, Block: 2}, 100 * ms},
+		{"mixed, unbounded, is the critical path", mixed, Capacity{}, 5 * ms},
+		{"mixed, limit 2, spreads all work over 2", mixed, Capacity{Tasks: 2, Compute: 2, Block: 2}, 25 * ms},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cost.Ideal(tt.k, 2); got != tt.want {
+				t.Errorf("Ideal = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,47 @@
+package workloads
+
+import (
+	"context"
+	"testing"
+
+	"github.com/concbench/concbench/harness"
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package if any test leaves a goroutine behind.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// measure builds family with params and runs it under every strategy given,
+// at limit, returning the cells.
+func measure(t *testing.T, family string, params map[string]string, tasks, limit, reps int, strategies ...harness.Strategy) []harness.CellResult {
+	t.Helper()
+	spec, err := Lookup(family)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := spec.Build(family, params, tasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &harness.Plan{Workloads: []harness.PlannedWorkload{w}, Strategies: strategies, Limits: []int{limit}, Reps: reps}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var r harness.Runner
+	res, err := r.Run(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Cells
+}
+
+// checkClean fails unless every task of every repetition completed without error.
+func checkClean(t *testing.T, c harness.CellResult) {
+	t.Helper()
+	for i, r := range c.Repetitions {
+		if r.Completed != r.Submitted || r.ErrorCount() != 0 {
+			t.Errorf("%s limit %d, repetition %d: %d of %d completed, errors %v",
+				c.Strategy, c.Limit, i, r.Completed, r.Submitted, r.Errors)
+		}
+	}
+}
