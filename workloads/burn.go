@@ -54,24 +54,24 @@ func hashRounds(buf []byte, rounds int) byte {
 
 var calibrated sync.Map // size -> time.Duration per round
 
-// roundTime measures one round over size bytes: the fastest of three timed
-// runs of about 20 ms each, measured once per size per process.
+// roundTime measures one round over size bytes, once per size per process:
+// after a 50 ms warm-up (which also sizes the trials), the fastest of seven
+// trials of about 10 ms each. The fastest is the machine's best rate, so
+// calibrated work never runs faster than its cost and the ideal bound stays
+// a lower bound.
 func roundTime(size int) time.Duration {
 	if d, ok := calibrated.Load(size); ok {
 		return d.(time.Duration)
 	}
 	buf := make([]byte, size)
-	rounds := 64
-	for {
-		start := time.Now()
-		hashRounds(buf, rounds)
-		if time.Since(start) >= 20*time.Millisecond {
-			break
-		}
-		rounds *= 2
+	rounds, start := 0, time.Now()
+	for time.Since(start) < 50*time.Millisecond {
+		hashRounds(buf, 16)
+		rounds += 16
 	}
+	rounds /= 5 // about 10 ms
 	best := time.Duration(1<<63 - 1)
-	for range 3 {
+	for range 7 {
 		start := time.Now()
 		hashRounds(buf, rounds)
 		best = min(best, time.Since(start))
