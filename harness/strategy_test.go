@@ -142,7 +142,8 @@ func TestCancellationStopsCleanly(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
 			start := time.Now()
-			res, err := runCell(t, ctx, sleepy{10 * time.Millisecond}, 1000, s, 2, 3)
+			// 50 repetitions: even unbounded (about 11 ms each) is mid-run at 50 ms.
+			res, err := runCell(t, ctx, sleepy{10 * time.Millisecond}, 1000, s, 2, 50)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("err = %v, want the context's error", err)
 			}

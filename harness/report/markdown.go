@@ -30,7 +30,8 @@ func WriteMarkdown(w io.Writer, res *harness.Results) {
 	for i, row := range rows {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
 		if i == 0 {
-			fmt.Fprintf(w, "|%s\n", strings.Repeat(" ---: |", len(row)))
+			// Names left, figures right.
+			fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
 		}
 	}
 }

@@ -1,0 +1,188 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"go.uber.org/goleak"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// fixture is a small, fixed run: two cells, two repetitions each.
+func fixture() *harness.Results {
+	const ms = time.Millisecond
+	rep := func(wall time.Duration, p99 time.Duration, errs map[string]int) harness.Repetition {
+		return harness.Repetition{
+			Wall: wall, Ideal: 5 * ms, Efficiency: float64(5*ms) / float64(wall),
+			Submitted: 200, Completed: 200, Errors: errs, Throughput: 200 / wall.Seconds(),
+			Response:     harness.Quantiles{Min: 5 * ms, Mean: 5500 * time.Microsecond, P50: 5 * ms, P90: 6 * ms, P99: p99, Max: p99 + ms},
+			Wait:         harness.Quantiles{P50: 10 * time.Microsecond, P99: 90 * time.Microsecond},
+			Service:      harness.Quantiles{P50: 5 * ms, P99: p99},
+			PeakInFlight: 200,
+			Runtime:      harness.Runtime{PeakGoroutines: 201, PeakHeap: 1 << 20, GCCycles: 1, SchedLatency: 50 * time.Microsecond, UserCPU: 3 * ms, SystemCPU: ms},
+		}
+	}
+	cell := func(strategy string, limit int, reps ...harness.Repetition) harness.CellResult {
+		return harness.CellResult{Workload: "io", Strategy: strategy, Limit: limit, Tasks: 200, Complete: true,
+			Summary: reps[0], Repetitions: reps}
+	}
+	return &harness.Results{
+		Schema:   harness.Schema,
+		Complete: true,
+		Env: harness.Environment{GoVersion: "go1.26.8", GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2, NumCPU: 2,
+			CPUModel: "Test CPU", ClockSource: "tsc", Commit: "0123456789abcdef", CommandLine: []string{"bench", "-quick"},
+			Start: time.Date(2026, 11, 22, 3, 48, 8, 0, time.UTC)},
+		Plan: harness.PlanRecord{
+			Workloads:  []harness.WorkloadRecord{{Name: "io", Family: "io", Tasks: 200, Params: map[string]string{"latency": "5ms", "mode": "park"}}},
+			Strategies: []string{"unbounded", "pool"}, Limits: []int{8}, Reps: 2, Warmup: 1,
+		},
+		Cells: []harness.CellResult{
+			cell("unbounded", 0, rep(6*ms, 6*ms, nil), rep(7*ms, 7*ms, nil)),
+			cell("pool", 8, rep(130*ms, 129*ms, map[string]int{"timeout": 2, "error": 1}), rep(131*ms, 130*ms, nil)),
+		},
+	}
+}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update to accept):\n%s", name, got)
+	}
+}
+
+func TestRenderings(t *testing.T) {
+	res := fixture()
+	var table, md, csv bytes.Buffer
+	if err := WriteTable(&table, res); err != nil {
+		t.Fatal(err)
+	}
+	WriteMarkdown(&md, res)
+	if err := WriteCSV(&csv, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "table.golden.txt", table.Bytes())
+	golden(t, "summary.golden.md", md.Bytes())
+	golden(t, "results.golden.csv", csv.Bytes())
+}
+
+// TestWriteAndReadAgree writes a run folder and reads results.json back:
+// the three files must describe the same cells.
+func TestWriteAndReadAgree(t *testing.T) {
+	dir := t.TempDir()
+	res := fixture()
+	if err := Write(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadResults(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	WriteMarkdown(&a, res)
+	WriteMarkdown(&b, back)
+	if a.String() != b.String() {
+		t.Error("summary.md made from the read-back results.json differs")
+	}
+	csvData, _ := os.ReadFile(filepath.Join(dir, ResultsCSV))
+	if rows := strings.Count(string(csvData), "\n"); rows != 1+4 {
+		t.Errorf("results.csv has %d lines, want a header and 4 rows (2 cells x 2 repetitions)", rows)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, SummaryMD))
+	if !bytes.Equal(md, a.Bytes()) {
+		t.Error("summary.md on disk differs from the rendering of results.json")
+	}
+	if err := Write(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
+		t.Errorf("second Write = %v, want a refusal to overwrite", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
+		t.Errorf("folder holds %d entries, want the 3 files and no temporary ones", len(entries))
+	}
+}
+
+func TestReadResultsRejects(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"a missing file", filepath.Join(dir, "nope.json"), "no such file"},
+		{"a truncated file", write("trunc.json", `{"schema": "concbench/results/v1", "cells": [`), "not a valid results file"},
+		{"another schema", write("v9.json", `{"schema": "concbench/results/v9"}`), `schema "concbench/results/v9"`},
+		{"not JSON at all", write("text.json", "hello"), "not a valid results file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadResults(tt.path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("ReadResults = %v, want one line containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewRunDirNeverReuses(t *testing.T) {
+	parent := t.TempDir()
+	at := time.Date(2026, 11, 22, 3, 4, 5, 0, time.UTC)
+	var got []string
+	for range 3 {
+		dir, err := NewRunDir(parent, "base", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, filepath.Base(dir))
+	}
+	want := []string{"20261122-030405-base", "20261122-030405-base-2", "20261122-030405-base-3"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("folders %v, want %v", got, want)
+	}
+	if _, err := NewRunDir(parent, "../escape", at); err == nil {
+		t.Error("a label with a path separator was accepted")
+	}
+}
+
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0"},
+		{812, "812ns"},
+		{812 * time.Microsecond, "812µs"},
+		{5020 * time.Microsecond, "5.02ms"},
+		{65432 * time.Microsecond, "65.4ms"},
+		{1234 * time.Millisecond, "1.23s"},
+		{123 * time.Second, "123s"},
+	}
+	for _, tt := range tests {
+		if got := Duration(tt.d); got != tt.want {
+			t.Errorf("Duration(%d) = %q, want %q", int64(tt.d), got, tt.want)
+		}
+	}
+}
