@@ -22,92 +22,109 @@ const benchLimit = 8
 
 func noop(context.Context, Exec) error { return nil }
 
-func BenchmarkStrategy(b *testing.B) {
-	for _, s := range Strategies() {
-		b.Run(s.Name(), func(b *testing.B) {
-			b.ReportAllocs()
-			g := s.Start(context.Background(), benchLimit)
-			for b.Loop() {
-				g.Go(noop)
-			}
-			_ = g.Wait()
+// BenchmarkOverhead runs each strategy and its bare equivalent back to
+// back, so that -count interleaves them: pair/concbench, pair/bare, ...
+func BenchmarkOverhead(b *testing.B) {
+	pairs := []struct {
+		strategy Strategy
+		bare     string
+		run      func(b *testing.B)
+	}{
+		{Sequential{}, "loop", bareLoop},
+		{Unbounded{}, "goroutine+waitgroup", bareGoroutines},
+		{Offload{}, "goroutine+waitgroup", bareGoroutines},
+		{Pool{}, "channel-pool", bareChannelPool},
+		{Semaphore{}, "errgroup.SetLimit", bareErrgroup},
+		{Semaphore{}, "x-sync-semaphore", bareSemaphore},
+	}
+	for _, p := range pairs {
+		b.Run(p.strategy.Name()+"-vs-"+p.bare, func(b *testing.B) {
+			b.Run("concbench", func(b *testing.B) {
+				b.ReportAllocs()
+				g := p.strategy.Start(context.Background(), benchLimit)
+				for b.Loop() {
+					g.Go(noop)
+				}
+				_ = g.Wait()
+			})
+			b.Run("bare", func(b *testing.B) {
+				b.ReportAllocs()
+				p.run(b)
+			})
 		})
 	}
 }
 
-func BenchmarkBare(b *testing.B) {
-	b.Run("loop", func(b *testing.B) {
-		b.ReportAllocs()
-		ctx := context.Background()
-		f := noop
-		for b.Loop() {
-			_ = f(ctx, nil)
-		}
-	})
-	b.Run("goroutine+waitgroup", func(b *testing.B) {
-		b.ReportAllocs()
-		ctx := context.Background()
-		var wg sync.WaitGroup
-		for b.Loop() {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_ = noop(ctx, nil)
-			}()
-		}
-		wg.Wait()
-	})
-	b.Run("channel-pool", func(b *testing.B) {
-		b.ReportAllocs()
-		ctx := context.Background()
-		jobs := make(chan Task)
-		var wg sync.WaitGroup
-		for range benchLimit {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for t := range jobs {
-					_ = t(ctx, nil)
-				}
-			}()
-		}
-		for b.Loop() {
-			jobs <- noop
-		}
-		close(jobs)
-		wg.Wait()
-	})
-	b.Run("x-sync-semaphore", func(b *testing.B) {
-		b.ReportAllocs()
-		ctx := context.Background()
-		sem := semaphore.NewWeighted(benchLimit)
-		var wg sync.WaitGroup
-		for b.Loop() {
-			_ = sem.Acquire(ctx, 1)
-			wg.Add(1)
-			go func() {
-				_ = noop(ctx, nil)
-				sem.Release(1)
-				wg.Done()
-			}()
-		}
-		wg.Wait()
-	})
-	b.Run("errgroup.SetLimit", func(b *testing.B) {
-		b.ReportAllocs()
-		g, ctx := errgroup.WithContext(context.Background())
-		g.SetLimit(benchLimit)
-		for b.Loop() {
-			g.Go(func() error { return noop(ctx, nil) })
-		}
-		_ = g.Wait()
-	})
+func bareLoop(b *testing.B) {
+	ctx := context.Background()
+	f := noop
+	for b.Loop() {
+		_ = f(ctx, nil)
+	}
+}
+
+func bareGoroutines(b *testing.B) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for b.Loop() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = noop(ctx, nil)
+		}()
+	}
+	wg.Wait()
+}
+
+func bareChannelPool(b *testing.B) {
+	ctx := context.Background()
+	jobs := make(chan Task)
+	var wg sync.WaitGroup
+	for range benchLimit {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range jobs {
+				_ = t(ctx, nil)
+			}
+		}()
+	}
+	for b.Loop() {
+		jobs <- noop
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+func bareErrgroup(b *testing.B) {
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(benchLimit)
+	for b.Loop() {
+		g.Go(func() error { return noop(ctx, nil) })
+	}
+	_ = g.Wait()
+}
+
+func bareSemaphore(b *testing.B) {
+	ctx := context.Background()
+	sem := semaphore.NewWeighted(benchLimit)
+	var wg sync.WaitGroup
+	for b.Loop() {
+		_ = sem.Acquire(ctx, 1)
+		wg.Add(1)
+		go func() {
+			_ = noop(ctx, nil)
+			sem.Release(1)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
 }
 
 // BenchmarkRecord measures stamping one sample (start and end) beside one
 // time.Now call.
 func BenchmarkRecord(b *testing.B) {
-	b.Run("recorder", func(b *testing.B) {
+	b.Run("concbench", func(b *testing.B) {
 		b.ReportAllocs()
 		r := NewRecorder(1024)
 		r.Reset(time.Now())
@@ -118,7 +135,7 @@ func BenchmarkRecord(b *testing.B) {
 			i = (i + 1) & 1023
 		}
 	})
-	b.Run("time.Now", func(b *testing.B) {
+	b.Run("bare", func(b *testing.B) { // one time.Now
 		b.ReportAllocs()
 		var t time.Time
 		for b.Loop() {
@@ -129,8 +146,8 @@ func BenchmarkRecord(b *testing.B) {
 }
 
 // BenchmarkRunnerTask measures the runner's whole per-task path (root
-// wrapper, recorder, panic guard) under unbounded, beside the bare
-// goroutine + WaitGroup of BenchmarkBare.
+// wrapper, recorder, panic guard) under unbounded, for comparison with
+// BenchmarkOverhead/unbounded.
 func BenchmarkRunnerTask(b *testing.B) {
 	b.ReportAllocs()
 	ctx := context.Background()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Per-task overhead of each strategy on a no-op task, beside the bare Go
 # construct it stands for, and the cost of recording one sample beside one
-# time.Now call. All benchmarks run in one process, interleaved COUNT times
-# (default 6); the script prints medians and ratios.
+# time.Now call (Record). Each pair runs back to back, COUNT times (default
+# 6), in one process; the script prints medians and ratios.
 #
 #   scripts/overhead.sh [COUNT]
 set -euo pipefail
@@ -11,7 +11,7 @@ count=${1:-6}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-go test -run '^$' -bench '^(BenchmarkStrategy|BenchmarkBare|BenchmarkRecord)$' \
+go test -run '^$' -bench '^(BenchmarkOverhead|BenchmarkRecord)$' \
   -benchtime 300000x -count "$count" ./harness | tee "$out" | grep -E '^Benchmark' >&2 || true
 
 awk -v count="$count" '
@@ -19,22 +19,19 @@ awk -v count="$count" '
   name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
   n[name]++; v[name, n[name]] = $3
   for (i = 4; i <= NF; i++) if ($(i+1) == "allocs/op") allocs[name] = $i
+  pair = name; sub(/\/(concbench|bare)$/, "", pair)
+  if (!(pair in seen)) { seen[pair] = 1; order[++pairs] = pair }
 }
 function median(name,   k, i, j, t, a) {
   k = n[name]; for (i = 1; i <= k; i++) a[i] = v[name, i]
   for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
   return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 }
-function row(label, ours, bare) {
-  printf "%-34s %9.1f ns  %-26s %9.1f ns  %5.2fx  %s allocs\n", label, median(ours), bare, median(bare), median(ours) / median(bare), allocs[ours]
-}
 END {
-  printf "\nmedians of %d runs, per no-op task (ratio: concbench / bare)\n", count
-  row("Strategy/sequential", "Strategy/sequential", "Bare/loop")
-  row("Strategy/unbounded", "Strategy/unbounded", "Bare/goroutine+waitgroup")
-  row("Strategy/offload", "Strategy/offload", "Bare/goroutine+waitgroup")
-  row("Strategy/pool", "Strategy/pool", "Bare/channel-pool")
-  row("Strategy/semaphore", "Strategy/semaphore", "Bare/errgroup.SetLimit")
-  row("Strategy/semaphore", "Strategy/semaphore", "Bare/x-sync-semaphore")
-  row("Record (start+end stamps)", "Record/recorder", "Record/time.Now")
+  printf "\nmedians of %d interleaved runs, per no-op task\n", count
+  printf "%-46s %12s %12s %7s %s\n", "pair", "concbench", "bare", "ratio", "allocs (concbench/bare)"
+  for (i = 1; i <= pairs; i++) {
+    p = order[i]; c = median(p "/concbench"); b = median(p "/bare")
+    printf "%-46s %9.1f ns %9.1f ns %6.2fx %s/%s\n", p, c, b, c / b, allocs[p "/concbench"], allocs[p "/bare"]
+  }
 }' "$out"
