@@ -34,16 +34,7 @@ type offloadGroup struct {
 	compute, block *executor
 }
 
-func (g *offloadGroup) Go(t Task) {
-	if g.ctx.Err() != nil {
-		return
-	}
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
-		g.err.set(call(g.ctx, t, g))
-	}()
-}
+func (g *offloadGroup) Go(t Task) { g.goTask(t, g) }
 
 func (g *offloadGroup) Wait() error {
 	g.wg.Wait()

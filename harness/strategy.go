@@ -86,6 +86,19 @@ type tracked struct {
 	err firstError
 }
 
+// goTask runs t on a goroutine of its own with Exec x, unless the group's
+// context is done.
+func (g *tracked) goTask(t Task, x Exec) {
+	if g.ctx.Err() != nil {
+		return
+	}
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		g.err.set(call(g.ctx, t, x))
+	}()
+}
+
 // waitJoin is the Join of strategies whose children run on goroutines of
 // their own: Wait waits for them and holds no slot.
 type waitJoin struct {

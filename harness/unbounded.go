@@ -25,16 +25,7 @@ type unboundedGroup struct {
 	tracked
 }
 
-func (g *unboundedGroup) Go(t Task) {
-	if g.ctx.Err() != nil {
-		return
-	}
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
-		g.err.set(call(g.ctx, t, g))
-	}()
-}
+func (g *unboundedGroup) Go(t Task) { g.goTask(t, g) }
 
 func (g *unboundedGroup) Wait() error { g.wg.Wait(); return g.err.get() }
 

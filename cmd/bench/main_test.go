@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/report"
 	"go.uber.org/goleak"
 )
 
@@ -75,12 +74,8 @@ func TestQuickRunWritesAgreeingFiles(t *testing.T) {
 	if len(dirs) != 1 || !strings.HasSuffix(strings.TrimSpace(stdout), "results: "+dirs[0]) {
 		t.Fatalf("run folders %v; stdout does not end with the folder:\n%s", dirs, stdout)
 	}
-	data, err := os.ReadFile(filepath.Join(dirs[0], "results.json"))
+	res, err := report.ReadResults(dirs[0])
 	if err != nil {
-		t.Fatal(err)
-	}
-	var res harness.Results
-	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
 	// 2 workloads x (sequential, unbounded, 3 limited strategies x 2 limits)
@@ -122,12 +117,8 @@ func TestInterruptedRunKeepsWhatItMeasured(t *testing.T) {
 	if len(dirs) != 1 {
 		t.Fatalf("%d run folders, want 1", len(dirs))
 	}
-	data, err := os.ReadFile(filepath.Join(dirs[0], "results.json"))
+	res, err := report.ReadResults(dirs[0])
 	if err != nil {
-		t.Fatal(err)
-	}
-	var res harness.Results
-	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
 	if res.Complete || len(res.Cells) != 1 || res.Cells[0].Complete || len(res.Cells[0].Repetitions) == 0 {
