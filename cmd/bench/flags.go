@@ -17,19 +17,20 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; -h prints the defaults to stdout.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (help bool, err error) {
+// parseFlags parses args; -h prints the defaults to stdout. Positional
+// arguments are refused unless operands names them for the usage line.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, operands ...string) (help bool, err error) {
 	err = fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "usage of bench %s:\n", fs.Name())
+		fmt.Fprintf(stdout, "usage: bench %s [flags] %s\n", fs.Name(), strings.Join(operands, " "))
 		fs.PrintDefaults()
 		return true, nil
 	}
 	if err != nil {
 		return false, usagef("%v", err)
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && len(operands) == 0 {
 		return false, usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return false, nil

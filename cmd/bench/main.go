@@ -4,6 +4,7 @@
 //	go run ./cmd/bench            # the default matrix, about a minute
 //	go run ./cmd/bench -quick     # a smoke run of the same matrix
 //	go run ./cmd/bench list       # workloads, strategies and parameters
+//	go run ./cmd/bench plot DIR   # redraw a run folder's charts from results.json
 package main
 
 import (
@@ -63,6 +64,7 @@ func exitCode(err error, stderr io.Writer) int {
 var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
 	"run":  runBench,
 	"list": list,
+	"plot": plotRun,
 }
 
 // run dispatches to a subcommand; without one, or with flags first, it runs
@@ -78,10 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, help)", args[0])
 }
 
 const usage = `usage: bench [run] [flags]    run a plan of workloads x strategies x limits
        bench list                 list workloads, strategies and parameters
+       bench plot RUN             redraw a run folder's charts and reports from its results.json
        bench run -h               describe the flags
 `

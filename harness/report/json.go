@@ -10,11 +10,12 @@ import (
 	"github.com/concbench/concbench/harness"
 )
 
-// File names inside a run folder.
+// File names inside a run folder; charts are <name>.png and <name>.svg.
 const (
 	ResultsJSON = "results.json"
 	ResultsCSV  = "results.csv"
 	SummaryMD   = "summary.md"
+	ReportHTML  = "report.html"
 )
 
 // EncodeJSON renders results as indented JSON.
@@ -43,25 +44,23 @@ func ReadResults(path string) (*harness.Results, error) {
 	return &res, nil
 }
 
-// Write writes results.json, results.csv and summary.md into dir, each
-// atomically. results.json goes first: the others derive from it.
+// Write writes a new run folder's files: results.json and results.csv,
+// which are never overwritten, then the files derived from them
+// (WriteDerived). results.json goes first: everything else derives from it.
 func Write(dir string, res *harness.Results) error {
 	js, err := EncodeJSON(res)
 	if err != nil {
 		return err
 	}
-	var csvBuf, md bytes.Buffer
+	if err := WriteFile(filepath.Join(dir, ResultsJSON), js); err != nil {
+		return err
+	}
+	var csvBuf bytes.Buffer
 	if err := WriteCSV(&csvBuf, res); err != nil {
 		return err
 	}
-	WriteMarkdown(&md, res)
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{ResultsJSON, js}, {ResultsCSV, csvBuf.Bytes()}, {SummaryMD, md.Bytes()}} {
-		if err := WriteFile(filepath.Join(dir, f.name), f.data); err != nil {
-			return err
-		}
+	if err := WriteFile(filepath.Join(dir, ResultsCSV), csvBuf.Bytes()); err != nil {
+		return err
 	}
-	return nil
+	return WriteDerived(dir, res)
 }

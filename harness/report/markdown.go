@@ -9,16 +9,15 @@ import (
 	"github.com/concbench/concbench/harness"
 )
 
-// WriteMarkdown writes summary.md: the environment, the plan and the table,
-// readable in a pull request.
-func WriteMarkdown(w io.Writer, res *harness.Results) {
+// WriteMarkdown writes summary.md: the environment, the plan, the table and
+// the charts (as PNG links beside it), readable in a pull request.
+func WriteMarkdown(w io.Writer, res *harness.Results, charts []Chart) {
 	e := res.Env
 	fmt.Fprintf(w, "# concbench run %s\n\n", e.Start.Format("2006-01-02 15:04:05 UTC"))
 	if !res.Complete {
 		fmt.Fprintf(w, "**Incomplete:** the run was interrupted; the cells below are what it measured.\n\n")
 	}
-	fmt.Fprintf(w, "%s %s/%s, GOMAXPROCS %d, %d CPUs (%s), clock %s, commit %s\n\n",
-		e.GoVersion, e.GOOS, e.GOARCH, e.GOMAXPROCS, e.NumCPU, orUnknown(e.CPUModel), orUnknown(e.ClockSource), orUnknown(short(e.Commit)))
+	fmt.Fprintf(w, "%s\n\n", envLine(e))
 	fmt.Fprintf(w, "`%s`\n\n", strings.Join(e.CommandLine, " "))
 	p := res.Plan
 	fmt.Fprintf(w, "%d measured repetitions per cell after %d warm-up; figures are medians over repetitions, errors are totals; latency is response time (end − intended start).\n\n", p.Reps, p.Warmup)
@@ -33,6 +32,9 @@ func WriteMarkdown(w io.Writer, res *harness.Results) {
 			// Names left, figures right.
 			fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
 		}
+	}
+	for _, c := range charts {
+		fmt.Fprintf(w, "\n## %s\n\n![%s](%s.png)\n", c.Title, c.Title, c.Name)
 	}
 }
 
@@ -56,3 +58,9 @@ func orUnknown(s string) string {
 }
 
 func short(commit string) string { return commit[:min(len(commit), 12)] }
+
+// envLine describes the environment in one line.
+func envLine(e harness.Environment) string {
+	return fmt.Sprintf("%s %s/%s, GOMAXPROCS %d, %d CPUs (%s), clock %s, commit %s",
+		e.GoVersion, e.GOOS, e.GOARCH, e.GOMAXPROCS, e.NumCPU, orUnknown(e.CPUModel), orUnknown(e.ClockSource), orUnknown(short(e.Commit)))
+}

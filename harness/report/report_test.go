@@ -76,7 +76,7 @@ func TestRenderings(t *testing.T) {
 	if err := WriteTable(&table, res); err != nil {
 		t.Fatal(err)
 	}
-	WriteMarkdown(&md, res)
+	WriteMarkdown(&md, res, []Chart{{Name: "latency", Title: "Response time by strategy"}})
 	if err := WriteCSV(&csv, res); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,8 @@ func TestRenderings(t *testing.T) {
 }
 
 // TestWriteAndReadAgree writes a run folder and reads results.json back:
-// the three files must describe the same cells.
+// the files must describe the same cells, and derived files must be
+// redrawable while data files are never overwritten.
 func TestWriteAndReadAgree(t *testing.T) {
 	dir := t.TempDir()
 	res := fixture()
@@ -97,26 +98,48 @@ func TestWriteAndReadAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var a, b bytes.Buffer
-	WriteMarkdown(&a, res)
-	WriteMarkdown(&b, back)
-	if a.String() != b.String() {
-		t.Error("summary.md made from the read-back results.json differs")
+	charts, err := DrawCharts(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	WriteMarkdown(&md, back, charts)
+	onDisk, _ := os.ReadFile(filepath.Join(dir, SummaryMD))
+	if !bytes.Equal(onDisk, md.Bytes()) {
+		t.Error("summary.md on disk differs from the rendering of the read-back results.json")
 	}
 	csvData, _ := os.ReadFile(filepath.Join(dir, ResultsCSV))
 	if rows := strings.Count(string(csvData), "\n"); rows != 1+4 {
 		t.Errorf("results.csv has %d lines, want a header and 4 rows (2 cells x 2 repetitions)", rows)
 	}
-	md, _ := os.ReadFile(filepath.Join(dir, SummaryMD))
-	if !bytes.Equal(md, a.Bytes()) {
-		t.Error("summary.md on disk differs from the rendering of results.json")
+	var files []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		files = append(files, e.Name())
+	}
+	// One limit: no scaling chart.
+	want := "latency.png latency.svg percentiles.png percentiles.svg report.html results.csv results.json " +
+		"runtime.png runtime.svg summary.md throughput.png throughput.svg wait-service.png wait-service.svg"
+	if got := strings.Join(files, " "); got != want {
+		t.Errorf("files\n got %s\nwant %s", got, want)
+	}
+	for _, c := range charts {
+		if !bytes.Contains(md.Bytes(), []byte("]("+c.Name+".png)")) {
+			t.Errorf("summary.md does not embed %s.png", c.Name)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, ReportHTML))
+	if n := bytes.Count(html, []byte("<svg")); n != len(charts) || bytes.Contains(html, []byte("<?xml")) {
+		t.Errorf("report.html inlines %d SVGs (want %d) or keeps an XML prologue", n, len(charts))
+	}
+	if !bytes.Contains(html, []byte("<td>semaphore</td>")) && !bytes.Contains(html, []byte("<td>pool</td>")) {
+		t.Error("report.html has no table rows")
+	}
+	if err := WriteDerived(dir, back); err != nil {
+		t.Errorf("redrawing derived files: %v", err)
 	}
 	if err := Write(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
-		t.Errorf("second Write = %v, want a refusal to overwrite", err)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("folder holds %d entries, want the 3 files and no temporary ones", len(entries))
+		t.Errorf("second Write = %v, want a refusal to overwrite results.json", err)
 	}
 }
 

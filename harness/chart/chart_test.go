@@ -1,0 +1,182 @@
+package chart
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/harness"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// fixture is a real run, kept fixed: io (lognormal) and cpu, 20 tasks,
+// under sequential, unbounded, and pool and semaphore at limits 2 and 8,
+// 3 repetitions each.
+func fixture(t *testing.T) *harness.Results {
+	t.Helper()
+	data, err := os.ReadFile("testdata/results.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res harness.Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	return &res
+}
+
+var svgText = regexp.MustCompile(`(?s)<text[^>]*>([^<]*)</text>`)
+
+// texts returns every text an SVG draws.
+func texts(t *testing.T, f *Figure) []string {
+	t.Helper()
+	svg, err := f.Render("svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range svgText.FindAllStringSubmatch(string(svg), -1) {
+		out = append(out, strings.TrimSpace(m[1]))
+	}
+	return out
+}
+
+func contains(texts []string, want string) bool {
+	return slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, want) })
+}
+
+// TestEveryFigureIsLabelled checks what every chart must show: its title,
+// a panel per workload naming it and its parameters, axis labels with
+// units, a legend, and the environment.
+func TestEveryFigureIsLabelled(t *testing.T) {
+	res := fixture(t)
+	figs := Figures(res)
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name)
+	}
+	if got, want := strings.Join(names, " "), "latency percentiles wait-service throughput runtime scaling"; got != want {
+		t.Fatalf("figures %q, want %q", got, want)
+	}
+	for _, f := range figs {
+		t.Run(f.Name, func(t *testing.T) {
+			got := texts(t, f)
+			want := []string{
+				f.Title,
+				"io, 20 tasks", "dist=lognormal", "cpu, 20 tasks", "cost=1ms", // panels name workload and parameters
+				"go1.26", "GOMAXPROCS 2", res.Env.CPUModel, // the caption
+				"pool", "semaphore", // the legend
+			}
+			for _, w := range want {
+				if !contains(got, w) {
+					t.Errorf("no text contains %q", w)
+				}
+			}
+			units := []string{"(ms", "per second", "goroutines", "MiB", "GC cycles", "limit"}
+			if !slices.ContainsFunc(units, func(u string) bool { return contains(got, u) }) {
+				t.Errorf("no axis label with a unit among %q", got)
+			}
+			if len(f.Panels) != 2 {
+				t.Errorf("%d rows of panels, want one per workload (2)", len(f.Panels))
+			}
+		})
+	}
+}
+
+// TestStrategyColoursAreStable checks that each strategy is drawn in its
+// own colour in every chart.
+func TestStrategyColoursAreStable(t *testing.T) {
+	for _, f := range Figures(fixture(t)) {
+		svg, err := f.Render("svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, hex := range map[string]string{"pool": "#0072B2", "semaphore": "#009E73", "unbounded": "#E69F00"} {
+			if !strings.Contains(string(svg), hex) {
+				t.Errorf("%s: no %s in %s's colour %s", f.Name, name, f.Name, hex)
+			}
+		}
+	}
+}
+
+// TestLatencyPanel checks the latency chart's axis and whiskers: the log
+// axis holds every quantile of every cell with room to spare, and each
+// whisker spans the cell's p99 over its repetitions.
+func TestLatencyPanel(t *testing.T) {
+	res := fixture(t)
+	p := Latency(res).Panels[0][0]
+	cells := res.Cells[:6] // the io cells: sequential, unbounded, pool 2, pool 8, semaphore 2, semaphore 8
+	for _, c := range cells {
+		for _, m := range quantileMarks {
+			if v := ms(m.get(c.Summary.Response)); v <= p.Y.Min || v >= p.Y.Max {
+				t.Errorf("%s %s = %v ms, outside the axis (%v, %v)", label(c), m.name, v, p.Y.Min, p.Y.Max)
+			}
+		}
+	}
+	w := p99Whiskers(cells)
+	for i, c := range cells {
+		lo, hi := c.Repetitions[0].Response.P99, c.Repetitions[0].Response.P99
+		for _, r := range c.Repetitions {
+			lo, hi = min(lo, r.Response.P99), max(hi, r.Response.P99)
+		}
+		y, e := w.XYs[i].Y, w.YErrors[i]
+		if !near(y-e.Low, ms(lo)) || !near(y+e.High, ms(hi)) || !near(y, ms(c.Summary.Response.P99)) {
+			t.Errorf("%s: whisker %v..%v around %v ms, want %v..%v around %v", label(c),
+				y-e.Low, y+e.High, y, ms(lo), ms(hi), ms(c.Summary.Response.P99))
+		}
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+// TestScalingOnlyForSweeps checks that a sweep's scaling chart has a tick
+// per limit, a line per limited strategy and the dashed ideal, and that a
+// run with one limit has no scaling chart.
+func TestScalingOnlyForSweeps(t *testing.T) {
+	res := fixture(t)
+	f := Scaling(res)
+	got := texts(t, f)
+	for _, w := range []string{"2", "8", "limit", "p99 response time (ms, log)"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("no text %q", w)
+		}
+	}
+	svg, _ := f.Render("svg")
+	for _, style := range []string{"stroke:#0072B2;stroke-width:1.5\"", "stroke:#009E73;stroke-width:1.5\"", "stroke-dasharray:5,3"} {
+		if !strings.Contains(string(svg), style) {
+			t.Errorf("no line styled %s", style)
+		}
+	}
+	res.Plan.Limits = []int{8}
+	if Scaling(res) != nil {
+		t.Error("a run with one limit has a scaling chart")
+	}
+}
+
+// TestPNGSize checks the raster rendering's size: 10 in at 96 dpi.
+func TestPNGSize(t *testing.T) {
+	data, err := Runtime(fixture(t)).Render("png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 960 || cfg.Height < 2*int(RowHeight.Dots(96)) {
+		t.Errorf("PNG %dx%d, want 960 wide and room for two rows", cfg.Width, cfg.Height)
+	}
+}
+
+func TestRenderRejectsUnknownFormat(t *testing.T) {
+	if _, err := Latency(fixture(t)).Render("bmp"); err == nil {
+		t.Error("Render(bmp) succeeded")
+	}
+}

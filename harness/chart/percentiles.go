@@ -1,0 +1,71 @@
+package chart
+
+import (
+	"math"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)
+
+// nines are the quantiles of a percentile curve, at x = -log10(1-q), so
+// that 90%, 99%, 99.9% and 99.99% fall one unit apart.
+var nines = []struct {
+	q   float64
+	get func(harness.Quantiles) time.Duration
+}{
+	{0.50, func(q harness.Quantiles) time.Duration { return q.P50 }},
+	{0.75, func(q harness.Quantiles) time.Duration { return q.P75 }},
+	{0.90, func(q harness.Quantiles) time.Duration { return q.P90 }},
+	{0.95, func(q harness.Quantiles) time.Duration { return q.P95 }},
+	{0.99, func(q harness.Quantiles) time.Duration { return q.P99 }},
+	{0.999, func(q harness.Quantiles) time.Duration { return q.P999 }},
+	{0.9999, func(q harness.Quantiles) time.Duration { return q.P9999 }},
+}
+
+func ninesX(q float64) float64 { return -math.Log10(1 - q) }
+
+// Percentiles draws one response-time percentile curve per cell, the x
+// axis in nines as load testers read it.
+func Percentiles(res *harness.Results) *Figure {
+	pal := newPalette(res)
+	f := &Figure{Name: "percentiles", Title: "Response-time percentiles (median over repetitions)", Caption: caption(res)}
+	ticks := []plot.Tick{{Value: ninesX(0.5), Label: "50%"}, {Value: 1, Label: "90%"}, {Value: 2, Label: "99%"},
+		{Value: 3, Label: "99.9%"}, {Value: 4, Label: "99.99%"}}
+	for _, g := range groups(res) {
+		p := newPanel(panelTitle("Percentiles", g, 95), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response time (ms, log scale)")
+		logAxis(&p.Y)
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+		p.X.Min, p.X.Max = 0.2, 4.1
+		p.Add(plotter.NewGrid())
+		for _, c := range g.cells {
+			xys := make(plotter.XYs, len(nines))
+			for i, n := range nines {
+				xys[i] = plotter.XY{X: ninesX(n.q), Y: floorPositive(ms(n.get(c.Summary.Response)))}
+			}
+			l, err := plotter.NewLine(xys)
+			if err != nil {
+				panic(err)
+			}
+			l.LineStyle = pal.line(c)
+			p.Add(l)
+		}
+		f.Panels = append(f.Panels, []*plot.Plot{p})
+	}
+	f.Legend = pal.cellLegend(res)
+	return padLogAxes(f)
+}
+
+// cellLegend lists every strategy and limit with its line style.
+func (pal *palette) cellLegend(res *harness.Results) []LegendEntry {
+	var out []LegendEntry
+	seen := map[string]bool{}
+	for _, c := range res.Cells {
+		if l := label(c); !seen[l] {
+			seen[l] = true
+			out = append(out, LegendEntry{Label: l, Thumb: lineThumb(pal.line(c))})
+		}
+	}
+	return out
+}

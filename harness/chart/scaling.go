@@ -1,0 +1,106 @@
+package chart
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/concbench/concbench/harness"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Scaling draws throughput and p99 against the limit, one line per limited
+// strategy, strategies without a limit as flat references, and the ideal.
+// It returns nil unless the run swept at least two limits.
+func Scaling(res *harness.Results) *Figure {
+	limits := append([]int(nil), res.Plan.Limits...)
+	sort.Ints(limits)
+	if len(limits) < 2 {
+		return nil
+	}
+	pal := newPalette(res)
+	f := &Figure{Name: "scaling", Title: "Scaling with the limit (log axes)", Caption: caption(res)}
+	ticks := make([]plot.Tick, len(limits))
+	for i, l := range limits {
+		ticks[i] = plot.Tick{Value: float64(l), Label: strconv.Itoa(l)}
+	}
+	lo, hi := float64(limits[0]), float64(limits[len(limits)-1])
+	for _, g := range groups(res) {
+		tp := newPanel(panelTitle("Throughput", g, 45), "limit", "successful tasks per second (log)")
+		p99 := newPanel(panelTitle("p99 response", g, 45), "limit", "p99 response time (ms, log)")
+		for _, p := range []*plot.Plot{tp, p99} {
+			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.ConstantTicks(ticks)
+			p.X.Min, p.X.Max = lo/1.2, hi*1.2
+			logAxis(&p.Y)
+			p.Add(plotter.NewGrid())
+		}
+		lines := map[string]plotter.XYs{}
+		tails := map[string]plotter.XYs{}
+		best := map[int]float64{} // the least ideal wall at each limit
+		for _, c := range g.cells {
+			if c.Limit == 0 {
+				flat := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
+				addLine(tp, flat(floorPositive(c.Summary.Throughput)), pal.line(c), true)
+				addLine(p99, flat(floorPositive(ms(c.Summary.Response.P99))), pal.line(c), true)
+				continue
+			}
+			x := float64(c.Limit)
+			lines[c.Strategy] = append(lines[c.Strategy], plotter.XY{X: x, Y: floorPositive(c.Summary.Throughput)})
+			tails[c.Strategy] = append(tails[c.Strategy], plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
+			if b, ok := best[c.Limit]; !ok || ms(c.Summary.Ideal) < b {
+				best[c.Limit] = ms(c.Summary.Ideal)
+			}
+		}
+		for s := range lines {
+			sty := draw.LineStyle{Color: pal.color(s), Width: vg.Points(1.5)}
+			addLine(tp, sortedXY(lines[s]), sty, false)
+			addLine(p99, sortedXY(tails[s]), sty, false)
+		}
+		var idealTP, idealWall plotter.XYs
+		for _, l := range limits {
+			if b, ok := best[l]; ok && b > 0 {
+				idealTP = append(idealTP, plotter.XY{X: float64(l), Y: float64(g.workload.Tasks) / (b / 1000)})
+				idealWall = append(idealWall, plotter.XY{X: float64(l), Y: b})
+			}
+		}
+		if len(idealTP) > 0 {
+			addLine(tp, idealTP, idealLine, false)
+			addLine(p99, idealWall, idealLine, false)
+		}
+		f.Panels = append(f.Panels, []*plot.Plot{tp, p99})
+	}
+	f.Legend = append([]LegendEntry{
+		{"ideal (throughput: tasks / ideal wall; p99: ideal wall, when the last task can end)", lineThumb(idealLine)},
+	}, pal.strategyLegend(res)...)
+	f.Legend = append(f.Legend, LegendEntry{"strategies without a limit: flat dotted lines", lineThumb(flatLine)})
+	return padLogAxes(f)
+}
+
+var (
+	idealLine = draw.LineStyle{Color: grey, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
+	flatLine  = draw.LineStyle{Color: grey, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+)
+
+func addLine(p *plot.Plot, xys plotter.XYs, sty draw.LineStyle, flat bool) {
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		panic(err)
+	}
+	l.LineStyle = sty
+	if flat {
+		l.LineStyle.Dashes = flatLine.Dashes
+	}
+	p.Add(l)
+	if !flat && len(xys) > 0 {
+		s, _ := plotter.NewScatter(xys)
+		s.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+		p.Add(s)
+	}
+}
+
+func sortedXY(xys plotter.XYs) plotter.XYs {
+	sort.Slice(xys, func(i, j int) bool { return xys[i].X < xys[j].X })
+	return xys
+}

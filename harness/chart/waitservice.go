@@ -1,0 +1,30 @@
+package chart
+
+import (
+	"github.com/concbench/concbench/harness"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)
+
+// WaitService stacks each cell's median wait (queued) on its median service
+// (running) time, so the reader sees whether latency comes from queueing or
+// from the work.
+func WaitService(res *harness.Results) *Figure {
+	pal := newPalette(res)
+	f := &Figure{Name: "wait-service", Title: "Where response time goes: service (dark) and wait in queue (light), p50", Caption: caption(res)}
+	for _, g := range groups(res) {
+		p := cellPanel(panelTitle("Wait vs service", g, 95), "time (ms)", g.cells, 1)
+		service := pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Service.P50) }, 0)
+		wait := pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Wait.P50) }, 0.6)
+		for i := range wait {
+			wait[i].StackOn(service[i])
+		}
+		f.Panels = append(f.Panels, []*plot.Plot{p})
+	}
+	dark, _ := plotter.NewBarChart(plotter.Values{1}, 1)
+	dark.Color, dark.LineStyle.Width = grey, 0
+	light, _ := plotter.NewBarChart(plotter.Values{1}, 1)
+	light.Color, light.LineStyle.Width = tint(grey, 0.6), 0
+	f.Legend = append([]LegendEntry{{"service p50", dark}, {"wait p50", light}}, pal.strategyLegend(res)...)
+	return f
+}
