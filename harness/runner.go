@@ -60,7 +60,7 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*Results, error) {
 		}
 		cr.Complete = len(cr.Repetitions) == p.Reps
 		if len(cr.Repetitions) > 0 {
-			cr.Summary = combine(cr.Repetitions)
+			cr.Summary = Combine(cr.Repetitions)
 			res.Cells = append(res.Cells, cr)
 		}
 		if ctx.Err() != nil {

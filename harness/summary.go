@@ -60,9 +60,9 @@ func quantiles(d stats.Float64Data) Quantiles {
 // nanos rounds a float count of nanoseconds to a Duration.
 func nanos(v float64) time.Duration { return time.Duration(math.Round(v)) }
 
-// combine summarises the repetitions of a cell: every figure is the median
+// Combine summarises the repetitions of a cell: every figure is the median
 // over repetitions, except errors, which are summed.
-func combine(reps []Repetition) Repetition {
+func Combine(reps []Repetition) Repetition {
 	if len(reps) == 0 {
 		return Repetition{}
 	}

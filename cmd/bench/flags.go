@@ -18,22 +18,35 @@ func newFlagSet(name string) *flag.FlagSet {
 }
 
 // parseFlags parses args; -h prints the defaults to stdout. Positional
-// arguments are refused unless operands names them for the usage line.
+// arguments are refused unless operands names them for the usage line;
+// then flags may come before, between or after them, and the positional
+// arguments are returned.
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, operands ...string) (help bool, err error) {
-	err = fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "usage: bench %s [flags] %s\n", fs.Name(), strings.Join(operands, " "))
-		fs.PrintDefaults()
-		return true, nil
+	_, help, err = parseWithOperands(fs, args, stdout, operands...)
+	return help, err
+}
+
+func parseWithOperands(fs *flag.FlagSet, args []string, stdout io.Writer, operands ...string) (positional []string, help bool, err error) {
+	for {
+		err = fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fmt.Fprintf(stdout, "usage: bench %s [flags] %s\n", fs.Name(), strings.Join(operands, " "))
+			fs.PrintDefaults()
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			return positional, false, nil
+		}
+		if len(operands) == 0 {
+			return nil, false, usagef("unexpected argument %q", fs.Arg(0))
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if err != nil {
-		return false, usagef("%v", err)
-	}
-	if fs.NArg() > 0 && len(operands) == 0 {
-		return false, usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return false, nil
 }
 
 // listValue is a comma-separated list flag.

@@ -5,6 +5,7 @@
 //	go run ./cmd/bench -quick     # a smoke run of the same matrix
 //	go run ./cmd/bench list       # workloads, strategies and parameters
 //	go run ./cmd/bench plot DIR   # redraw a run folder's charts from results.json
+//	go run ./cmd/bench compare A B  # compare two runs for a pull request
 package main
 
 import (
@@ -50,9 +51,12 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "bench:", err)
 	var u *usageError
+	var g *gateError
 	switch {
 	case errors.As(err, &u):
 		return exitBadInput
+	case errors.As(err, &g):
+		return exitFailed
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	default:
@@ -62,9 +66,10 @@ func exitCode(err error, stderr io.Writer) int {
 
 // subcommands maps a name to its entry point.
 var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"run":  runBench,
-	"list": list,
-	"plot": plotRun,
+	"run":     runBench,
+	"list":    list,
+	"plot":    plotRun,
+	"compare": compareRuns,
 }
 
 // run dispatches to a subcommand; without one, or with flags first, it runs
@@ -80,11 +85,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, plot, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, compare, help)", args[0])
 }
 
 const usage = `usage: bench [run] [flags]    run a plan of workloads x strategies x limits
        bench list                 list workloads, strategies and parameters
        bench plot RUN             redraw a run folder's charts and reports from its results.json
+       bench compare BASE HEAD    what changed between two runs, and what is noise
        bench run -h               describe the flags
 `

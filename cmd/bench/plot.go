@@ -15,17 +15,18 @@ import (
 // its results.json alone; results.json and results.csv are left as they are.
 func plotRun(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("plot")
-	if help, err := parseFlags(fs, args, stdout, "RUN"); help || err != nil {
+	operands, help, err := parseWithOperands(fs, args, stdout, "RUN")
+	if help || err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usagef("plot: want one run folder or results.json, got %d arguments", fs.NArg())
+	if len(operands) != 1 {
+		return usagef("plot: want one run folder or results.json, got %d arguments", len(operands))
 	}
-	dir := fs.Arg(0)
+	dir := operands[0]
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		dir = filepath.Dir(dir)
 	}
-	res, err := report.ReadResults(fs.Arg(0))
+	res, err := report.ReadResults(operands[0])
 	if err != nil {
 		return usagef("plot: %v", err)
 	}

@@ -31,23 +31,10 @@ func ninesX(q float64) float64 { return -math.Log10(1 - q) }
 func Percentiles(res *harness.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "percentiles", Title: "Response-time percentiles (median over repetitions)", Caption: caption(res)}
-	ticks := []plot.Tick{{Value: ninesX(0.5), Label: "50%"}, {Value: 1, Label: "90%"}, {Value: 2, Label: "99%"},
-		{Value: 3, Label: "99.9%"}, {Value: 4, Label: "99.99%"}}
 	for _, g := range groups(res) {
-		p := newPanel(panelTitle("Percentiles", g, 95), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response time (ms, log scale)")
-		logAxis(&p.Y)
-		p.X.Tick.Marker = plot.ConstantTicks(ticks)
-		p.X.Min, p.X.Max = 0.2, 4.1
-		p.Add(plotter.NewGrid())
+		p := percentilePanel(g)
 		for _, c := range g.cells {
-			xys := make(plotter.XYs, len(nines))
-			for i, n := range nines {
-				xys[i] = plotter.XY{X: ninesX(n.q), Y: floorPositive(ms(n.get(c.Summary.Response)))}
-			}
-			l, err := plotter.NewLine(xys)
-			if err != nil {
-				panic(err)
-			}
+			l := percentileLine(c)
 			l.LineStyle = pal.line(c)
 			p.Add(l)
 		}
@@ -55,6 +42,30 @@ func Percentiles(res *harness.Results) *Figure {
 	}
 	f.Legend = pal.cellLegend(res)
 	return padLogAxes(f)
+}
+
+// percentilePanel is a panel with the x axis in nines and a log y axis.
+func percentilePanel(g group) *plot.Plot {
+	p := newPanel(panelTitle("Percentiles", g, 95), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response time (ms, log scale)")
+	logAxis(&p.Y)
+	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: ninesX(0.5), Label: "50%"}, {Value: 1, Label: "90%"},
+		{Value: 2, Label: "99%"}, {Value: 3, Label: "99.9%"}, {Value: 4, Label: "99.99%"}})
+	p.X.Min, p.X.Max = 0.2, 4.1
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// percentileLine is a cell's response-time percentile curve.
+func percentileLine(c harness.CellResult) *plotter.Line {
+	xys := make(plotter.XYs, len(nines))
+	for i, n := range nines {
+		xys[i] = plotter.XY{X: ninesX(n.q), Y: floorPositive(ms(n.get(c.Summary.Response)))}
+	}
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		panic(err) // finite by construction
+	}
+	return l
 }
 
 // cellLegend lists every strategy and limit with its line style.

@@ -34,8 +34,9 @@ func DrawCharts(res *harness.Results) ([]Chart, error) {
 }
 
 // WriteDerived (re)writes everything that derives from results.json: the
-// charts, summary.md with the charts embedded, and report.html with the
-// SVGs inline. Each file is replaced atomically.
+// charts, summary.md with the charts embedded, report.html with the SVGs
+// inline, and bench.txt in the Go benchmark format. Each file is replaced
+// atomically.
 func WriteDerived(dir string, res *harness.Results) error {
 	charts, err := DrawCharts(res)
 	if err != nil {
@@ -48,13 +49,18 @@ func WriteDerived(dir string, res *harness.Results) error {
 			}
 		}
 	}
-	var md, html bytes.Buffer
+	var md, html, bench bytes.Buffer
 	WriteMarkdown(&md, res, charts)
 	if err := WriteHTML(&html, res, charts); err != nil {
 		return err
 	}
-	if err := ReplaceFile(filepath.Join(dir, SummaryMD), md.Bytes()); err != nil {
+	if err := WriteBenchfmt(&bench, res); err != nil {
 		return err
 	}
-	return ReplaceFile(filepath.Join(dir, ReportHTML), html.Bytes())
+	for name, data := range map[string][]byte{SummaryMD: md.Bytes(), ReportHTML: html.Bytes(), BenchTxt: bench.Bytes()} {
+		if err := ReplaceFile(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,0 +1,170 @@
+package compare
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/concbench/concbench/harness"
+	"golang.org/x/perf/benchmath"
+)
+
+// Comparison is everything compare found.
+type Comparison struct {
+	Base     []string `json:"base"` // results.json files of each side
+	Head     []string `json:"head"`
+	Rows     []Row    `json:"rows"`
+	OnlyBase []Key    `json:"only_base,omitempty"` // cells measured on one side only
+	OnlyHead []Key    `json:"only_head,omitempty"`
+	Warnings []string `json:"warnings,omitempty"` // statistical and plan oddities: read them, they are not errors
+}
+
+// Row is one metric of one cell.
+type Row struct {
+	Key
+	Metric      string   `json:"metric"`
+	Base        float64  `json:"base"` // median over repetitions
+	Head        float64  `json:"head"`
+	DeltaPct    float64  `json:"delta_pct"` // (head - base) / base x 100
+	P           float64  `json:"p"`         // Mann-Whitney U p-value
+	N1          int      `json:"n_base"`
+	N2          int      `json:"n_head"`
+	Alpha       float64  `json:"alpha"`
+	Significant bool     `json:"significant"` // P < Alpha
+	Better      bool     `json:"better"`      // significant and in the metric's good direction
+	Warnings    []string `json:"warnings,omitempty"`
+}
+
+// Verdict is the change as benchstat prints it: "~" when not significant,
+// else the signed percentage.
+func (r Row) Verdict() string {
+	if !r.Significant {
+		return "~"
+	}
+	return fmt.Sprintf("%+.2f%%", r.DeltaPct)
+}
+
+// Stat is the test's detail: "p=0.008 n=5+5".
+func (r Row) Stat() string {
+	if r.N1 == r.N2 {
+		return fmt.Sprintf("p=%.3f n=%d", r.P, r.N1)
+	}
+	return fmt.Sprintf("p=%.3f n=%d+%d", r.P, r.N1, r.N2)
+}
+
+// Row returns the row of cell k and metric; the zero Row (verdict "~")
+// when there is none.
+func (c *Comparison) Row(k Key, metric string) Row {
+	for _, r := range c.Rows {
+		if r.Key == k && r.Metric == metric {
+			return r
+		}
+	}
+	return Row{}
+}
+
+// Compare compares every metric of every cell present on both sides.
+func Compare(base, head *Side) *Comparison {
+	c := &Comparison{Base: base.Paths, Head: head.Paths}
+	for _, k := range base.Order {
+		if _, ok := head.Cells[k]; !ok {
+			c.OnlyBase = append(c.OnlyBase, k)
+		}
+	}
+	for _, k := range head.Order {
+		if _, ok := base.Cells[k]; !ok {
+			c.OnlyHead = append(c.OnlyHead, k)
+		}
+	}
+	c.Warnings = planWarnings(base, head)
+	needMore := map[string]bool{}
+	for _, m := range Metrics {
+		for _, k := range base.Order {
+			h, ok := head.Cells[k]
+			if !ok {
+				continue
+			}
+			row := compareCell(k, m, base.Cells[k], h)
+			for _, w := range row.Warnings {
+				if strings.HasPrefix(w, "need ") {
+					needMore[w] = true
+				}
+			}
+			c.Rows = append(c.Rows, row)
+		}
+	}
+	for _, w := range slices.Sorted(maps.Keys(needMore)) {
+		c.Warnings = append(c.Warnings, "too few repetitions: "+w+" (run with -reps 5 or more)")
+	}
+	return c
+}
+
+func compareCell(k Key, m Metric, base, head *harness.CellResult) Row {
+	s1 := sample(base, m)
+	s2 := sample(head, m)
+	cmp := benchmath.AssumeNothing.Compare(s1, s2)
+	b := benchmath.AssumeNothing.Summary(s1, 0.95).Center
+	h := benchmath.AssumeNothing.Summary(s2, 0.95).Center
+	row := Row{Key: k, Metric: m.Name, Base: b, Head: h, P: cmp.P, N1: cmp.N1, N2: cmp.N2, Alpha: cmp.Alpha}
+	if b != 0 {
+		row.DeltaPct = (h - b) / b * 100
+	}
+	row.Significant = cmp.P < cmp.Alpha
+	row.Better = row.Significant && (h > b) == m.HigherIsBetter
+	for _, w := range append(append(s1.Warnings, s2.Warnings...), cmp.Warnings...) {
+		row.Warnings = append(row.Warnings, w.Error())
+	}
+	return row
+}
+
+func sample(c *harness.CellResult, m Metric) *benchmath.Sample {
+	vs := make([]float64, len(c.Repetitions))
+	for i, r := range c.Repetitions {
+		vs[i] = m.Value(r)
+	}
+	return benchmath.NewSample(vs, &benchmath.DefaultThresholds)
+}
+
+// planWarnings notes what makes the two sides measure different things or
+// on different machines.
+func planWarnings(base, head *Side) []string {
+	var out []string
+	bw, hw := base.workloads(), head.workloads()
+	names := slices.Sorted(maps.Keys(bw))
+	for _, name := range names {
+		h, ok := hw[name]
+		if !ok {
+			continue
+		}
+		b := bw[name]
+		if b.Tasks != h.Tasks {
+			out = append(out, fmt.Sprintf("workload %s: %d tasks in base, %d in head", name, b.Tasks, h.Tasks))
+		}
+		var diffs []string
+		for _, p := range slices.Sorted(maps.Keys(b.Params)) {
+			if hv := h.Params[p]; hv != b.Params[p] {
+				diffs = append(diffs, fmt.Sprintf("%s=%s vs %s", p, b.Params[p], hv))
+			}
+		}
+		if len(diffs) > 0 {
+			sort.Strings(diffs)
+			out = append(out, fmt.Sprintf("workload %s: parameters differ (%s): base and head ran different work", name, strings.Join(diffs, ", ")))
+		}
+	}
+	be, he := base.Runs[0].Env, head.Runs[0].Env
+	if be.GOMAXPROCS != he.GOMAXPROCS || be.CPUModel != he.CPUModel || be.GOARCH != he.GOARCH {
+		out = append(out, fmt.Sprintf("environments differ: base %s GOMAXPROCS %d (%s), head %s GOMAXPROCS %d (%s)",
+			be.GOARCH, be.GOMAXPROCS, be.CPUModel, he.GOARCH, he.GOMAXPROCS, he.CPUModel))
+	}
+	for _, side := range []*Side{base, head} {
+		for _, r := range side.Runs {
+			if !r.Complete {
+				out = append(out, "a run was interrupted (complete: false); its cells hold fewer repetitions")
+				return out
+			}
+		}
+	}
+	return out
+}

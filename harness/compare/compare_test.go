@@ -1,0 +1,203 @@
+package compare
+
+import (
+	"bufio"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/report"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func load(t *testing.T, path string) *Side {
+	t.Helper()
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func fixtureComparison(t *testing.T) *Comparison {
+	return Compare(load(t, "testdata/base.json"), load(t, "testdata/head.json"))
+}
+
+func row(t *testing.T, c *Comparison, k Key, metric string) Row {
+	t.Helper()
+	r := c.Row(k, metric)
+	if r.Metric != metric {
+		t.Fatalf("no row for %s %s", k, metric)
+	}
+	return r
+}
+
+// TestVerdictsAgreeWithBenchstat checks every verdict, p-value and change
+// against benchstat's output on the same samples (testdata/benchstat.txt,
+// made by testdata/benchstat.sh from the Go benchmark format of the same
+// runs).
+func TestVerdictsAgreeWithBenchstat(t *testing.T) {
+	c := fixtureComparison(t)
+	units := map[string]string{"sec/op": "wall", "p50-sec": "p50", "p99-sec": "p99", "tasks/s": "throughput", "peak-heap-B": "heap"}
+	header := regexp.MustCompile(`│\s+(\S+)\s+│\s+\S+\s+vs base`)
+	line := regexp.MustCompile(`^(\w+)/(\w+)/limit=(\d+)-\d+\s.*\s(~|[+-][\d.]+%)\s+\(p=([\d.]+) n=(\d+)\)`)
+	f, err := os.Open("testdata/benchstat.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	metric, checked := "", 0
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		if m := header.FindStringSubmatch(sc.Text()); m != nil {
+			metric = units[m[1]]
+			continue
+		}
+		m := line.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		limit, _ := strconv.Atoi(m[3])
+		k := Key{strings.ToLower(m[1][:1]) + m[1][1:], m[2], limit}
+		r := row(t, c, k, metric)
+		p, _ := strconv.ParseFloat(m[5], 64)
+		if math.Abs(r.P-p) > 0.0005 {
+			t.Errorf("%s %s: p=%.4f, benchstat p=%s", k, metric, r.P, m[5])
+		}
+		if (m[4] == "~") == r.Significant {
+			t.Errorf("%s %s: verdict %s, benchstat %s", k, metric, r.Verdict(), m[4])
+		}
+		if m[4] != "~" {
+			want, _ := strconv.ParseFloat(strings.TrimSuffix(m[4], "%"), 64)
+			if math.Abs(r.DeltaPct-want) > 0.01 {
+				t.Errorf("%s %s: change %+.2f%%, benchstat %s", k, metric, r.DeltaPct, m[4])
+			}
+		}
+		checked++
+	}
+	if checked != 20 {
+		t.Errorf("checked %d rows of benchstat's output, want 20 (4 cells x 5 metrics)", checked)
+	}
+}
+
+func TestRegressionAndNoise(t *testing.T) {
+	c := fixtureComparison(t)
+	if r := row(t, c, Key{"io", "pool", 8}, "p99"); !r.Significant || r.Better || r.DeltaPct < 25 {
+		t.Errorf("io pool 8 p99: %s %s, want a significant ~30%% regression", r.Verdict(), r.Stat())
+	}
+	if r := row(t, c, Key{"io", "unbounded", 0}, "p99"); r.Verdict() != "~" {
+		t.Errorf("io unbounded p99 (same distribution): %s %s, want ~", r.Verdict(), r.Stat())
+	}
+	if r := row(t, c, Key{"cpu", "offload", 4}, "throughput"); !r.Better {
+		t.Errorf("cpu offload 4 throughput: %s, want a significant improvement", r.Verdict())
+	}
+}
+
+func TestGates(t *testing.T) {
+	c := fixtureComparison(t)
+	tests := []struct {
+		gates string
+		fails int // rows that cross a gate
+	}{
+		{"p99>+10%", 1},                // io pool 8 is 30% worse
+		{"p99>+40%", 0},                // but not 40%
+		{"throughput<-5%", 0},          // no significant fall
+		{"p99>+10%,throughput<-5%", 1}, // the issue's example
+		{"p99<-10%", 1},                // cpu offload's p99 fell 20%: a gate can also catch improvements
+		{"p50>+1%", 0},                 // p50 did not change significantly anywhere
+		{"wall>+10%, heap>+50%", 1},    // io pool 8 wall rose with p99
+	}
+	for _, tt := range tests {
+		t.Run(tt.gates, func(t *testing.T) {
+			gates, err := ParseGates(tt.gates)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Check(gates); len(got) != tt.fails {
+				t.Errorf("%d failures %v, want %d", len(got), got, tt.fails)
+			}
+		})
+	}
+}
+
+func TestParseGatesRejects(t *testing.T) {
+	for _, bad := range []string{"p99", "p99>10", "p99>+ten%", "latency>+10%", ">+10%", "p99>NaN%", "p99>+Inf%", ""} {
+		_, err := ParseGates(bad)
+		var in *harness.InputError
+		if !errors.As(err, &in) || in.Field != "fail-on" {
+			t.Errorf("ParseGates(%q) = %v, want an InputError on fail-on", bad, err)
+		}
+	}
+}
+
+func TestCellsOnOneSideAreListed(t *testing.T) {
+	base := load(t, "testdata/base.json")
+	head := load(t, "testdata/head.json")
+	k := Key{"io", "unbounded", 0}
+	delete(head.Cells, k)
+	head.Order = head.Order[1:]
+	c := Compare(base, head)
+	if len(c.OnlyBase) != 1 || c.OnlyBase[0] != k || len(c.OnlyHead) != 0 {
+		t.Errorf("only base %v, only head %v; want [%v] and none", c.OnlyBase, c.OnlyHead, k)
+	}
+	if len(c.Rows) != 3*len(Metrics) {
+		t.Errorf("%d rows, want 3 cells x %d metrics", len(c.Rows), len(Metrics))
+	}
+}
+
+func TestTooFewRepetitionsWarn(t *testing.T) {
+	base := load(t, "testdata/base.json")
+	head := load(t, "testdata/head.json")
+	for _, s := range []*Side{base, head} {
+		for _, c := range s.Cells {
+			c.Repetitions = c.Repetitions[:3]
+		}
+	}
+	c := Compare(base, head)
+	want := "too few repetitions: need >= 4 samples to detect a difference at alpha level 0.05 (run with -reps 5 or more)"
+	if len(c.Warnings) != 1 || c.Warnings[0] != want {
+		t.Errorf("warnings %q, want [%q]", c.Warnings, want)
+	}
+}
+
+// TestPooledSides loads a folder of runs as one side: repetitions add up
+// and the summary is recomputed over all of them.
+func TestPooledSides(t *testing.T) {
+	dir := t.TempDir()
+	base := load(t, "testdata/base.json").Runs[0]
+	for i := range 2 {
+		run := filepath.Join(dir, "run"+strconv.Itoa(i))
+		os.Mkdir(run, 0o755)
+		js, _ := report.EncodeJSON(base)
+		if err := report.WriteFile(filepath.Join(run, report.ResultsJSON), js); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := load(t, dir)
+	c := s.Cells[Key{"io", "pool", 8}]
+	if len(s.Runs) != 2 || len(c.Repetitions) != 10 {
+		t.Errorf("%d runs, %d repetitions; want 2 and 10", len(s.Runs), len(c.Repetitions))
+	}
+	if c.Summary.Response.P99 != harness.Combine(c.Repetitions).Response.P99 {
+		t.Error("pooled summary not recomputed")
+	}
+}
+
+func TestPlanDifferencesWarn(t *testing.T) {
+	base := load(t, "testdata/base.json")
+	head := load(t, "testdata/head.json")
+	head.Runs[0].Plan.Workloads[0].Params = map[string]string{"latency": "10ms"}
+	base.Runs[0].Plan.Workloads[0].Params = map[string]string{"latency": "5ms"}
+	c := Compare(base, head)
+	want := "workload io: parameters differ (latency=5ms vs 10ms): base and head ran different work"
+	if len(c.Warnings) == 0 || c.Warnings[0] != want {
+		t.Errorf("warnings %q, want %q first", c.Warnings, want)
+	}
+}
