@@ -201,3 +201,14 @@ func TestPlanDifferencesWarn(t *testing.T) {
 		t.Errorf("warnings %q, want %q first", c.Warnings, want)
 	}
 }
+
+func TestPooledResultsCountPooledRepetitions(t *testing.T) {
+	s := load(t, "testdata/base.json")
+	s.Runs = append(s.Runs, s.Runs[0])
+	for _, c := range s.Cells {
+		c.Repetitions = append(c.Repetitions, c.Repetitions...)
+	}
+	if got := s.Results().Plan.Reps; got != 10 {
+		t.Errorf("plan reps %d, want the 10 pooled", got)
+	}
+}

@@ -89,12 +89,17 @@ func resultFiles(path string) ([]string, error) {
 }
 
 // Results is the side as one run, for charts: the first run's environment
-// and plan with the pooled cells.
+// and plan with the pooled cells, the plan's repetitions counting the
+// pooled ones (the fewest of any cell).
 func (s *Side) Results() *harness.Results {
 	res := *s.Runs[0]
 	res.Cells = nil
-	for _, k := range s.Order {
-		res.Cells = append(res.Cells, *s.Cells[k])
+	for i, k := range s.Order {
+		c := *s.Cells[k]
+		res.Cells = append(res.Cells, c)
+		if i == 0 || len(c.Repetitions) < res.Plan.Reps {
+			res.Plan.Reps = len(c.Repetitions)
+		}
 	}
 	return &res
 }
