@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 )
 
@@ -101,6 +103,18 @@ func (p *Plan) Cells() []Cell {
 		}
 	}
 	return cells
+}
+
+// Close releases what workloads hold (an embedded target, connections):
+// every Workload that is an io.Closer is closed. Call it when the run ends.
+func (p *Plan) Close() error {
+	var errs []error
+	for _, w := range p.Workloads {
+		if c, ok := w.Workload.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Record is the plan as results.json keeps it.

@@ -3,6 +3,7 @@ package workloads
 import (
 	"crypto/sha256"
 	"flag"
+	"github.com/concbench/concbench/harness"
 	"sync"
 	"time"
 )
@@ -26,8 +27,8 @@ func defineBurner(fs *flag.FlagSet, cost time.Duration) *burner {
 // calibrate validates the parameters and sets the number of rounds.
 func (b *burner) calibrate() error {
 	switch {
-	case b.cost <= 0 || b.cost > maxLatency:
-		return badParam("cost", "%v is out of range (0, %v]", b.cost, maxLatency)
+	case b.cost <= 0 || b.cost > harness.MaxLatency:
+		return badParam("cost", "%v is out of range (0, %v]", b.cost, harness.MaxLatency)
 	case b.size < 32 || b.size > 1<<20:
 		return badParam("size", "%d is out of range 32..%d", b.size, 1<<20)
 	}

@@ -3,16 +3,12 @@ package workloads
 import (
 	"context"
 	"flag"
-	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/concbench/concbench/harness"
 )
-
-// maxLatency bounds every simulated latency, so that a typo cannot make a
-// run last for days.
-const maxLatency = time.Hour
 
 // simulatedIO is the I/O part shared by the io, mixed and recursive
 // families: a latency drawn from a seeded distribution, spent parked on a
@@ -29,23 +25,21 @@ type simulatedIO struct {
 func defineIO(fs *flag.FlagSet, latency time.Duration) *simulatedIO {
 	s := &simulatedIO{}
 	fs.DurationVar(&s.latency, "latency", latency, "median simulated I/O time")
-	s.dist = newOneOf(fs, "dist", []string{"constant", "uniform", "lognormal"}, "latency distribution")
+	s.dist = newOneOf(fs, "dist", harness.DistKinds, "latency distribution")
 	fs.Float64Var(&s.spread, "spread", 0.5, "uniform: ± fraction of latency; lognormal: sigma")
 	fs.Uint64Var(&s.seed, "seed", 1, "random seed; repetition r draws from stream (seed, r)")
 	s.mode = newOneOf(fs, "mode", []string{"park", "block"}, "park on a timer, or block an OS thread in nanosleep")
 	return s
 }
 
+func (s *simulatedIO) distribution() harness.Dist {
+	return harness.Dist{Kind: s.dist.value, Median: s.latency, Spread: s.spread}
+}
+
 func (s *simulatedIO) validate() error {
-	switch {
-	case s.latency <= 0 || s.latency > maxLatency:
-		return badParam("latency", "%v is out of range (0, %v]", s.latency, maxLatency)
-	case math.IsNaN(s.spread) || s.spread < 0:
-		return badParam("spread", "%v must be >= 0", s.spread)
-	case s.dist.value == "uniform" && s.spread >= 1:
-		return badParam("spread", "%v must be below 1 for a uniform distribution", s.spread)
-	case s.dist.value == "lognormal" && s.spread > 3:
-		return badParam("spread", "%v is above 3, the largest lognormal sigma allowed", s.spread)
+	if err := s.distribution().Validate(); err != nil {
+		param, problem, _ := strings.Cut(err.Error(), ": ")
+		return badParam(param, "%s", problem)
 	}
 	return nil
 }
@@ -53,17 +47,8 @@ func (s *simulatedIO) validate() error {
 // rng returns the random stream of repetition rep.
 func (s *simulatedIO) rng(rep int) *rand.Rand { return rand.New(rand.NewPCG(s.seed, uint64(rep))) }
 
-// draw returns one latency, capped at maxLatency.
-func (s *simulatedIO) draw(r *rand.Rand) time.Duration {
-	d := float64(s.latency)
-	switch s.dist.value {
-	case "uniform":
-		d *= 1 + s.spread*(2*r.Float64()-1)
-	case "lognormal":
-		d *= math.Exp(s.spread * r.NormFloat64())
-	}
-	return time.Duration(min(d, float64(maxLatency)))
-}
+// draw returns one latency, capped at harness.MaxLatency.
+func (s *simulatedIO) draw(r *rand.Rand) time.Duration { return s.distribution().Draw(r) }
 
 // blocks reports whether the I/O holds an OS thread.
 func (s *simulatedIO) blocks() bool { return s.mode.value == "block" }

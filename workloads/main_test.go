@@ -24,6 +24,7 @@ func measure(t *testing.T, family string, params map[string]string, tasks, limit
 		t.Fatal(err)
 	}
 	p := &harness.Plan{Workloads: []harness.PlannedWorkload{w}, Strategies: strategies, Limits: []int{limit}, Reps: reps}
+	defer p.Close()
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}

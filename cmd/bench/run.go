@@ -46,9 +46,15 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	return o
 }
 
-// plan builds and validates the plan; every error is bad input.
-func (o *runOptions) plan() (*harness.Plan, error) {
+// plan builds and validates the plan; every error is bad input, and on
+// error the workloads built so far are closed (an embedded target stops).
+func (o *runOptions) plan() (_ *harness.Plan, err error) {
 	p := &harness.Plan{Limits: o.limits, Reps: o.reps, Warmup: o.warmup}
+	defer func() {
+		if err != nil {
+			p.Close()
+		}
+	}()
 	if o.quick {
 		if !o.set["reps"] {
 			p.Reps = 1
@@ -120,6 +126,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	defer p.Close()
 	dir, err := report.NewRunDir(o.out, o.label, time.Now())
 	if err != nil {
 		return fmt.Errorf("-out: %v", err)

@@ -1,0 +1,135 @@
+// Package load sends HTTP load: the tuned client and error kinds shared by
+// the closed-loop http workload, and open-loop attacks paced by vegeta
+// (github.com/tsenart/vegeta/v12/lib).
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// NewClient returns an HTTP/1.1 client tuned for load: keep-alives, up to
+// conns idle connections per host (set it to the concurrency you will use),
+// no compression, and timeout per request.
+func NewClient(conns int, timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			DialContext:         dialer.DialContext,
+			MaxIdleConns:        conns,
+			MaxIdleConnsPerHost: conns,
+			IdleConnTimeout:     90 * time.Second,
+			DisableCompression:  true,
+			ForceAttemptHTTP2:   false,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// CheckURL refuses a target URL that is not absolute http(s) with a host.
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%q is not an http or https URL", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q has no host", raw)
+	}
+	return u, nil
+}
+
+// Probe checks that url answers within 2 s (any status counts).
+func Probe(client *http.Client, url string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s is not reachable: %v", url, Unwrap(err))
+	}
+	io.Copy(io.Discard, resp.Body) //nolint:errcheck
+	return resp.Body.Close()
+}
+
+// StatusError is an HTTP response whose status is not 2xx.
+type StatusError struct{ Code int }
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))
+}
+
+// Kind counts 503s apart ("http-503"), then other 5xx and 4xx by class.
+func (e *StatusError) Kind() string {
+	switch {
+	case e.Code == http.StatusServiceUnavailable:
+		return "http-503"
+	case e.Code >= 500:
+		return "http-5xx"
+	case e.Code >= 400:
+		return "http-4xx"
+	default:
+		return fmt.Sprintf("http-%d", e.Code)
+	}
+}
+
+// TransportError is a request that got no response.
+type TransportError struct {
+	Err  error
+	kind string
+}
+
+func (e *TransportError) Error() string { return e.Err.Error() }
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Kind is "timeout", "connection" (refused, reset, closed) or "error".
+func (e *TransportError) Kind() string { return e.kind }
+
+// Classify wraps a request's outcome so that harness.ErrorKind counts it
+// by kind; nil for a 2xx.
+func Classify(code int, err error) error {
+	if err != nil {
+		return &TransportError{Err: err, kind: transportKind(err)}
+	}
+	if code < 200 || code > 299 {
+		return &StatusError{Code: code}
+	}
+	return nil
+}
+
+func transportKind(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.EPIPE), strings.Contains(err.Error(), "connection"):
+		return "connection"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return "error"
+}
+
+// Unwrap drops net/http's "Get \"url\": " prefix from a client error.
+func Unwrap(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,162 @@
+package workloads
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/load"
+	"github.com/concbench/concbench/harness/target"
+)
+
+func init() {
+	Register(Spec{
+		Name:  "http",
+		Doc:   "each task is one HTTP request, to -param http.target or to an embedded target started for the run",
+		Tasks: 200,
+		Define: func(fs *flag.FlagSet) func() (harness.Workload, error) {
+			w := &httpWorkload{}
+			fs.StringVar(&w.url, "target", "", "URL to request; empty: an embedded target on 127.0.0.1 (configured below)")
+			fs.StringVar(&w.method, "method", http.MethodGet, "request method")
+			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2'")
+			fs.StringVar(&w.body, "body", "", "request body")
+			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
+			fs.IntVar(&w.conns, "conns", 256, "idle connections kept per host (at least the limit you run)")
+			latency := defineIO(fs, 5*time.Millisecond)
+			fs.DurationVar(&w.cfg.CPU, "cpu", 0, "embedded target: CPU time burned per request")
+			fs.IntVar(&w.cfg.Size, "size", 0, "embedded target: response body bytes")
+			fs.Float64Var(&w.cfg.ErrorRate, "error-rate", 0, "embedded target: fraction of requests answered 500")
+			fs.IntVar(&w.cfg.Capacity, "capacity", 0, "embedded target: requests in flight beyond which it answers 503 (0: no limit)")
+			return func() (harness.Workload, error) {
+				if err := latency.validate(); err != nil {
+					return nil, err
+				}
+				if latency.blocks() {
+					return nil, badParam("mode", "block does not apply to http: requests park on the network poller")
+				}
+				w.cfg.Latency = latency.distribution()
+				return w, w.start()
+			}
+		},
+	})
+}
+
+// httpWorkload requests one URL per task through one shared client.
+type httpWorkload struct {
+	url, method, headers, body string
+	timeout                    time.Duration
+	conns                      int
+	cfg                        target.Config
+	header                     http.Header
+	client                     *http.Client
+	server                     *target.Server // the embedded target, if any
+}
+
+var _ io.Closer = (*httpWorkload)(nil)
+
+// start validates the parameters, starts the embedded target when no URL
+// is given, and checks that the target answers.
+func (w *httpWorkload) start() error {
+	switch {
+	case w.timeout <= 0 || w.timeout > harness.MaxLatency:
+		return badParam("timeout", "%v is out of range (0, %v]", w.timeout, harness.MaxLatency)
+	case w.conns < 1 || w.conns > 65536:
+		return badParam("conns", "%d is out of range 1..65536", w.conns)
+	case !validMethod(w.method):
+		return badParam("method", "%q is not an HTTP method", w.method)
+	}
+	h, err := parseHeaders(w.headers)
+	if err != nil {
+		return badParam("header", "%v", err)
+	}
+	w.header = h
+	if w.url == "" {
+		if err := w.cfg.Validate(); err != nil {
+			param, problem, _ := strings.Cut(err.Error(), ": ")
+			return badParam(param, "%s", problem)
+		}
+		if w.server, err = target.Start(w.cfg, ""); err != nil {
+			return fmt.Errorf("starting the embedded target: %v", err)
+		}
+		w.url = w.server.URL()
+	} else if _, err := load.CheckURL(w.url); err != nil {
+		return badParam("target", "%v", err)
+	}
+	w.client = load.NewClient(w.conns, w.timeout)
+	if err := load.Probe(w.client, w.url); err != nil {
+		w.Close()
+		return badParam("target", "%v", err)
+	}
+	return nil
+}
+
+// Close stops the embedded target, if any, and the client's idle connections.
+func (w *httpWorkload) Close() error {
+	if w.client != nil {
+		w.client.CloseIdleConnections()
+	}
+	if w.server != nil {
+		return w.server.Close()
+	}
+	return nil
+}
+
+func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
+	b := harness.Batch{Tasks: make([]harness.Task, n), Cost: harness.Cost{Units: n}}
+	if w.server != nil { // only the embedded target's cost is known
+		b.Cost.Wait = time.Duration(n) * w.cfg.Latency.Median
+		b.Cost.Compute = time.Duration(n) * w.cfg.CPU
+		b.Cost.Critical = w.cfg.Latency.Median + w.cfg.CPU
+	}
+	for i := range b.Tasks {
+		b.Tasks[i] = w.request
+	}
+	return b, nil
+}
+
+// request sends one request and reads the whole response.
+func (w *httpWorkload) request(ctx context.Context, _ harness.Exec) error {
+	var body io.Reader
+	if w.body != "" {
+		body = strings.NewReader(w.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, w.method, w.url, body)
+	if err != nil {
+		return err
+	}
+	for k, v := range w.header {
+		req.Header[k] = v
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return load.Classify(0, load.Unwrap(err))
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return load.Classify(resp.StatusCode, err)
+}
+
+func validMethod(m string) bool {
+	return m != "" && strings.IndexFunc(m, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0
+}
+
+// parseHeaders reads "Name: value; Name2: value2".
+func parseHeaders(s string) (http.Header, error) {
+	h := http.Header{}
+	for _, part := range strings.Split(s, ";") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("%q: want 'Name: value'", part)
+		}
+		h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	return h, nil
+}

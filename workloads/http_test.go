@@ -1,0 +1,45 @@
+package workloads
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/harness"
+)
+
+// TestLimitedDownstream is the classic: a downstream of capacity 4 taking
+// 50 ms breaks under 32 unbounded callers (503s) and serves every request
+// of a semaphore or pool bounded to 4.
+func TestLimitedDownstream(t *testing.T) {
+	params := map[string]string{"capacity": "4", "latency": "50ms"}
+	cells := measure(t, "http", params, 32, 4, 1, harness.Unbounded{}, harness.Semaphore{}, harness.Pool{})
+	if n := cells[0].Summary.Errors["http-503"]; n == 0 {
+		t.Errorf("unbounded: no 503 from a downstream of capacity 4 at 32 in flight (errors %v)", cells[0].Summary.Errors)
+	}
+	for _, c := range cells[1:] {
+		checkClean(t, c)
+	}
+}
+
+func TestHTTPRejectsBadTargets(t *testing.T) {
+	spec, _ := Lookup("http")
+	tests := []struct {
+		params map[string]string
+		want   string
+	}{
+		{map[string]string{"target": "ftp://127.0.0.1/"}, `param http.target: "ftp://127.0.0.1/" is not an http or https URL`},
+		{map[string]string{"target": "http://127.0.0.1:1/"}, "param http.target: http://127.0.0.1:1/ is not reachable"},
+		{map[string]string{"method": "get"}, `param http.method: "get" is not an HTTP method`},
+		{map[string]string{"header": "nocolon"}, `param http.header: "nocolon": want 'Name: value'`},
+		{map[string]string{"capacity": "-3"}, "param http.capacity: -3 must be >= 0"},
+		{map[string]string{"mode": "block"}, "param http.mode: block does not apply to http"},
+	}
+	for _, tt := range tests {
+		_, err := spec.Build("http", tt.params, 1)
+		var in *harness.InputError
+		if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Build(%v) = %v, want %q", tt.params, err, tt.want)
+		}
+	}
+}
