@@ -57,6 +57,12 @@ type Repetition struct {
 	Wait         Quantiles      `json:"wait"`             // start - intended start
 	Service      Quantiles      `json:"service"`          // end - start
 	PeakInFlight int            `json:"peak_in_flight"`
+	// Open-loop attacks only: the rate asked for, the requests sent late
+	// (after their intended time by more than the attack's allowance) and
+	// those scheduled within the duration but never sent.
+	TargetRate float64 `json:"target_rate_per_s,omitempty"`
+	Late       int     `json:"late,omitempty"`
+	Dropped    int     `json:"dropped,omitempty"`
 	Runtime
 }
 

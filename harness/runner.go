@@ -105,7 +105,7 @@ func runRepetition(ctx context.Context, cell Cell, rep int) (Repetition, error) 
 	wall := time.Since(t0)
 	rt := pr.stop()
 
-	m := summarize(rec.Samples(), wall)
+	m := Summarize(rec.Samples(), wall)
 	m.Ideal = batch.Cost.Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
 	if wall > 0 {
 		m.Efficiency = float64(m.Ideal) / float64(wall)

@@ -7,10 +7,10 @@ import (
 	"github.com/montanaflynn/stats"
 )
 
-// summarize computes a repetition's statistics from its samples. Latencies
+// Summarize computes a repetition's statistics from its samples. Latencies
 // cover every completed task, failed ones included; throughput counts only
 // successes. Percentiles interpolate between closest ranks (stats.Percentile).
-func summarize(samples []Sample, wall time.Duration) Repetition {
+func Summarize(samples []Sample, wall time.Duration) Repetition {
 	rep := Repetition{Wall: wall, Submitted: len(samples)}
 	response := make(stats.Float64Data, 0, len(samples))
 	wait := make(stats.Float64Data, 0, len(samples))
@@ -108,6 +108,9 @@ func Combine(reps []Repetition) Repetition {
 		Wait:         lat(func(r Repetition) Quantiles { return r.Wait }),
 		Service:      lat(func(r Repetition) Quantiles { return r.Service }),
 		PeakInFlight: num(func(r Repetition) int { return r.PeakInFlight }),
+		TargetRate:   med(func(r Repetition) float64 { return r.TargetRate }),
+		Late:         num(func(r Repetition) int { return r.Late }),
+		Dropped:      num(func(r Repetition) int { return r.Dropped }),
 		Runtime: Runtime{
 			PeakGoroutines: num(func(r Repetition) int { return r.PeakGoroutines }),
 			PeakHeap:       uint64(med(func(r Repetition) float64 { return float64(r.PeakHeap) })),

@@ -18,7 +18,7 @@ func TestSummarize(t *testing.T) {
 			samples[i].Err = errors.New("boom")
 		}
 	}
-	r := summarize(samples, 100*ms)
+	r := Summarize(samples, 100*ms)
 	if r.Submitted != 101 || r.Completed != 100 || r.Errors["error"] != 10 {
 		t.Errorf("submitted %d completed %d errors %v, want 101, 100, error=10", r.Submitted, r.Completed, r.Errors)
 	}

@@ -27,19 +27,14 @@ func init() {
 			fs.StringVar(&w.body, "body", "", "request body")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "idle connections kept per host (at least the limit you run)")
-			latency := defineIO(fs, 5*time.Millisecond)
-			fs.DurationVar(&w.cfg.CPU, "cpu", 0, "embedded target: CPU time burned per request")
-			fs.IntVar(&w.cfg.Size, "size", 0, "embedded target: response body bytes")
-			fs.Float64Var(&w.cfg.ErrorRate, "error-rate", 0, "embedded target: fraction of requests answered 500")
-			fs.IntVar(&w.cfg.Capacity, "capacity", 0, "embedded target: requests in flight beyond which it answers 503 (0: no limit)")
+			embedded := target.Flags(fs, 5*time.Millisecond)
 			return func() (harness.Workload, error) {
-				if err := latency.validate(); err != nil {
-					return nil, err
+				cfg, err := embedded()
+				if err != nil && w.url == "" {
+					param, problem, _ := strings.Cut(err.Error(), ": ")
+					return nil, badParam(param, "%s", problem)
 				}
-				if latency.blocks() {
-					return nil, badParam("mode", "block does not apply to http: requests park on the network poller")
-				}
-				w.cfg.Latency = latency.distribution()
+				w.cfg = cfg
 				return w, w.start()
 			}
 		},
@@ -76,10 +71,6 @@ func (w *httpWorkload) start() error {
 	}
 	w.header = h
 	if w.url == "" {
-		if err := w.cfg.Validate(); err != nil {
-			param, problem, _ := strings.Cut(err.Error(), ": ")
-			return badParam(param, "%s", problem)
-		}
 		if w.server, err = target.Start(w.cfg, ""); err != nil {
 			return fmt.Errorf("starting the embedded target: %v", err)
 		}
@@ -117,6 +108,11 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 		b.Tasks[i] = w.request
 	}
 	return b, nil
+}
+
+// Request is what each task sends, for open-loop attacks on the same target.
+func (w *httpWorkload) Request() load.Request {
+	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.body)}
 }
 
 // request sends one request and reads the whole response.

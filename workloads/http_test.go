@@ -33,7 +33,7 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		{map[string]string{"method": "get"}, `param http.method: "get" is not an HTTP method`},
 		{map[string]string{"header": "nocolon"}, `param http.header: "nocolon": want 'Name: value'`},
 		{map[string]string{"capacity": "-3"}, "param http.capacity: -3 must be >= 0"},
-		{map[string]string{"mode": "block"}, "param http.mode: block does not apply to http"},
+		{map[string]string{"dist": "pareto"}, `param http.dist: "pareto" is not one of constant, uniform, lognormal`},
 	}
 	for _, tt := range tests {
 		_, err := spec.Build("http", tt.params, 1)

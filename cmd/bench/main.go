@@ -70,6 +70,8 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"list":    list,
 	"plot":    plotRun,
 	"compare": compareRuns,
+	"serve":   serve,
+	"attack":  attackRun,
 }
 
 // run dispatches to a subcommand; without one, or with flags first, it runs
@@ -85,12 +87,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, plot, compare, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, help)", args[0])
 }
 
 const usage = `usage: bench [run] [flags]    run a plan of workloads x strategies x limits
        bench list                 list workloads, strategies and parameters
        bench plot RUN             redraw a run folder's charts and reports from its results.json
        bench compare BASE HEAD    what changed between two runs, and what is noise
+       bench serve [flags]        run the embedded HTTP target on loopback
+       bench attack [flags]       open-loop HTTP load at a rate, a sweep of rates, or an SLO search
        bench run -h               describe the flags
 `

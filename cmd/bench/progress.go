@@ -34,6 +34,13 @@ func (p *progress) show(s harness.Progress) {
 		s.Elapsed.Round(time.Second))
 }
 
+// note shows a free-form progress message.
+func (p *progress) note(format string, args ...any) {
+	if p.on {
+		fmt.Fprintf(p.w, "\r\033[K"+format, args...)
+	}
+}
+
 func (p *progress) clear() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")

@@ -20,7 +20,7 @@ type runOptions struct {
 	workloads, strategies listValue
 	limits                intsValue
 	tasks, reps, warmup   int
-	out, label            string
+	out, label, target    string
 	quick                 bool
 	params                paramsValue
 	set                   map[string]bool // flags given on the command line
@@ -43,6 +43,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: a tenth of the tasks, 1 repetition, no warm-up")
 	fs.Var(o.params, "param", "workload parameter workload.name=value (repeatable)")
+	fs.StringVar(&o.target, "target", "", "URL for the http workload (same as -param http.target=URL)")
 	return o
 }
 
@@ -62,6 +63,12 @@ func (o *runOptions) plan() (_ *harness.Plan, err error) {
 		if !o.set["warmup"] {
 			p.Warmup = 0
 		}
+	}
+	if o.target != "" {
+		if o.params["http"] == nil {
+			o.params["http"] = map[string]string{}
+		}
+		o.params["http"]["target"] = o.target
 	}
 	if o.set["tasks"] && o.tasks < 1 {
 		return nil, usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)

@@ -38,7 +38,7 @@ func Rows(res *harness.Results) [][]string {
 			name, c.Strategy, limit, strconv.Itoa(c.Tasks),
 			Duration(s.Wall), Rate(s.Throughput),
 			Duration(s.Response.P50), Duration(s.Response.P90), Duration(s.Response.P99), Duration(s.Response.Max),
-			errorsCell(s.Errors), fmt.Sprintf("%.0f%%", 100*s.Efficiency),
+			errorsCell(s.Errors), efficiency(s),
 		})
 	}
 	return rows
@@ -84,6 +84,15 @@ func Rate(r float64) string {
 	default:
 		return strconv.FormatFloat(r, 'f', 1, 64)
 	}
+}
+
+// efficiency is ideal / wall as a percentage, or "-" when the ideal is not
+// known (an external target, an open-loop attack).
+func efficiency(s harness.Repetition) string {
+	if s.Ideal == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*s.Efficiency)
 }
 
 func errorsCell(m map[string]int) string {
