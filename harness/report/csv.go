@@ -21,6 +21,7 @@ var csvHeader = []string{
 	"wait_p50_ns", "wait_p99_ns", "service_p50_ns", "service_p99_ns",
 	"peak_in_flight", "peak_goroutines", "peak_heap_bytes", "gc_cycles",
 	"sched_latency_p99_ns", "user_cpu_ns", "system_cpu_ns",
+	"target_rate_per_s", "late", "dropped",
 }
 
 // WriteCSV writes results.csv.
@@ -42,6 +43,7 @@ func WriteCSV(w io.Writer, res *harness.Results) error {
 				ns(r.Wait.P50), ns(r.Wait.P99), ns(r.Service.P50), ns(r.Service.P99),
 				num(r.PeakInFlight), num(r.PeakGoroutines), strconv.FormatUint(r.PeakHeap, 10),
 				strconv.FormatUint(r.GCCycles, 10), ns(r.SchedLatency), ns(r.UserCPU), ns(r.SystemCPU),
+				flt(r.TargetRate), num(r.Late), num(r.Dropped),
 			}
 			if err := cw.Write(row); err != nil {
 				return err
