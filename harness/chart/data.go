@@ -133,6 +133,9 @@ func panelTitle(what string, g group, width int) string {
 	lines := []string{head}
 	line := ""
 	for _, k := range keys {
+		if g.workload.Params[k] == "" {
+			continue // unset (an empty body, no headers): nothing to tell
+		}
 		kv := k + "=" + g.workload.Params[k]
 		if line != "" && len(line)+1+len(kv) > width {
 			lines, line = append(lines, line), ""
