@@ -14,6 +14,53 @@ type Results struct {
 	Env      Environment  `json:"env"`
 	Plan     PlanRecord   `json:"plan"`
 	Cells    []CellResult `json:"cells"`
+	// Capacity is present for bench capacity runs: the sweep's model.
+	Capacity *CapacityReport `json:"capacity,omitempty"`
+}
+
+// CapacityReport is the capacity model of a concurrency sweep.
+type CapacityReport struct {
+	Workload string          `json:"workload"`
+	Strategy string          `json:"strategy"`
+	Points   []CapacityPoint `json:"points"`
+	Fit      *USLFit         `json:"usl,omitempty"` // absent when the fit failed
+	FitError string          `json:"usl_error,omitempty"`
+	SLO      string          `json:"slo,omitempty"`
+	// SLOLimit is the highest concurrency measured that meets the SLO (0:
+	// none does); it is the recommended limit for a pool or semaphore.
+	SLOLimit int `json:"slo_limit,omitempty"`
+	// Knee is the first concurrency whose throughput reaches 90% of the
+	// best measured: where adding concurrency stops paying.
+	Knee float64 `json:"knee,omitempty"`
+}
+
+// CapacityPoint is one concurrency of a sweep, medians over repetitions.
+// Latencies are service times (time in the system); the error ratio is
+// over all repetitions.
+type CapacityPoint struct {
+	Concurrency  float64       `json:"concurrency"`
+	Throughput   float64       `json:"throughput_per_s"`
+	MeanResponse time.Duration `json:"mean_response_ns"`
+	P99          time.Duration `json:"p99_ns"`
+	ErrorRatio   float64       `json:"error_ratio"`
+	// Little is throughput x mean response / concurrency: 1 when Little's
+	// law holds; LittleOK is false beyond 10% either way.
+	Little   float64  `json:"little_ratio"`
+	LittleOK bool     `json:"little_ok"`
+	SLOMet   *bool    `json:"slo_met,omitempty"`
+	SLOFails []string `json:"slo_failures,omitempty"`
+}
+
+// USLFit is the Universal Scalability Law fitted to a sweep.
+type USLFit struct {
+	Lambda   float64 `json:"lambda"` // throughput of one, per second
+	Sigma    float64 `json:"sigma"`  // contention
+	Kappa    float64 `json:"kappa"`  // coherency
+	R2       float64 `json:"r_squared"`
+	PeakN    float64 `json:"peak_concurrency,omitempty"` // sqrt((1-sigma)/kappa); 0: no peak in range
+	PeakX    float64 `json:"peak_throughput_per_s,omitempty"`
+	Dominant string  `json:"dominant"`
+	Note     string  `json:"note,omitempty"`
 }
 
 // PlanRecord is the plan as it ran.

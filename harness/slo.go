@@ -95,3 +95,24 @@ func (s SLO) Check(r Repetition) []string {
 	}
 	return failed
 }
+
+// CheckReps checks each repetition: the SLO holds when at least half of
+// them meet it. It returns nil then, and otherwise the failures of the
+// first repetition that failed. (A cell's summary sums its errors, so it
+// cannot be checked as one repetition.)
+func (s SLO) CheckReps(reps []Repetition) []string {
+	var first []string
+	failed := 0
+	for _, r := range reps {
+		if f := s.Check(r); len(f) > 0 {
+			failed++
+			if first == nil {
+				first = f
+			}
+		}
+	}
+	if 2*failed > len(reps) {
+		return first
+	}
+	return nil
+}

@@ -42,3 +42,15 @@ func TestParseSLORejects(t *testing.T) {
 		}
 	}
 }
+
+func TestSLOCheckRepsTakesTheMajority(t *testing.T) {
+	slo, _ := ParseSLO("slo", "p99<=50ms")
+	fast := Repetition{Submitted: 1, Completed: 1, Response: Quantiles{P99: 10 * time.Millisecond}}
+	slow := Repetition{Submitted: 1, Completed: 1, Response: Quantiles{P99: 90 * time.Millisecond}}
+	if f := slo.CheckReps([]Repetition{fast, slow, fast}); f != nil {
+		t.Errorf("2 of 3 met: %v", f)
+	}
+	if f := slo.CheckReps([]Repetition{slow, fast, slow}); len(f) != 1 {
+		t.Errorf("1 of 3 met: %v", f)
+	}
+}

@@ -238,7 +238,7 @@ func (o *attackOptions) validate() (attackPlan, error) {
 func searchRate(p attackPlan, o attackOptions, attackAt func(vegeta.Rate) (harness.CellResult, error)) (string, error) {
 	meets := func(r vegeta.Rate) (bool, error) {
 		c, err := attackAt(r)
-		return err == nil && len(p.slo.Check(c.Summary)) == 0, err
+		return err == nil && len(p.slo.CheckReps(c.Repetitions)) == 0, err
 	}
 	lo, hi := 0.0, 0.0 // per second: highest met, lowest failed
 	for r := load.PerSecond(p.rates[0]); ; r *= 2 {
@@ -287,7 +287,7 @@ func highestMeeting(slo harness.SLO, cells []harness.CellResult) string {
 	best := ""
 	bestRate := -1.0
 	for _, c := range cells {
-		if len(slo.Check(c.Summary)) == 0 && c.Summary.TargetRate > bestRate {
+		if len(slo.CheckReps(c.Repetitions)) == 0 && c.Summary.TargetRate > bestRate {
 			best, bestRate = c.Workload, c.Summary.TargetRate
 		}
 	}
@@ -313,7 +313,7 @@ func writeAttackTable(w io.Writer, cells []harness.CellResult, slo harness.SLO) 
 		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%d\t", c.Workload, report.Rate(s.TargetRate), report.Rate(s.Throughput), s.Completed, s.Late, s.Dropped)
 		if slo != nil {
 			verdict := "met"
-			if failed := slo.Check(s); len(failed) > 0 {
+			if failed := slo.CheckReps(c.Repetitions); len(failed) > 0 {
 				verdict = "failed: " + strings.Join(failed, ", ")
 			}
 			line += verdict + "\t"

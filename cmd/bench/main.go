@@ -66,12 +66,13 @@ func exitCode(err error, stderr io.Writer) int {
 
 // subcommands maps a name to its entry point.
 var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"run":     runBench,
-	"list":    list,
-	"plot":    plotRun,
-	"compare": compareRuns,
-	"serve":   serve,
-	"attack":  attackRun,
+	"run":      runBench,
+	"list":     list,
+	"plot":     plotRun,
+	"compare":  compareRuns,
+	"serve":    serve,
+	"attack":   attackRun,
+	"capacity": capacityRun,
 }
 
 // run dispatches to a subcommand; without one, or with flags first, it runs
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, capacity, help)", args[0])
 }
 
 const usage = `usage: bench [run] [flags]    run a plan of workloads x strategies x limits
@@ -96,5 +97,6 @@ const usage = `usage: bench [run] [flags]    run a plan of workloads x strategie
        bench compare BASE HEAD    what changed between two runs, and what is noise
        bench serve [flags]        run the embedded HTTP target on loopback
        bench attack [flags]       open-loop HTTP load at a rate, a sweep of rates, or an SLO search
+       bench capacity [flags]     sweep concurrency and fit the Universal Scalability Law (or -fit FILE)
        bench run -h               describe the flags
 `

@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"image/png"
 	"os"
 	"regexp"
@@ -43,7 +44,7 @@ func texts(t *testing.T, f *Figure) []string {
 	}
 	var out []string
 	for _, m := range svgText.FindAllStringSubmatch(string(svg), -1) {
-		out = append(out, strings.TrimSpace(m[1]))
+		out = append(out, html.UnescapeString(strings.TrimSpace(m[1])))
 	}
 	return out
 }
@@ -178,5 +179,28 @@ func TestPNGSize(t *testing.T) {
 func TestRenderRejectsUnknownFormat(t *testing.T) {
 	if _, err := Latency(fixture(t)).Render("bmp"); err == nil {
 		t.Error("Render(bmp) succeeded")
+	}
+}
+
+// TestCapacityFigure checks the capacity chart of measurements taken
+// elsewhere: it is the only figure, and it shows the fit, its peak, the
+// knee and the axes.
+func TestCapacityFigure(t *testing.T) {
+	met := true
+	res := &harness.Results{Env: fixture(t).Env, Capacity: &harness.CapacityReport{
+		Workload: "wrk.csv", Knee: 16, SLOLimit: 8, SLO: "p99<=50ms",
+		Points: []harness.CapacityPoint{{Concurrency: 1, Throughput: 100, LittleOK: true, SLOMet: &met}, {Concurrency: 16, Throughput: 1200, LittleOK: false}},
+		Fit:    &harness.USLFit{Lambda: 100, Sigma: 0.02, Kappa: 0.001, R2: 0.99, PeakN: 31, PeakX: 1300},
+	}}
+	figs := Figures(res)
+	if len(figs) != 1 || figs[0].Name != "capacity" {
+		t.Fatalf("figures %v, want capacity alone", figs)
+	}
+	got := texts(t, figs[0])
+	for _, w := range []string{"Capacity: Universal Scalability Law fit of wrk.csv", "λ=100/s σ=0.02 κ=0.001 R²=0.990", "USL fit",
+		"peak concurrency N*", "knee (90% of the best throughput)", "highest concurrency meeting p99<=50ms", "concurrency (log scale)", "16"} {
+		if !contains(got, w) {
+			t.Errorf("no text contains %q", w)
+		}
 	}
 }

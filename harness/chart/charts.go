@@ -3,11 +3,18 @@ package chart
 import "github.com/concbench/concbench/harness"
 
 // Figures returns every chart of a run: latency, percentiles, wait vs
-// service, throughput and efficiency, runtime cost, and scaling when the run
-// swept limits. It reads nothing but res.
+// service, throughput and efficiency, runtime cost, scaling when the run
+// swept limits, and capacity for a capacity sweep. It reads nothing but res.
+// A run of measurements taken elsewhere has only the capacity chart.
 func Figures(res *harness.Results) []*Figure {
-	figs := []*Figure{Latency(res), Percentiles(res), WaitService(res), Throughput(res), Runtime(res)}
+	var figs []*Figure
+	if len(res.Cells) > 0 {
+		figs = []*Figure{Latency(res), Percentiles(res), WaitService(res), Throughput(res), Runtime(res)}
+	}
 	if f := Scaling(res); f != nil {
+		figs = append(figs, f)
+	}
+	if f := Capacity(res); f != nil {
 		figs = append(figs, f)
 	}
 	return figs

@@ -57,7 +57,15 @@ func WriteDerived(dir string, res *harness.Results) error {
 	if err := WriteBenchfmt(&bench, res); err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{SummaryMD: md.Bytes(), ReportHTML: html.Bytes(), BenchTxt: bench.Bytes()} {
+	files := map[string][]byte{SummaryMD: md.Bytes(), ReportHTML: html.Bytes(), BenchTxt: bench.Bytes()}
+	if res.Capacity != nil {
+		var c bytes.Buffer
+		if err := WriteCapacityCSV(&c, res.Capacity); err != nil {
+			return err
+		}
+		files[CapacityCSV] = c.Bytes()
+	}
+	for name, data := range files {
 		if err := ReplaceFile(filepath.Join(dir, name), data); err != nil {
 			return err
 		}

@@ -33,6 +33,12 @@ func WriteMarkdown(w io.Writer, res *harness.Results, charts []Chart) {
 			fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
 		}
 	}
+	if res.Capacity != nil {
+		fmt.Fprintf(w, "\n## Capacity model\n\n")
+		for _, l := range CapacityLines(res.Capacity) {
+			fmt.Fprintf(w, "- %s\n", l)
+		}
+	}
 	for _, c := range charts {
 		fmt.Fprintf(w, "\n## %s\n\n![%s](%s.png)\n", c.Title, c.Title, c.Name)
 	}

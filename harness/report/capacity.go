@@ -1,0 +1,74 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/concbench/concbench/harness"
+)
+
+// CapacityLines describes a capacity model in sentences: the fit, the peak,
+// what dominates, the SLO limit and the points where Little's law fails.
+// The terminal and summary.md both print them.
+func CapacityLines(c *harness.CapacityReport) []string {
+	var lines []string
+	if c.Knee > 0 {
+		lines = append(lines, fmt.Sprintf("knee: throughput reaches 90%% of its best at concurrency %g", c.Knee))
+	}
+	if u := c.Fit; u != nil {
+		lines = append(lines, fmt.Sprintf("USL fit: lambda %.4g/s, sigma %.4g (contention), kappa %.4g (coherency), R² %.4f", u.Lambda, u.Sigma, u.Kappa, u.R2))
+		if u.PeakN > 0 {
+			lines = append(lines, fmt.Sprintf("peak: %.0f concurrent at %s/s predicted (N* = sqrt((1-sigma)/kappa))", u.PeakN, Rate(u.PeakX)))
+		}
+		if u.Note != "" {
+			lines = append(lines, u.Note)
+		}
+		lines = append(lines, "dominant: "+u.Dominant)
+	} else {
+		lines = append(lines, "no USL fit: "+c.FitError)
+	}
+	if c.SLO != "" {
+		if c.SLOLimit > 0 {
+			lines = append(lines, fmt.Sprintf("SLO %s: met up to concurrency %d; recommended limit for a pool or semaphore: %d", c.SLO, c.SLOLimit, c.SLOLimit))
+		} else {
+			lines = append(lines, fmt.Sprintf("SLO %s: no concurrency measured meets it", c.SLO))
+		}
+	}
+	var off []string
+	for _, p := range c.Points {
+		if !p.LittleOK {
+			off = append(off, fmt.Sprintf("%g (%.2f)", p.Concurrency, p.Little))
+		}
+	}
+	if len(off) > 0 {
+		lines = append(lines, "Little's law off by more than 10% (throughput x mean service / concurrency) at: "+strings.Join(off, ", "))
+	}
+	return lines
+}
+
+// WriteCapacityTable writes the sweep's points aligned, then CapacityLines.
+func WriteCapacityTable(w io.Writer, c *harness.CapacityReport) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "concurrency\tthroughput/s\tmean service\tp99 service\terrors\tLittle\tSLO\t")
+	for _, p := range c.Points {
+		slo := "-"
+		if p.SLOMet != nil {
+			slo = map[bool]string{true: "met", false: "failed"}[*p.SLOMet]
+		}
+		little := fmt.Sprintf("%.2f", p.Little)
+		if !p.LittleOK {
+			little += " !"
+		}
+		fmt.Fprintf(tw, "%g\t%s\t%s\t%s\t%.1f%%\t%s\t%s\t\n", p.Concurrency, Rate(p.Throughput), Duration(p.MeanResponse), Duration(p.P99), 100*p.ErrorRatio, little, slo)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	for _, l := range CapacityLines(c) {
+		fmt.Fprintln(w, l)
+	}
+	return nil
+}
