@@ -1,6 +1,9 @@
 package harness
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // instrumented wraps a strategy's Exec so that the recorder sees children
 // start and end, and sees a parent stop running while it waits on a Join.
@@ -36,13 +39,19 @@ func (j instrumentedJoin) Wait() error {
 // root is a root task as the runner hands it to a strategy: it stamps
 // sample i and always returns nil, since a task's error is a data point.
 type root struct {
-	task Task
-	i    int
-	rec  *Recorder
-	exec instrumented
+	task    Task
+	i       int
+	rec     *Recorder
+	timeout time.Duration // 0: none
+	exec    instrumented
 }
 
 func (r *root) run(ctx context.Context, x Exec) error {
+	if r.timeout > 0 { // costs a timer per task, only when asked for
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.timeout)
+		defer cancel()
+	}
 	r.rec.Begin(r.i)
 	r.exec = instrumented{Exec: x, rec: r.rec}
 	err := call(ctx, r.task, &r.exec)

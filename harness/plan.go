@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 )
 
 // Bounds on plan values: beyond them a plan is refused before anything runs.
@@ -30,6 +31,7 @@ type PlannedWorkload struct {
 	Family   string            // the registered family, e.g. "io"
 	Params   map[string]string // every parameter, resolved
 	Tasks    int               // root tasks per repetition
+	Timeout  time.Duration     // per task; 0: none. A task past it sees its context done.
 	Workload Workload
 }
 
@@ -121,7 +123,7 @@ func (p *Plan) Close() error {
 func (p *Plan) Record() PlanRecord {
 	r := PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup}
 	for _, w := range p.Workloads {
-		r.Workloads = append(r.Workloads, WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks})
+		r.Workloads = append(r.Workloads, WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout})
 	}
 	for _, s := range p.Strategies {
 		r.Strategies = append(r.Strategies, s.Name())

@@ -16,6 +16,17 @@ type Results struct {
 	Cells    []CellResult `json:"cells"`
 	// Capacity is present for bench capacity runs: the sweep's model.
 	Capacity *CapacityReport `json:"capacity,omitempty"`
+	// Scenario is present when the plan came from a scenario file.
+	Scenario *ScenarioRecord `json:"scenario,omitempty"`
+}
+
+// ScenarioRecord is the scenario file a run ran, so that a comparison can
+// tell when two runs did not run the same plan.
+type ScenarioRecord struct {
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	SHA256  string `json:"sha256"`
+	Content string `json:"content"`
 }
 
 // CapacityReport is the capacity model of a concurrency sweep.
@@ -74,10 +85,11 @@ type PlanRecord struct {
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.
 type WorkloadRecord struct {
-	Name   string            `json:"name"`
-	Family string            `json:"family"`
-	Params map[string]string `json:"params"`
-	Tasks  int               `json:"tasks"`
+	Name    string            `json:"name"`
+	Family  string            `json:"family"`
+	Params  map[string]string `json:"params"`
+	Tasks   int               `json:"tasks"`
+	Timeout time.Duration     `json:"task_timeout_ns,omitempty"` // per task; 0: none
 }
 
 // CellResult is one workload x strategy x limit combination.

@@ -86,7 +86,7 @@ func runRepetition(ctx context.Context, cell Cell, rep int) (Repetition, error) 
 	roots := make([]root, n)
 	fns := make([]Task, n)
 	for i := range roots {
-		roots[i] = root{task: batch.Tasks[i], i: i, rec: rec}
+		roots[i] = root{task: batch.Tasks[i], i: i, rec: rec, timeout: cell.Workload.Timeout}
 		fns[i] = roots[i].run
 	}
 	runtime.GC() // start every repetition from a collected heap

@@ -52,10 +52,11 @@ func exitCode(err error, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "bench:", err)
 	var u *usageError
 	var g *gateError
+	var t *thresholdError
 	switch {
 	case errors.As(err, &u):
 		return exitBadInput
-	case errors.As(err, &g):
+	case errors.As(err, &g), errors.As(err, &t):
 		return exitFailed
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
@@ -73,6 +74,8 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"serve":    serve,
 	"attack":   attackRun,
 	"capacity": capacityRun,
+	"validate": validate,
+	"init":     initScenario,
 }
 
 // run dispatches to a subcommand; without one, or with flags first, it runs
@@ -88,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, capacity, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, capacity, validate, init, help)", args[0])
 }
 
 const usage = `usage: bench [run] [flags]    run a plan of workloads x strategies x limits
@@ -98,5 +101,6 @@ const usage = `usage: bench [run] [flags]    run a plan of workloads x strategie
        bench serve [flags]        run the embedded HTTP target on loopback
        bench attack [flags]       open-loop HTTP load at a rate, a sweep of rates, or an SLO search
        bench capacity [flags]     sweep concurrency and fit the Universal Scalability Law (or -fit FILE)
+       bench run -f FILE          run a scenario file (bench validate -f FILE checks one; bench init writes one)
        bench run -h               describe the flags
 `

@@ -45,7 +45,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"-param", "cpu.cost=1ms", "-workloads", "io"}, `bench: -param cpu: workload "cpu" is not in -workloads`},
 		{[]string{"-label", "a/b"}, `bench: -label: "a/b": use letters, digits, '.', '_' and '-' (at most 64)`},
 		{[]string{"-nope"}, "bench: flag provided but not defined: -nope"},
-		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, capacity, help)`},
+		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, capacity, validate, init, help)`},
 		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},
 	}
 	for _, tt := range tests {

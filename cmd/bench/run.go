@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/scenario"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -23,6 +25,9 @@ type runOptions struct {
 	out, label, target    string
 	quick                 bool
 	params                paramsValue
+	taskTimeout           time.Duration
+	file                  string
+	scenario              *scenario.File
 	set                   map[string]bool // flags given on the command line
 }
 
@@ -44,6 +49,8 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: a tenth of the tasks, 1 repetition, no warm-up")
 	fs.Var(o.params, "param", "workload parameter workload.name=value (repeatable)")
 	fs.StringVar(&o.target, "target", "", "URL for the http workload (same as -param http.target=URL)")
+	fs.DurationVar(&o.taskTimeout, "task-timeout", 0, "per-task timeout: a task past it sees its context done (0: none)")
+	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
 	return o
 }
 
@@ -56,6 +63,9 @@ func (o *runOptions) plan() (_ *harness.Plan, err error) {
 			p.Close()
 		}
 	}()
+	if o.taskTimeout < 0 || o.taskTimeout > harness.MaxLatency {
+		return nil, usagef("-task-timeout: %v is out of range [0, 1h]", o.taskTimeout)
+	}
 	if o.quick {
 		if !o.set["reps"] {
 			p.Reps = 1
@@ -63,6 +73,9 @@ func (o *runOptions) plan() (_ *harness.Plan, err error) {
 		if !o.set["warmup"] {
 			p.Warmup = 0
 		}
+	}
+	if o.file != "" {
+		return p, o.scenarioPlan(p)
 	}
 	if o.target != "" {
 		if o.params["http"] == nil {
@@ -91,22 +104,125 @@ func (o *runOptions) plan() (_ *harness.Plan, err error) {
 		if err != nil {
 			return nil, inputError(err)
 		}
+		w.Timeout = o.taskTimeout
 		p.Workloads = append(p.Workloads, w)
 	}
+	return p, o.finish(p)
+}
+
+// finish adds the strategies and validates the plan and the label.
+func (o *runOptions) finish(p *harness.Plan) error {
 	for _, name := range o.strategies {
 		s, err := harness.StrategyByName(name)
 		if err != nil {
-			return nil, usagef("-strategies: %v", err)
+			return usagef("-strategies: %v", err)
 		}
 		p.Strategies = append(p.Strategies, s)
 	}
 	if err := p.Validate(); err != nil {
-		return nil, inputError(err)
+		return inputError(err)
 	}
 	if !report.ValidLabel(o.label) {
-		return nil, usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.label)
+		return usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.label)
 	}
-	return p, nil
+	return nil
+}
+
+// scenarioPlan fills p from the scenario file; flags given on the command
+// line override its values, and -workloads picks among its workloads.
+func (o *runOptions) scenarioPlan(p *harness.Plan) error {
+	f, err := loadScenario(o.file)
+	if err != nil {
+		return err
+	}
+	o.scenario = f
+	if len(o.params) > 0 {
+		return usagef("-param: set parameters in the scenario file %s", o.file)
+	}
+	if o.set["workloads"] {
+		var keep []scenario.Workload
+		for _, name := range o.workloads {
+			i := slices.IndexFunc(f.Workloads, func(w scenario.Workload) bool { return w.Name == name })
+			if i < 0 {
+				var names []string
+				for _, w := range f.Workloads {
+					names = append(names, w.Name)
+				}
+				return usagef("-workloads: %q is not a workload of %s (it has %s)", name, o.file, strings.Join(names, ", "))
+			}
+			keep = append(keep, f.Workloads[i])
+		}
+		f.Workloads = keep
+	}
+	if !o.set["strategies"] && len(f.Strategies) > 0 {
+		o.strategies = f.Strategies
+	}
+	if !o.set["limits"] && len(f.Limits) > 0 {
+		p.Limits = f.Limits
+	}
+	if !o.set["reps"] && f.Reps != nil {
+		p.Reps = *f.Reps
+	}
+	if !o.set["warmup"] && f.Warmup != nil {
+		p.Warmup = *f.Warmup
+	}
+	if o.quick {
+		p.Reps, p.Warmup = pick(o.set["reps"], o.reps, 1), pick(o.set["warmup"], o.warmup, 0)
+	}
+	if !o.set["out"] && f.Out != "" {
+		o.out = f.Out
+	}
+	if !o.set["label"] && f.Label != "" {
+		o.label = f.Label
+	}
+	tasks := 0
+	if o.set["tasks"] {
+		if o.tasks < 1 {
+			return usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)
+		}
+		tasks = o.tasks
+	}
+	ws, err := f.Build(tasks, o.quick, o.target)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	for i := range ws {
+		if o.set["task-timeout"] {
+			ws[i].Timeout = o.taskTimeout
+		}
+	}
+	p.Workloads = ws
+	return o.finish(p)
+}
+
+func pick(set bool, flag, quick int) int {
+	if set {
+		return flag
+	}
+	return quick
+}
+
+// loadScenario reads and parses a scenario file; every problem is bad input.
+func loadScenario(path string) (*scenario.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("-f: %v", err)
+	}
+	f, err := scenario.Parse(path, data)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return f, nil
+}
+
+// thresholdError is a scenario threshold a cell did not meet: exit 1.
+type thresholdError struct{ failures []scenario.Failure }
+
+func (e *thresholdError) Error() string {
+	if len(e.failures) == 1 {
+		return "failed " + e.failures[0].String()
+	}
+	return fmt.Sprintf("%d thresholds failed; first: %s", len(e.failures), e.failures[0])
 }
 
 // inputError turns a *harness.InputError into a one-line usage error naming
@@ -143,6 +259,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	runner.Progress = progress.show
 	res, runErr := runner.Run(ctx, p)
 	progress.clear()
+	if res != nil && o.scenario != nil {
+		res.Scenario = o.scenario.Record()
+	}
 	if res == nil || len(res.Cells) == 0 && runErr != nil {
 		os.Remove(dir) // nothing measured: leave no empty folder
 		return runErr
@@ -157,7 +276,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds the repetitions measured so far")
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
-	return runErr
+	if runErr != nil || o.scenario == nil {
+		return runErr
+	}
+	failures := o.scenario.Check(res)
+	for _, f := range failures {
+		if o.quick {
+			fmt.Fprintln(stderr, "warning: (not enforced in a -quick smoke run)", f)
+		} else {
+			fmt.Fprintln(stderr, f)
+		}
+	}
+	if len(failures) > 0 && !o.quick {
+		return &thresholdError{failures}
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {

@@ -153,6 +153,9 @@ func planWarnings(base, head *Side) []string {
 			out = append(out, fmt.Sprintf("workload %s: parameters differ (%s): base and head ran different work", name, strings.Join(diffs, ", ")))
 		}
 	}
+	if bs, hs := base.Runs[0].Scenario, head.Runs[0].Scenario; bs != nil && hs != nil && bs.SHA256 != hs.SHA256 {
+		out = append(out, fmt.Sprintf("base and head ran different scenario files (%s sha256 %.12s, %s sha256 %.12s)", bs.Path, bs.SHA256, hs.Path, hs.SHA256))
+	}
 	be, he := base.Runs[0].Env, head.Runs[0].Env
 	if be.GOMAXPROCS != he.GOMAXPROCS || be.CPUModel != he.CPUModel || be.GOARCH != he.GOARCH {
 		out = append(out, fmt.Sprintf("environments differ: base %s GOMAXPROCS %d (%s), head %s GOMAXPROCS %d (%s)",

@@ -212,3 +212,14 @@ func TestPooledResultsCountPooledRepetitions(t *testing.T) {
 		t.Errorf("plan reps %d, want the 10 pooled", got)
 	}
 }
+
+func TestDifferentScenariosWarn(t *testing.T) {
+	base := load(t, "testdata/base.json")
+	head := load(t, "testdata/head.json")
+	base.Runs[0].Scenario = &harness.ScenarioRecord{Path: "a.yaml", SHA256: strings.Repeat("a", 64)}
+	head.Runs[0].Scenario = &harness.ScenarioRecord{Path: "a.yaml", SHA256: strings.Repeat("b", 64)}
+	c := Compare(base, head)
+	if len(c.Warnings) == 0 || !strings.HasPrefix(c.Warnings[0], "base and head ran different scenario files") {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+}

@@ -1,0 +1,152 @@
+package scenario
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const good = `schema: concbench/scenario/v1
+name: two-ios
+workloads:
+  io-fast:
+    family: io
+    tasks: 50
+    timeout: 2s
+    params: {latency: 1ms}
+  io-slow:
+    family: io
+    params:
+      latency: 3ms
+strategies: [pool, unbounded]
+limits: [2, 8]
+reps: 3
+warmup: 0
+thresholds:
+  - "p99 < 1s"
+  - "pool: errors < 1%"
+output: {dir: out, label: two}
+`
+
+func TestParseAndBuild(t *testing.T) {
+	f, err := Parse("two.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "two-ios" || len(f.Workloads) != 2 || *f.Reps != 3 || *f.Warmup != 0 || f.Label != "two" || len(f.SHA256) != 64 {
+		t.Fatalf("parsed %+v", f)
+	}
+	ws, err := f.Build(0, false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws[0].Name != "io-fast" || ws[0].Tasks != 50 || ws[0].Timeout != 2*time.Second || ws[0].Params["latency"] != "1ms" {
+		t.Errorf("io-fast built as %+v", ws[0])
+	}
+	if ws[1].Tasks != 200 || ws[1].Params["latency"] != "3ms" { // the family's default count
+		t.Errorf("io-slow built as %+v", ws[1])
+	}
+	if quick, _ := f.Build(0, true, ""); quick[0].Tasks != 5 || quick[1].Tasks != 20 {
+		t.Errorf("quick counts %d and %d, want a tenth", quick[0].Tasks, quick[1].Tasks)
+	}
+	pool := harness.CellResult{Workload: "io-fast", Strategy: "pool"}
+	unb := harness.CellResult{Workload: "io-fast", Strategy: "unbounded"}
+	if !f.Thresholds[0].Matches(unb) || !f.Thresholds[1].Matches(pool) || f.Thresholds[1].Matches(unb) {
+		t.Error("threshold selectors match the wrong cells")
+	}
+}
+
+func TestJSONIsAccepted(t *testing.T) {
+	_, err := Parse("s.json", []byte(`{"schema": "concbench/scenario/v1", "workloads": {"io": {"params": {"latency": "2ms"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStrictErrors checks that each mistake names the file, the line and
+// the key on one line.
+func TestStrictErrors(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"an unknown top-level key", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nrepz: 3\n", "s.yaml:3: repz: unknown key; did you mean reps?"},
+		{"an unknown workload key", "schema: concbench/scenario/v1\nworkloads:\n  io:\n    taskz: 5\n", "s.yaml:4: workloads.io.taskz: unknown key; did you mean tasks?"},
+		{"a wrong type", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nreps: five\n", `s.yaml:3: reps: want a whole number, got str "five"`},
+		{"a list for a number", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nwarmup: [1]\n", "s.yaml:3: warmup: want a whole number, got a list"},
+		{"an impossible value", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nlimits: [4, 0]\n", "s.yaml:3: limits[1]: 0 is out of range 1..1048576"},
+		{"a bad timeout", "schema: concbench/scenario/v1\nworkloads:\n  io:\n    timeout: soon\n", `s.yaml:4: workloads.io.timeout: "soon": want a duration`},
+		{"a duplicate key", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nreps: 1\nreps: 2\n", "s.yaml:4: reps: appears twice"},
+		{"a bad workload name", "schema: concbench/scenario/v1\nworkloads:\n  io fast: {family: io}\n", "s.yaml:3: workloads.io fast: a workload name takes"},
+		{"no schema", "workloads: {io: {}}\n", "s.yaml:1: schema: missing"},
+		{"another schema", "schema: concbench/scenario/v9\nworkloads: {io: {}}\n", `s.yaml:1: schema: "concbench/scenario/v9"`},
+		{"no workload", "schema: concbench/scenario/v1\n", "s.yaml:1: workloads: missing"},
+		{"a bad threshold", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nthresholds: [\"latency < 5ms\"]\n", `s.yaml:3: thresholds[0]: "latency<5ms": unknown metric "latency"`},
+		{"broken YAML", "schema: concbench/scenario/v1\nworkloads: x\n  bad: y\n", "s.yaml:3: not valid YAML: mapping values are not allowed"},
+		{"an empty file", "", "s.yaml:1: empty file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("s.yaml", []byte(tt.body))
+			var se *Error
+			if !errors.As(err, &se) || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("Parse = %v, want one line starting %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestBuildErrorsPointAtTheLine checks that a bad parameter value, found
+// when the workload is built, is reported at its own line.
+func TestBuildErrorsPointAtTheLine(t *testing.T) {
+	body := "schema: concbench/scenario/v1\nworkloads:\n  slow:\n    family: io\n    params:\n      dist: uniform\n      latency: -4ms\n"
+	f, err := Parse("s.yaml", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Build(0, false, "")
+	if err == nil || err.Error() != "s.yaml:7: workloads.slow.params.latency: -4ms is out of range (0, 1h0m0s]" {
+		t.Errorf("Build = %v", err)
+	}
+	f.Workloads[0].Family = "disk"
+	if _, err = f.Build(0, false, ""); err == nil || !strings.HasPrefix(err.Error(), `s.yaml:4: workloads.slow.family: unknown workload "disk"`) {
+		t.Errorf("Build = %v", err)
+	}
+}
+
+// TestShippedScenariosParse parses every file in scenarios/.
+func TestShippedScenariosParse(t *testing.T) {
+	files, _ := filepath.Glob("../scenarios/*.yaml")
+	if len(files) < 5 {
+		t.Fatalf("%d scenarios, want the 5 classic plans", len(files))
+	}
+	for _, path := range files {
+		data, _ := os.ReadFile(path)
+		if _, err := Parse(path, data); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// FuzzParse checks that any input parses or fails with a one-line *Error.
+func FuzzParse(f *testing.F) {
+	f.Add(good)
+	f.Add("schema: concbench/scenario/v1\nworkloads: {a: {params: {x: [1]}}}\n")
+	f.Add("{}")
+	f.Add("- a\n- b\n")
+	f.Add("schema: &a concbench/scenario/v1\nname: *a\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := Parse("f.yaml", []byte(s))
+		var se *Error
+		if err != nil && (!errors.As(err, &se) || strings.Contains(err.Error(), "\n")) {
+			t.Fatalf("Parse(%q) = %v: not a one-line *Error", s, err)
+		}
+	})
+}
