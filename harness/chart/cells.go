@@ -50,9 +50,11 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// bars adds one bar per cell, each in its strategy's colour, starting the
-// y axis at 0, and returns them so another series can stack on them.
-func (pal *palette) bars(p *plot.Plot, cells []harness.CellResult, cols int, value func(harness.CellResult) float64, shade float64) []*plotter.BarChart {
+// bars adds one bar per cell, each in its strategy's colour (lightened by
+// shade), stacked on the bars of under when given, starting the y axis at
+// 0, and returns them so another series can stack on them. Stacking must
+// happen before the bars are added: the plot reads their range then.
+func (pal *palette) bars(p *plot.Plot, cells []harness.CellResult, cols int, value func(harness.CellResult) float64, shade float64, under ...*plotter.BarChart) []*plotter.BarChart {
 	out := make([]*plotter.BarChart, len(cells))
 	width := 0.6 * panelWidth(cols) / vg.Length(len(cells))
 	for i, c := range cells {
@@ -63,6 +65,9 @@ func (pal *palette) bars(p *plot.Plot, cells []harness.CellResult, cols int, val
 		b.XMin = float64(i)
 		b.Color = tint(pal.color(c.Strategy), shade)
 		b.LineStyle.Width = 0
+		if len(under) > 0 {
+			b.StackOn(under[i])
+		}
 		p.Add(b)
 		out[i] = b
 	}

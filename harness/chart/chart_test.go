@@ -204,3 +204,15 @@ func TestCapacityFigure(t *testing.T) {
 		}
 	}
 }
+
+// TestStackedBarsFitTheAxis checks that the wait-service axis holds wait
+// stacked on service, not service alone.
+func TestStackedBarsFitTheAxis(t *testing.T) {
+	res := fixture(t)
+	p := WaitService(res).Panels[0][0]
+	for _, c := range res.Cells[:6] {
+		if top := ms(c.Summary.Service.P50) + ms(c.Summary.Wait.P50); top > p.Y.Max {
+			t.Errorf("%s: wait on service reaches %v ms, above the axis' %v", label(c), top, p.Y.Max)
+		}
+	}
+}

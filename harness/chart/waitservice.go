@@ -15,10 +15,7 @@ func WaitService(res *harness.Results) *Figure {
 	for _, g := range groups(res) {
 		p := cellPanel(panelTitle("Wait vs service", g, 95), "time (ms)", g.cells, 1)
 		service := pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Service.P50) }, 0)
-		wait := pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Wait.P50) }, 0.6)
-		for i := range wait {
-			wait[i].StackOn(service[i])
-		}
+		pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Wait.P50) }, 0.6, service...)
 		f.Panels = append(f.Panels, []*plot.Plot{p})
 	}
 	dark, _ := plotter.NewBarChart(plotter.Values{1}, 1)
