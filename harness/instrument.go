@@ -42,11 +42,15 @@ type root struct {
 	task    Task
 	i       int
 	rec     *Recorder
-	timeout time.Duration // 0: none
+	timeout time.Duration   // 0: none
+	stop    context.Context // once done, the task does not start
 	exec    instrumented
 }
 
 func (r *root) run(ctx context.Context, x Exec) error {
+	if r.stop != nil && r.stop.Err() != nil {
+		return nil // interrupted before it started: no sample
+	}
 	if r.timeout > 0 { // costs a timer per task, only when asked for
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.timeout)

@@ -94,11 +94,16 @@ type WorkloadRecord struct {
 
 // CellResult is one workload x strategy x limit combination.
 type CellResult struct {
-	Workload    string       `json:"workload"`
-	Strategy    string       `json:"strategy"`
-	Limit       int          `json:"limit"` // 0 for a strategy without a limit
-	Tasks       int          `json:"tasks"`
-	Complete    bool         `json:"complete"`
+	Workload string `json:"workload"`
+	Strategy string `json:"strategy"`
+	Limit    int    `json:"limit"` // 0 for a strategy without a limit
+	Tasks    int    `json:"tasks"`
+	Complete bool   `json:"complete"`
+	// Failed says why an isolated cell produced nothing: its process died
+	// ("exit status 2", "signal: killed") or passed its deadline ("hung:
+	// possible deadlock ..."); Stderr keeps its last lines.
+	Failed      string       `json:"failed,omitempty"`
+	Stderr      string       `json:"stderr,omitempty"`
 	Summary     Repetition   `json:"summary"` // per field, the median over repetitions; errors summed
 	Repetitions []Repetition `json:"repetitions"`
 }
@@ -122,6 +127,12 @@ type Repetition struct {
 	TargetRate float64 `json:"target_rate_per_s,omitempty"`
 	Late       int     `json:"late,omitempty"`
 	Dropped    int     `json:"dropped,omitempty"`
+	// PanicStacks keeps the stacks of the first few panicking tasks.
+	PanicStacks []string `json:"panic_stacks,omitempty"`
+	// Interrupted marks a repetition cut short by an interruption: it
+	// holds the tasks that completed, and the cell's summary leaves it out
+	// when another repetition completed.
+	Interrupted bool `json:"interrupted,omitempty"`
 	Runtime
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -110,6 +111,9 @@ func TestTaskErrorsAreCounted(t *testing.T) {
 			}
 			if r.Errors["panic"] != 3 || r.Errors["error"] != 27 {
 				t.Errorf("errors %v, want panic=3 error=27", r.Errors)
+			}
+			if len(r.PanicStacks) != 3 || !strings.HasPrefix(r.PanicStacks[0], "panic: deliberate\ngoroutine ") {
+				t.Errorf("kept %d panic stacks, want 3 starting with the value and the goroutine", len(r.PanicStacks))
 			}
 		})
 	}

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -25,6 +27,10 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 				rep.Errors = map[string]int{}
 			}
 			rep.Errors[ErrorKind(s.Err)]++
+			var pe *PanicError
+			if len(rep.PanicStacks) < keptStacks && errors.As(s.Err, &pe) {
+				rep.PanicStacks = append(rep.PanicStacks, fmt.Sprintf("panic: %v\n%s", pe.Value, pe.Stack[:min(len(pe.Stack), 4096)]))
+			}
 		}
 		response = append(response, float64(s.Response()))
 		wait = append(wait, float64(s.Wait()))
@@ -36,6 +42,9 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 	rep.Response, rep.Wait, rep.Service = quantiles(response), quantiles(wait), quantiles(service)
 	return rep
 }
+
+// keptStacks is how many panic stacks a repetition keeps.
+const keptStacks = 3
 
 // quantiles summarises d; it is zero for no data.
 func quantiles(d stats.Float64Data) Quantiles {

@@ -49,8 +49,8 @@ func (w *recursiveWorkload) validate() error {
 		return err
 	}
 	if w.shape.value == "chain" {
-		if w.depth < 1 || w.depth > MaxChainDepth {
-			return badParam("depth", "%d is out of range 1..%d for a chain", w.depth, MaxChainDepth)
+		if w.depth < 1 || w.depth > MaxChainDepth && !AllowUnsafe {
+			return badParam("depth", "%d is out of range 1..%d for a chain (deeper may overflow the goroutine stack, which aborts the process; -force runs it anyway)", w.depth, MaxChainDepth)
 		}
 		w.leaves = 1
 		return nil

@@ -45,6 +45,11 @@ var (
 	specs []Spec
 )
 
+// AllowUnsafe lets constructors accept values beyond their safety bounds
+// (a chain deep enough to overflow the stack). The command sets it for
+// -force; run such cells isolated.
+var AllowUnsafe bool
+
 // Register adds a family. It panics if the name is empty or taken, or the
 // spec has no Define, as database/sql.Register does; call it from init.
 func Register(s Spec) {

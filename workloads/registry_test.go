@@ -24,7 +24,7 @@ func TestBuildRejectsBadParameters(t *testing.T) {
 		{"cpu", map[string]string{"cost": "0s"}, "param cpu.cost", "param cpu.cost: 0s is out of range (0, 1h0m0s]"},
 		{"mixed", map[string]string{"sections": "0"}, "param mixed.sections", "param mixed.sections: 0 is out of range 1..1000"},
 		{"recursive", map[string]string{"fanout": "4", "depth": "11"}, "param recursive.depth", "param recursive.depth: fanout 4 to depth 11 makes more than 1048576 leaves"},
-		{"recursive", map[string]string{"shape": "chain", "depth": "1000000"}, "param recursive.depth", "param recursive.depth: 1000000 is out of range 1..100000 for a chain"},
+		{"recursive", map[string]string{"shape": "chain", "depth": "1000000"}, "param recursive.depth", "param recursive.depth: 1000000 is out of range 1..100000 for a chain (deeper may overflow the goroutine stack, which aborts the process; -force runs it anyway)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

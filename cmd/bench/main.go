@@ -76,6 +76,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"capacity": capacityRun,
 	"validate": validate,
 	"init":     initScenario,
+	"cell":     runCell, // hidden: runs one isolated cell
 }
 
 // run dispatches to a subcommand; without one, or with flags first, it runs

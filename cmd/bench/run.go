@@ -26,6 +26,8 @@ type runOptions struct {
 	quick                 bool
 	params                paramsValue
 	taskTimeout           time.Duration
+	isolate, force        bool
+	cellTimeout           time.Duration
 	file                  string
 	scenario              *scenario.File
 	set                   map[string]bool // flags given on the command line
@@ -51,6 +53,9 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.StringVar(&o.target, "target", "", "URL for the http workload (same as -param http.target=URL)")
 	fs.DurationVar(&o.taskTimeout, "task-timeout", 0, "per-task timeout: a task past it sees its context done (0: none)")
 	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
+	fs.BoolVar(&o.isolate, "isolate", true, "run each cell in a child process: a crash or hang fails that cell only, and each cell gets a fresh heap")
+	fs.DurationVar(&o.cellTimeout, "cell-timeout", 10*time.Minute, "an isolated cell with no result by then is stopped and reported hung")
+	fs.BoolVar(&o.force, "force", false, "run values beyond the safety bounds (a chain deep enough to overflow the stack); use with -isolate")
 	return o
 }
 
@@ -66,6 +71,13 @@ func (o *runOptions) plan() (_ *harness.Plan, err error) {
 	if o.taskTimeout < 0 || o.taskTimeout > harness.MaxLatency {
 		return nil, usagef("-task-timeout: %v is out of range [0, 1h]", o.taskTimeout)
 	}
+	if o.cellTimeout <= 0 || o.cellTimeout > 24*time.Hour {
+		return nil, usagef("-cell-timeout: %v is out of range (0, 24h]", o.cellTimeout)
+	}
+	if o.force && !o.isolate {
+		return nil, usagef("-force: run forced plans with -isolate, so that a crash costs one cell")
+	}
+	workloads.AllowUnsafe = o.force
 	if o.quick {
 		if !o.set["reps"] {
 			p.Reps = 1
@@ -254,10 +266,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("-out: %v", err)
 	}
-	runner := harness.Runner{Args: append([]string{"bench"}, args...)}
 	progress := newProgress(stderr)
-	runner.Progress = progress.show
-	res, runErr := runner.Run(ctx, p)
+	var res *harness.Results
+	var runErr error
+	if o.isolate {
+		res, runErr = runIsolated(ctx, p, append([]string{"bench"}, args...), o.force, o.cellTimeout, progress)
+	} else {
+		runner := harness.Runner{Args: append([]string{"bench"}, args...), Progress: progress.show}
+		res, runErr = runner.Run(ctx, p)
+	}
 	progress.clear()
 	if res != nil && o.scenario != nil {
 		res.Scenario = o.scenario.Record()
@@ -276,8 +293,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds the repetitions measured so far")
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
-	if runErr != nil || o.scenario == nil {
+	if runErr != nil {
 		return runErr
+	}
+	var failed []string
+	for _, c := range res.Cells {
+		if c.Failed != "" {
+			failed = append(failed, fmt.Sprintf("%s %s %d: %s", c.Workload, c.Strategy, c.Limit, c.Failed))
+			fmt.Fprintf(stderr, "cell %s %s limit %d failed: %s\n%s\n", c.Workload, c.Strategy, c.Limit, c.Failed, c.Stderr)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
+	}
+	if o.scenario == nil {
+		return nil
 	}
 	failures := o.scenario.Check(res)
 	for _, f := range failures {

@@ -94,7 +94,9 @@ func groups(res *harness.Results) []group {
 			gs = append(gs, group{workload: harness.WorkloadRecord{Name: c.Workload, Tasks: c.Tasks}})
 			i = len(gs) - 1
 		}
-		gs[i].cells = append(gs[i].cells, c)
+		if len(c.Repetitions) > 0 { // a failed cell has nothing to draw
+			gs[i].cells = append(gs[i].cells, c)
+		}
 	}
 	out := gs[:0]
 	for _, g := range gs {

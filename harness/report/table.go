@@ -31,6 +31,10 @@ func Rows(res *harness.Results) [][]string {
 			limit = strconv.Itoa(c.Limit)
 		}
 		name := c.Workload
+		if c.Failed != "" {
+			rows = append(rows, []string{name + " (failed)", c.Strategy, limit, strconv.Itoa(c.Tasks), "-", "-", "-", "-", "-", "-", failedCell(c.Failed), "-"})
+			continue
+		}
 		if !c.Complete {
 			name += " (incomplete)"
 		}
@@ -84,6 +88,14 @@ func Rate(r float64) string {
 	default:
 		return strconv.FormatFloat(r, 'f', 1, 64)
 	}
+}
+
+// failedCell shortens a failure to its first clause.
+func failedCell(reason string) string {
+	if i := strings.Index(reason, ":"); i > 0 {
+		return reason[:i]
+	}
+	return reason
 }
 
 // efficiency is ideal / wall as a percentage, or "-" when the ideal is not
