@@ -17,7 +17,7 @@ func (Offload) Doc() string {
 }
 func (Offload) Limited() bool { return true }
 func (Offload) Capacity(limit int) Capacity {
-	return Capacity{Compute: gomaxprocs(), Block: limit}
+	return Capacity{Compute: gomaxprocs(), Block: limit, Workers: gomaxprocs() + limit}
 }
 
 // Start starts both executors; they end in Wait.

@@ -26,7 +26,7 @@ func (Pool) Doc() string {
 }
 func (Pool) Limited() bool { return true }
 func (Pool) Capacity(limit int) Capacity {
-	return Capacity{Tasks: limit, Compute: limit, Block: limit}
+	return Capacity{Tasks: limit, Compute: limit, Block: limit, Workers: limit}
 }
 
 // Start starts limit workers; they end in Wait.

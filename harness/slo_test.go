@@ -54,3 +54,21 @@ func TestSLOCheckRepsTakesTheMajority(t *testing.T) {
 		t.Errorf("1 of 3 met: %v", f)
 	}
 }
+
+// FuzzParseSLO checks that any SLO text parses or is refused with an
+// InputError, and that what parses can be checked.
+func FuzzParseSLO(f *testing.F) {
+	for _, s := range []string{"p99<=50ms,success>=99.9%", "errors<0.1%", "max>1h", "p99.9<", "success>=%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		slo, err := ParseSLO("slo", s)
+		var in *InputError
+		if err != nil && !errors.As(err, &in) {
+			t.Fatalf("ParseSLO(%q): %v is not an InputError", s, err)
+		}
+		if err == nil {
+			slo.Check(Repetition{Submitted: 1, Completed: 1})
+		}
+	})
+}

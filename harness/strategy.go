@@ -44,6 +44,7 @@ type Capacity struct {
 	Tasks   int // tasks running at once
 	Compute int // CPU sections at once (further bounded by GOMAXPROCS)
 	Block   int // blocking sections at once
+	Workers int // long-lived goroutines the strategy starts, busy or not
 }
 
 // Strategies returns every built-in strategy, in the order tables show them.

@@ -42,3 +42,6 @@ func (w cpuWorkload) Batch(n, _ int) (harness.Batch, error) {
 	}
 	return b, nil
 }
+
+// Footprint is one buffer of size bytes per task.
+func (w cpuWorkload) Footprint(n int) (int64, int64) { return int64(n), int64(w.cpu.size) }

@@ -156,3 +156,6 @@ func parseHeaders(s string) (http.Header, error) {
 	}
 	return h, nil
 }
+
+// Footprint is a request, a response and their buffers per task.
+func (w *httpWorkload) Footprint(n int) (int64, int64) { return int64(n), 8 << 10 }

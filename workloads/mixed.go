@@ -65,3 +65,8 @@ func (w mixedWorkload) Batch(n, rep int) (harness.Batch, error) {
 	}
 	return b, nil
 }
+
+// Footprint is one buffer of size bytes and the drawn latencies per task.
+func (w mixedWorkload) Footprint(n int) (int64, int64) {
+	return int64(n), int64(w.cpu.size + 8*w.sections)
+}

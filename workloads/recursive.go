@@ -198,3 +198,16 @@ func (w *recursiveWorkload) direct(ctx context.Context, x harness.Exec, level in
 func (w *recursiveWorkload) directB(ctx context.Context, x harness.Exec, level int, lat time.Duration, out *int64) error {
 	return w.direct(ctx, x, level, lat, out)
 }
+
+// Footprint counts every node of every tree (a chain is depth nodes), each
+// holding a closure and its children's values.
+func (w *recursiveWorkload) Footprint(n int) (int64, int64) {
+	nodes := int64(w.depth + 1)
+	if w.shape.value == "tree" {
+		nodes = 0
+		for level, width := 0, int64(1); level <= w.depth; level, width = level+1, width*int64(w.fanout) {
+			nodes += width
+		}
+	}
+	return int64(n) * nodes, 64 + 8*int64(w.fanout)
+}

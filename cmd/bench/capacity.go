@@ -28,6 +28,8 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	sloText := fs.String("slo", "", "SLO, e.g. 'p99<=50ms,errors<1%': the highest concurrency that meets it is the recommended limit")
 	fit := fs.String("fit", "", "fit concurrency,throughput lines from this CSV file instead of measuring")
 	target := fs.String("target", "", "URL for the http workload")
+	isolate := fs.Bool("isolate", true, "run each concurrency in a child process (see bench run -h)")
+	cellTimeout := fs.Duration("cell-timeout", 10*time.Minute, "an isolated point with no result by then is stopped and reported hung")
 	out := fs.String("out", "results", "parent folder of run folders")
 	label := fs.String("label", "", "suffix of the run folder name")
 	params := paramsValue{}
@@ -59,6 +61,8 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usagef("-warmup: %d is out of range 0..%d", *warmup, harness.MaxWarmup)
 	case *perLimit < 1 || *perLimit > 1000:
 		return usagef("-tasks-per-limit: %d is out of range 1..1000", *perLimit)
+	case *cellTimeout <= 0 || *cellTimeout > 24*time.Hour:
+		return usagef("-cell-timeout: %v is out of range (0, 24h]", *cellTimeout)
 	}
 	for _, l := range limits {
 		if l < 1 || l > harness.MaxLimit {
@@ -112,10 +116,22 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			os.Remove(dir)
 			return inputError(err)
 		}
+		if len(res.Plan.Workloads) == 0 {
+			res.Plan.Workloads = p.Record().Workloads
+		}
+		if *isolate {
+			progress.note("concurrency %d (isolated)", limit)
+			if c := isolated(ctx, p.Cells()[0], *reps, *warmup, false, *cellTimeout); c.Failed != "" || len(c.Repetitions) > 0 {
+				res.Cells = append(res.Cells, c)
+			}
+			if runErr = ctx.Err(); runErr != nil {
+				break
+			}
+			continue
+		}
 		r, err := runner.Run(ctx, p)
 		if r != nil {
 			res.Cells = append(res.Cells, r.Cells...)
-			res.Plan.Workloads = append(res.Plan.Workloads, r.Plan.Workloads...)
 		}
 		if err != nil {
 			runErr = err
@@ -128,8 +144,15 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return runErr
 	}
 	res.Complete = runErr == nil
-	res.Plan.Workloads = res.Plan.Workloads[:1] // the same workload at every limit; tasks vary with the limit
-	res.Capacity = capacity.Analyze(res.Cells, slo, *sloText)
+	var measured []harness.CellResult // failed points have nothing to fit
+	for _, c := range res.Cells {
+		if c.Failed == "" {
+			measured = append(measured, c)
+		} else {
+			fmt.Fprintf(stderr, "concurrency %d failed: %s\n%s\n", c.Limit, c.Failed, c.Stderr)
+		}
+	}
+	res.Capacity = capacity.Analyze(measured, slo, *sloText)
 	if err := report.Write(dir, res); err != nil {
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}

@@ -170,3 +170,16 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestResourceGuard(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := bench(t, context.Background(), "-workloads", "cpu", "-param", "cpu.size=1048576", "-tasks", "10000000",
+		"-strategies", "unbounded", "-out", out)
+	if code != 2 || !strings.Contains(stderr, "-tasks: the plan would start about 10000000 goroutines and hold about 9.6 TiB") ||
+		!strings.Contains(stderr, "pass -force") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Error("a refused plan left a folder")
+	}
+}

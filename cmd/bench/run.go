@@ -55,7 +55,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
 	fs.BoolVar(&o.isolate, "isolate", true, "run each cell in a child process: a crash or hang fails that cell only, and each cell gets a fresh heap")
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", 10*time.Minute, "an isolated cell with no result by then is stopped and reported hung")
-	fs.BoolVar(&o.force, "force", false, "run values beyond the safety bounds (a chain deep enough to overflow the stack); use with -isolate")
+	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
 	return o
 }
 
@@ -133,6 +133,11 @@ func (o *runOptions) finish(p *harness.Plan) error {
 	}
 	if err := p.Validate(); err != nil {
 		return inputError(err)
+	}
+	if !o.force {
+		if err := p.CheckFootprint(harness.MemTotal()); err != nil {
+			return inputError(err)
+		}
 	}
 	if !report.ValidLabel(o.label) {
 		return usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.label)

@@ -98,3 +98,29 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSIGKILLLeavesNoTruncatedFile kills real runs at moments spread over
+// their writing: every results.json left behind must parse whole.
+func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	for i := range 8 {
+		cmd := exec.Command(bin, "-quick", "-workloads", "io,cpu", "-isolate=false", "-out", out)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(300+100*i) * time.Millisecond) // the run takes about 0.7 s, then writes
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	for _, f := range files {
+		if _, err := report.ReadResults(f); err != nil {
+			t.Errorf("a killed run left a bad file: %v", err)
+		}
+	}
+	t.Logf("%d of 8 killed runs had written results.json; all parse", len(files))
+}

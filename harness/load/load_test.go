@@ -126,3 +126,17 @@ func TestClassify(t *testing.T) {
 		t.Error("a transport error does not unwrap to its cause")
 	}
 }
+
+// FuzzParseRate checks that any rate text parses to a positive rate or is
+// refused, never a panic or a zero period.
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"2000/s", "1/1ns", "5/0s", "9e18/s", "-1", "/", "1/-1s"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRate(s)
+		if err == nil && (r.Freq <= 0 || r.Per <= 0) {
+			t.Errorf("ParseRate(%q) = %+v", s, r)
+		}
+	})
+}
