@@ -9,7 +9,6 @@ package chart
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"strconv"
 
@@ -207,15 +206,4 @@ func floorPositive(v float64) float64 {
 		return 1e-3
 	}
 	return v
-}
-
-func fmtMs(ms float64) string {
-	switch {
-	case ms >= 1000:
-		return fmt.Sprintf("%.3gs", ms/1000)
-	case ms >= 1:
-		return fmt.Sprintf("%.3gms", ms)
-	default:
-		return fmt.Sprintf("%.3gµs", ms*1000)
-	}
 }
