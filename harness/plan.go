@@ -35,6 +35,11 @@ type PlannedWorkload struct {
 	Workload Workload
 }
 
+// Record is the workload as results.json keeps it.
+func (w PlannedWorkload) Record() WorkloadRecord {
+	return WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout}
+}
+
 // Cell is one workload x strategy x limit combination of a plan.
 type Cell struct {
 	Workload *PlannedWorkload
@@ -123,7 +128,7 @@ func (p *Plan) Close() error {
 func (p *Plan) Record() PlanRecord {
 	r := PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup}
 	for _, w := range p.Workloads {
-		r.Workloads = append(r.Workloads, WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout})
+		r.Workloads = append(r.Workloads, w.Record())
 	}
 	for _, s := range p.Strategies {
 		r.Strategies = append(r.Strategies, s.Name())

@@ -80,8 +80,7 @@ func runCell(ctx context.Context, args []string, stdout, _ io.Writer) error {
 func isolated(ctx context.Context, cell harness.Cell, reps, warmup int, force bool, deadline time.Duration) harness.CellResult {
 	out := harness.CellResult{Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit, Tasks: cell.Workload.Tasks}
 	spec := cellSpec{
-		Workload: harness.WorkloadRecord{Name: cell.Workload.Name, Family: cell.Workload.Family, Params: cell.Workload.Params,
-			Tasks: cell.Workload.Tasks, Timeout: cell.Workload.Timeout},
+		Workload: cell.Workload.Record(),
 		Strategy: cell.Strategy.Name(), Limit: cell.Limit, Reps: reps, Warmup: warmup, Force: force,
 	}
 	in, _ := json.Marshal(spec)
