@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/concbench/concbench/harness/input"
 )
 
 // Footprinter is implemented by workloads that can say, before running,
@@ -27,9 +29,9 @@ const (
 // bytes of their own.
 func (p *Plan) Footprint() (goroutines, bytes int64, worst Cell) {
 	for _, c := range p.Cells() {
-		tasks, per := int64(c.Workload.Tasks), int64(0)
+		tasks, per := int64(c.Tasks), int64(0)
 		if f, ok := c.Workload.Workload.(Footprinter); ok {
-			tasks, per = f.Footprint(c.Workload.Tasks)
+			tasks, per = f.Footprint(c.Tasks)
 		}
 		capacity := c.Strategy.Capacity(c.Limit)
 		running := tasks // unbounded and offload start every task
@@ -40,7 +42,7 @@ func (p *Plan) Footprint() (goroutines, bytes int64, worst Cell) {
 			}
 		}
 		g := max(running, int64(capacity.Workers))
-		b := int64(c.Workload.Tasks)*sampleBytes + tasks*per + g*stackBytes
+		b := int64(c.Tasks)*sampleBytes + tasks*per + g*stackBytes
 		if g > goroutines || b > bytes {
 			goroutines, bytes, worst = max(g, goroutines), max(b, bytes), c
 		}
@@ -49,13 +51,17 @@ func (p *Plan) Footprint() (goroutines, bytes int64, worst Cell) {
 }
 
 // CheckFootprint refuses a plan that would start more than MaxGoroutines
-// goroutines or hold more than half of memTotal bytes, with the estimate.
+// goroutines or hold more than half of memTotal bytes (0: the machine's
+// memory), with the estimate, as an *input.Error on tasks.
 func (p *Plan) CheckFootprint(memTotal int64) error {
+	if memTotal <= 0 {
+		memTotal = MemTotal()
+	}
 	g, b, worst := p.Footprint()
 	if g <= MaxGoroutines && b <= memTotal/2 {
 		return nil
 	}
-	return badInput("tasks", "the plan would start about %d goroutines and hold about %s at once (%s), more than this machine can bear (%d goroutines, half of %s); lower -tasks or -limits, or pass -force",
+	return input.Errorf("tasks", "the plan would start about %d goroutines and hold about %s at once (%s), more than this machine can bear (%d goroutines, half of %s); lower -tasks or -limits, or pass -force",
 		g, bytesText(b), worst, MaxGoroutines, bytesText(memTotal))
 }
 

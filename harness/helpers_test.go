@@ -1,9 +1,12 @@
-package harness
+package harness_test
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	. "github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // sleepy is a test workload: each task parks on a timer for d.
@@ -34,15 +37,15 @@ func (w tasksOf) Batch(n, _ int) (Batch, error) {
 }
 
 // runCell runs one cell of w under s and returns its result.
-func runCell(t *testing.T, ctx context.Context, w Workload, tasks int, s Strategy, limit, reps int) (*Results, error) {
+func runCell(t *testing.T, ctx context.Context, w Workload, tasks int, s Strategy, limit, reps int) (*results.Results, error) {
 	t.Helper()
-	p := &Plan{
+	p, err := NewPlan(PlanConfig{
 		Workloads:  []PlannedWorkload{{Name: "test", Family: "test", Tasks: tasks, Workload: w}},
 		Strategies: []Strategy{s},
 		Limits:     []int{limit},
 		Reps:       reps,
-	}
-	if err := p.Validate(); err != nil {
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var r Runner

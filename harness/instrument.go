@@ -58,7 +58,7 @@ func (r *root) run(ctx context.Context, x Exec) error {
 	}
 	r.rec.Begin(r.i)
 	r.exec = instrumented{Exec: x, rec: r.rec}
-	err := call(ctx, r.task, &r.exec)
+	err := Call(ctx, r.task, &r.exec)
 	r.rec.End(r.i, err)
 	return nil
 }

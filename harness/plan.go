@@ -6,6 +6,9 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // Bounds on plan values: beyond them a plan is refused before anything runs.
@@ -16,28 +19,55 @@ const (
 	MaxWarmup = 100
 )
 
-// Plan is a validated set of cells and how to repeat them.
-type Plan struct {
+// PlanConfig is what a plan is made of, before NewPlan checks it.
+type PlanConfig struct {
 	Workloads  []PlannedWorkload
 	Strategies []Strategy
 	Limits     []int // the limits of limited strategies; unlimited ones run once
 	Reps       int   // measured repetitions per cell
 	Warmup     int   // discarded repetitions before them
+	// Force accepts a plan beyond the safety bounds: a workload's Hazard
+	// (a chain deep enough to overflow the goroutine stack, which aborts
+	// the process) and a footprint beyond the machine. Run forced plans
+	// isolated, so that a crash costs one cell.
+	Force bool
+	// MemTotal is the memory the footprint guard allows half of; 0 reads
+	// the machine's.
+	MemTotal int64
+}
+
+// Plan is a validated set of cells and how to repeat them. Only NewPlan
+// makes one that Runner.Run accepts; do not change its fields afterwards.
+type Plan struct {
+	PlanConfig
+	validated bool
 }
 
 // PlannedWorkload is a workload built from its family and parameters.
 type PlannedWorkload struct {
-	Name     string            // shown in tables, e.g. "io" or "io-slow"
-	Family   string            // the registered family, e.g. "io"
-	Params   map[string]string // every parameter, resolved
-	Tasks    int               // root tasks per repetition
-	Timeout  time.Duration     // per task; 0: none. A task past it sees its context done.
-	Workload Workload
+	Name    string            // shown in tables, e.g. "io" or "io-slow"
+	Family  string            // the registered family, e.g. "io"
+	Params  map[string]string // every parameter, resolved
+	Tasks   int               // root tasks per repetition
+	Timeout time.Duration     // per task; 0: none. A task past it sees its context done.
+	// TasksPerLimit, when above 0, raises a cell's tasks to this many times
+	// its limit (a concurrency sweep keeps every limit busy).
+	TasksPerLimit int
+	Workload      Workload
 }
 
-// Record is the workload as results.json keeps it.
-func (w PlannedWorkload) Record() WorkloadRecord {
-	return WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout}
+// Record is the workload as results.json keeps it, and as an isolated
+// cell's child rebuilds it.
+func (w PlannedWorkload) Record() results.WorkloadRecord {
+	return results.WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks,
+		TasksPerLimit: w.TasksPerLimit, Timeout: w.Timeout}
+}
+
+// A Hazardous workload can be built with parameters beyond a safety
+// bound. Hazard returns an *input.Error naming the parameter (without
+// the family) when it is; NewPlan refuses the plan unless forced.
+type Hazardous interface {
+	Hazard() error
 }
 
 // Cell is one workload x strategy x limit combination of a plan.
@@ -45,6 +75,7 @@ type Cell struct {
 	Workload *PlannedWorkload
 	Strategy Strategy
 	Limit    int // 0 for an unlimited strategy
+	Tasks    int // root tasks per repetition
 }
 
 func (c Cell) String() string {
@@ -54,58 +85,84 @@ func (c Cell) String() string {
 	return fmt.Sprintf("%s × %s limit=%d", c.Workload.Name, c.Strategy.Name(), c.Limit)
 }
 
-// InputError is bad input, named by its field (a flag or scenario key).
-type InputError struct {
-	Field   string
-	Problem string
-}
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Problem }
-
-func badInput(field, format string, args ...any) error {
-	return &InputError{Field: field, Problem: fmt.Sprintf(format, args...)}
-}
-
-// Validate checks the plan's counts and bounds.
-func (p *Plan) Validate() error {
+// NewPlan checks c's counts, bounds and safety guards and returns the plan.
+// The plan owns the workloads: on error NewPlan closes them (an embedded
+// target stops), and otherwise Plan.Close does. Every problem is an
+// *input.Error named as the command's flags are (tasks, limits, param
+// io.latency, ...).
+func NewPlan(c PlanConfig) (_ *Plan, err error) {
+	p := &Plan{PlanConfig: c}
+	defer func() {
+		if err != nil {
+			p.Close() //nolint:errcheck // the input error matters more
+		}
+	}()
 	switch {
-	case len(p.Workloads) == 0:
-		return badInput("workloads", "no workload given")
-	case len(p.Strategies) == 0:
-		return badInput("strategies", "no strategy given")
-	case p.Reps < 1 || p.Reps > MaxReps:
-		return badInput("reps", "%d is out of range 1..%d", p.Reps, MaxReps)
-	case p.Warmup < 0 || p.Warmup > MaxWarmup:
-		return badInput("warmup", "%d is out of range 0..%d", p.Warmup, MaxWarmup)
+	case len(c.Workloads) == 0:
+		return nil, input.Errorf("workloads", "no workload given")
+	case len(c.Strategies) == 0:
+		return nil, input.Errorf("strategies", "no strategy given")
+	case c.Reps < 1 || c.Reps > MaxReps:
+		return nil, input.Errorf("reps", "%d is out of range 1..%d", c.Reps, MaxReps)
+	case c.Warmup < 0 || c.Warmup > MaxWarmup:
+		return nil, input.Errorf("warmup", "%d is out of range 0..%d", c.Warmup, MaxWarmup)
 	}
-	for _, w := range p.Workloads {
+	for _, w := range c.Workloads {
+		if w.Workload == nil {
+			return nil, input.Errorf("workloads", "workload %s was not built", w.Name)
+		}
 		if w.Tasks < 1 || w.Tasks > MaxTasks {
-			return badInput("tasks", "%d is out of range 1..%d (workload %s)", w.Tasks, MaxTasks, w.Name)
+			return nil, input.Errorf("tasks", "%d is out of range 1..%d (workload %s)", w.Tasks, MaxTasks, w.Name)
+		}
+		if w.TasksPerLimit < 0 || w.TasksPerLimit > 1000 {
+			return nil, input.Errorf("tasks-per-limit", "%d is out of range 0..1000", w.TasksPerLimit)
+		}
+		if w.Timeout < 0 || w.Timeout > MaxLatency {
+			return nil, input.Errorf("task-timeout", "%v is out of range [0, %v]", w.Timeout, MaxLatency)
+		}
+		if h, ok := w.Workload.(Hazardous); ok && !c.Force {
+			if err := h.Hazard(); err != nil {
+				if in, ok := input.As(err); ok {
+					return nil, &input.Error{Field: "param " + w.Family + "." + in.Field, Problem: in.Problem + "; -force runs it anyway"}
+				}
+				return nil, input.Errorf("param "+w.Family, "%v", err)
+			}
 		}
 	}
-	limited := slices.ContainsFunc(p.Strategies, Strategy.Limited)
-	if limited && len(p.Limits) == 0 {
-		return badInput("limits", "no limit given for the limited strategies")
+	if slices.ContainsFunc(c.Strategies, Strategy.Limited) && len(c.Limits) == 0 {
+		return nil, input.Errorf("limits", "no limit given for the limited strategies")
 	}
-	for _, l := range p.Limits {
+	for _, l := range c.Limits {
 		if l < 1 || l > MaxLimit {
-			return badInput("limits", "%d is out of range 1..%d", l, MaxLimit)
+			return nil, input.Errorf("limits", "%d is out of range 1..%d", l, MaxLimit)
 		}
 	}
-	return nil
+	for _, cell := range p.Cells() {
+		if cell.Tasks > MaxTasks {
+			return nil, input.Errorf("tasks-per-limit", "%d tasks at limit %d is more than %d", cell.Tasks, cell.Limit, MaxTasks)
+		}
+	}
+	if !c.Force {
+		if err := p.CheckFootprint(c.MemTotal); err != nil {
+			return nil, err
+		}
+	}
+	p.validated = true
+	return p, nil
 }
 
 // Cells lists the plan's cells: per workload, per strategy, per limit.
 func (p *Plan) Cells() []Cell {
 	var cells []Cell
 	for i := range p.Workloads {
+		w := &p.Workloads[i]
 		for _, s := range p.Strategies {
 			if !s.Limited() {
-				cells = append(cells, Cell{Workload: &p.Workloads[i], Strategy: s})
+				cells = append(cells, Cell{Workload: w, Strategy: s, Tasks: w.Tasks})
 				continue
 			}
 			for _, l := range p.Limits {
-				cells = append(cells, Cell{Workload: &p.Workloads[i], Strategy: s, Limit: l})
+				cells = append(cells, Cell{Workload: w, Strategy: s, Limit: l, Tasks: max(w.Tasks, w.TasksPerLimit*l)})
 			}
 		}
 	}
@@ -114,9 +171,12 @@ func (p *Plan) Cells() []Cell {
 
 // Close releases what workloads hold (an embedded target, connections):
 // every Workload that is an io.Closer is closed. Call it when the run ends.
-func (p *Plan) Close() error {
+func (p *Plan) Close() error { return CloseWorkloads(p.Workloads) }
+
+// CloseWorkloads closes every workload of ws that is an io.Closer.
+func CloseWorkloads(ws []PlannedWorkload) error {
 	var errs []error
-	for _, w := range p.Workloads {
+	for _, w := range ws {
 		if c, ok := w.Workload.(io.Closer); ok {
 			errs = append(errs, c.Close())
 		}
@@ -125,8 +185,8 @@ func (p *Plan) Close() error {
 }
 
 // Record is the plan as results.json keeps it.
-func (p *Plan) Record() PlanRecord {
-	r := PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup}
+func (p *Plan) Record() results.PlanRecord {
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

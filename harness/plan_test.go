@@ -1,70 +1,115 @@
-package harness
+package harness_test
 
 import (
+	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
+
+	. "github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
-func TestPlanValidate(t *testing.T) {
-	good := func() *Plan {
-		return &Plan{
-			Workloads:  []PlannedWorkload{{Name: "w", Tasks: 10, Workload: tasksOf{}}},
-			Strategies: []Strategy{Pool{}},
+// closer is a test workload that records being closed.
+type closer struct {
+	tasksOf
+	closed *bool
+}
+
+func (c closer) Close() error { *c.closed = true; return nil }
+
+// risky is a test workload whose parameters pass a safety bound.
+type risky struct{ tasksOf }
+
+func (risky) Hazard() error { return input.Errorf("depth", "50000000 is beyond 100000") }
+
+func TestNewPlan(t *testing.T) {
+	good := func() PlanConfig {
+		return PlanConfig{
+			Workloads:  []PlannedWorkload{{Name: "w", Family: "w", Tasks: 10, Workload: tasksOf{}}},
+			Strategies: []Strategy{strategy.Pool{}},
 			Limits:     []int{4},
 			Reps:       5,
 		}
 	}
 	tests := []struct {
 		name  string
-		edit  func(*Plan)
+		edit  func(*PlanConfig)
 		field string // "" when valid
 	}{
-		{"a good plan is valid", func(*Plan) {}, ""},
-		{"zero repetitions", func(p *Plan) { p.Reps = 0 }, "reps"},
-		{"negative warm-up", func(p *Plan) { p.Warmup = -1 }, "warmup"},
-		{"zero tasks", func(p *Plan) { p.Workloads[0].Tasks = 0 }, "tasks"},
-		{"too many tasks", func(p *Plan) { p.Workloads[0].Tasks = MaxTasks + 1 }, "tasks"},
-		{"a zero limit", func(p *Plan) { p.Limits = []int{4, 0} }, "limits"},
-		{"a huge limit", func(p *Plan) { p.Limits = []int{MaxLimit + 1} }, "limits"},
-		{"no limit for a limited strategy", func(p *Plan) { p.Limits = nil }, "limits"},
-		{"no limit is fine when no strategy uses one", func(p *Plan) { p.Limits = nil; p.Strategies = []Strategy{Sequential{}} }, ""},
-		{"no strategy", func(p *Plan) { p.Strategies = nil }, "strategies"},
-		{"no workload", func(p *Plan) { p.Workloads = nil }, "workloads"},
+		{"a good plan is valid", func(*PlanConfig) {}, ""},
+		{"zero repetitions", func(p *PlanConfig) { p.Reps = 0 }, "reps"},
+		{"negative warm-up", func(p *PlanConfig) { p.Warmup = -1 }, "warmup"},
+		{"zero tasks", func(p *PlanConfig) { p.Workloads[0].Tasks = 0 }, "tasks"},
+		{"too many tasks", func(p *PlanConfig) { p.Workloads[0].Tasks = MaxTasks + 1 }, "tasks"},
+		{"a negative task timeout", func(p *PlanConfig) { p.Workloads[0].Timeout = -1 }, "task-timeout"},
+		{"a zero limit", func(p *PlanConfig) { p.Limits = []int{4, 0} }, "limits"},
+		{"a huge limit", func(p *PlanConfig) { p.Limits = []int{MaxLimit + 1} }, "limits"},
+		{"no limit for a limited strategy", func(p *PlanConfig) { p.Limits = nil }, "limits"},
+		{"no limit is fine when no strategy uses one", func(p *PlanConfig) { p.Limits = nil; p.Strategies = []Strategy{strategy.Sequential{}} }, ""},
+		{"no strategy", func(p *PlanConfig) { p.Strategies = nil }, "strategies"},
+		{"no workload", func(p *PlanConfig) { p.Workloads = nil }, "workloads"},
+		{"a workload not built", func(p *PlanConfig) { p.Workloads[0].Workload = nil }, "workloads"},
+		{"tasks per limit past the task bound", func(p *PlanConfig) { p.Workloads[0].TasksPerLimit = 1000; p.Limits = []int{MaxLimit} }, "tasks-per-limit"},
+		{"a hazard names its parameter", func(p *PlanConfig) { p.Workloads[0].Workload = risky{} }, "param w.depth"},
+		{"a forced hazard is accepted", func(p *PlanConfig) { p.Workloads[0].Workload = risky{}; p.Force = true }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := good()
-			tt.edit(p)
-			err := p.Validate()
-			var in *InputError
+			c := good()
+			tt.edit(&c)
+			p, err := NewPlan(c)
+			in, isInput := input.As(err)
 			switch {
-			case tt.field == "" && err != nil:
-				t.Errorf("Validate() = %v, want nil", err)
-			case tt.field != "" && (!errors.As(err, &in) || in.Field != tt.field):
-				t.Errorf("Validate() = %v, want an InputError on %q", err, tt.field)
+			case tt.field == "" && (err != nil || p == nil):
+				t.Errorf("NewPlan() = %v, want a plan", err)
+			case tt.field != "" && (!isInput || in.Field != tt.field):
+				t.Errorf("NewPlan() = %v, want an input error on %q", err, tt.field)
 			}
 		})
 	}
 }
 
-func TestCellsRunUnlimitedStrategiesOnce(t *testing.T) {
-	p := &Plan{
-		Workloads:  []PlannedWorkload{{Name: "a"}, {Name: "b"}},
-		Strategies: Strategies(),
-		Limits:     []int{1, 8, 64},
-	}
-	// Per workload: sequential and unbounded once, pool, semaphore and offload thrice.
-	if got := len(p.Cells()); got != 2*(2+3*3) {
-		t.Errorf("%d cells, want 22", got)
+func TestNewPlanClosesWorkloadsWhenItRefuses(t *testing.T) {
+	var closed bool
+	_, err := NewPlan(PlanConfig{Workloads: []PlannedWorkload{{Name: "w", Tasks: 1, Workload: closer{closed: &closed}}}})
+	if err == nil || !closed {
+		t.Errorf("err %v, closed %v; want a refusal and the workload closed", err, closed)
 	}
 }
 
-func TestStrategyByNameSuggests(t *testing.T) {
-	_, err := StrategyByName("semaphor")
-	if err == nil || err.Error() != `unknown strategy "semaphor"; did you mean "semaphore"?` {
-		t.Errorf("err = %v", err)
+func TestRunRefusesAPlanNotMadeByNewPlan(t *testing.T) {
+	p := &Plan{PlanConfig: PlanConfig{Workloads: []PlannedWorkload{{Name: "w", Tasks: 1, Workload: tasksOf{}}},
+		Strategies: []Strategy{strategy.Sequential{}}, Reps: 1}}
+	var r Runner
+	if _, err := r.Run(context.Background(), p); !errors.Is(err, ErrNotValidated) {
+		t.Errorf("Run() = %v, want ErrNotValidated", err)
 	}
-	if _, err := StrategyByName("zzz"); err == nil || err.Error() != `unknown strategy "zzz" (known: sequential, unbounded, pool, semaphore, offload)` {
-		t.Errorf("err = %v", err)
+}
+
+func TestCells(t *testing.T) {
+	p, err := NewPlan(PlanConfig{
+		Workloads:  []PlannedWorkload{{Name: "a", Tasks: 10, Workload: tasksOf{}}, {Name: "b", Tasks: 10, TasksPerLimit: 5, Workload: tasksOf{}}},
+		Strategies: strategy.All()[:5],
+		Limits:     []int{1, 8, 64},
+		Reps:       1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := p.Cells()
+	// Per workload: sequential and unbounded once, pool, semaphore and offload thrice.
+	if len(cells) != 2*(2+3*3) {
+		t.Fatalf("%d cells, want 22", len(cells))
+	}
+	var tasks []string
+	for _, c := range cells[11:16] { // b: sequential, unbounded, pool 1, 8, 64
+		tasks = append(tasks, c.String()+"="+strconv.Itoa(c.Tasks))
+	}
+	want := "b × sequential=10 b × unbounded=10 b × pool limit=1=10 b × pool limit=8=40 b × pool limit=64=320"
+	if got := strings.Join(tasks, " "); got != want {
+		t.Errorf("tasks per cell: %s\nwant %s", got, want)
 	}
 }

@@ -6,21 +6,13 @@ import (
 	"runtime/metrics"
 	"sync"
 	"time"
+
+	"github.com/concbench/concbench/harness/results"
 )
 
 // probeInterval is how often a probe samples goroutines and heap. At 1 ms
 // it costs well under 1% of one core.
 const probeInterval = time.Millisecond
-
-// Runtime is what the runtime probe saw during one repetition.
-type Runtime struct {
-	PeakGoroutines int           `json:"peak_goroutines"`      // goroutines above those running before the repetition
-	PeakHeap       uint64        `json:"peak_heap_bytes"`      // largest heap (objects, live and unswept) seen
-	GCCycles       uint64        `json:"gc_cycles"`            // GC cycles completed
-	SchedLatency   time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
-	UserCPU        time.Duration `json:"user_cpu_ns"`          // process user CPU time
-	SystemCPU      time.Duration `json:"system_cpu_ns"`        // process system CPU time
-}
 
 const (
 	metricHeap  = "/memory/classes/heap/objects:bytes"
@@ -76,13 +68,13 @@ func (p *probe) sample() {
 
 // stop ends sampling and returns what was seen. It blocks for at most one
 // probe interval.
-func (p *probe) stop() Runtime {
+func (p *probe) stop() results.Runtime {
 	user, sys := cpuTimes()
 	after := []metrics.Sample{{Name: metricHeap}, {Name: metricGC}, {Name: metricSched}}
 	metrics.Read(after)
 	close(p.stopping)
 	p.done.Wait()
-	return Runtime{
+	return results.Runtime{
 		PeakGoroutines: max(0, p.peakG-p.baseline),
 		PeakHeap:       max(p.peakHeap, after[0].Value.Uint64()),
 		GCCycles:       after[1].Value.Uint64() - p.before[1].Value.Uint64(),

@@ -3,42 +3,24 @@ package harness
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/concbench/concbench/harness/results"
 )
 
-// Sample is one root task's timestamps, as offsets on the monotonic clock
-// from the start of its repetition.
-type Sample struct {
-	Intended time.Duration // when the task was meant to start
-	Start    time.Duration // when it started
-	End      time.Duration // when it ended
-	Err      error         // its error, nil on success
-	Done     bool          // whether it ran to the end
-}
-
-// Wait is the time the task spent queued: Start - Intended.
-func (s Sample) Wait() time.Duration { return s.Start - s.Intended }
-
-// Service is the time the task ran: End - Start.
-func (s Sample) Service() time.Duration { return s.End - s.Start }
-
-// Response is the latency the caller saw: End - Intended. It is the
-// headline latency: queueing counts, so there is no coordinated omission.
-func (s Sample) Response() time.Duration { return s.End - s.Intended }
-
 // Recorder stamps the samples of one repetition and counts the tasks in
-// flight. Its memory is fixed when it is made (one Sample per task); Begin
+// flight. Its memory is fixed when it is made (one results.Sample per task); Begin
 // and End do not allocate and cost two monotonic clock reads per task plus
 // an atomic add each. Begin and End are safe for concurrent use on
 // different indices.
 type Recorder struct {
 	base     time.Time
-	samples  []Sample
+	samples  []results.Sample
 	inflight atomic.Int64
 	peak     atomic.Int64
 }
 
 // NewRecorder returns a recorder for n tasks.
-func NewRecorder(n int) *Recorder { return &Recorder{samples: make([]Sample, n)} }
+func NewRecorder(n int) *Recorder { return &Recorder{samples: make([]results.Sample, n)} }
 
 // Reset clears the samples and sets the clock's zero to base; every task is
 // meant to start at base (a closed-loop batch).
@@ -75,7 +57,7 @@ func (r *Recorder) Enter() {
 func (r *Recorder) Leave() { r.inflight.Add(-1) }
 
 // Samples returns the samples; read them only after the repetition ended.
-func (r *Recorder) Samples() []Sample { return r.samples }
+func (r *Recorder) Samples() []results.Sample { return r.samples }
 
 // PeakInFlight is the most tasks that ran at once since Reset.
 func (r *Recorder) PeakInFlight() int { return int(r.peak.Load()) }

@@ -2,32 +2,54 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
 	"time"
+
+	"github.com/concbench/concbench/harness/results"
 )
 
-// Runner runs plans. The zero value is ready to use.
+// Runner runs plans. The zero value runs every cell in this process.
 type Runner struct {
 	// Progress, when set, is called before each repetition (warm-ups
-	// included) on the runner's goroutine.
+	// included) on the runner's goroutine, or before each isolated cell.
 	Progress func(Progress)
 	// Args is the command line recorded in the results' environment.
 	Args []string
 	// Grace is how long tasks in flight may finish once the run's context
 	// is done; zero means DefaultGrace.
 	Grace time.Duration
+	// Isolate, when set, runs each cell through it (package isolate runs
+	// a cell in a child process, so that a crash or a hang costs one cell).
+	Isolate CellRunner
+}
+
+// A CellRunner runs all the repetitions of one cell of a plan somewhere
+// else than the calling goroutine's process. It reports a cell that
+// failed in the result (CellResult.Failed), never as an error; when ctx is
+// done it returns what was measured.
+type CellRunner interface {
+	RunCell(ctx context.Context, p *Plan, c Cell) results.CellResult
 }
 
 // DefaultGrace is how long an interrupted run lets tasks in flight finish.
 const DefaultGrace = 2 * time.Second
 
+// abandonAfter is how long past the grace period the runner waits for a
+// strategy's Wait before it gives up on the repetition.
+const abandonAfter = 3 * time.Second
+
+// ErrNotValidated is returned by Run for a plan not made by NewPlan.
+var ErrNotValidated = errors.New("harness: the plan was not made by NewPlan")
+
 // Progress says where a run is.
 type Progress struct {
 	Cell, Cells int  // 1-based index of the running cell, and the count
-	Rep, Reps   int  // 1-based index of the repetition in the cell, warm-ups included
+	Rep, Reps   int  // 1-based index of the repetition in the cell, warm-ups included; 0 for an isolated cell
 	Warmup      bool // whether this repetition is a discarded warm-up
+	Isolated    bool // whether the cell runs in a child process
 	Name        string
 	Elapsed     time.Duration // since the run started
 }
@@ -37,65 +59,98 @@ type Progress struct {
 // more; tasks in flight get the grace period to finish (then their own
 // context is done too); the repetition cut short is kept, marked
 // interrupted, and Run returns what was measured, marked incomplete, with
-// ctx.Err(). A task's error is a data point, not an error of Run. Run is
-// not safe for concurrent use: cells share the process.
-func (r *Runner) Run(ctx context.Context, p *Plan) (*Results, error) {
-	res := &Results{Schema: Schema, Env: CaptureEnvironment(r.Args), Plan: p.Record()}
+// ctx.Err(). A strategy whose Wait has not returned a few seconds after
+// that is abandoned with an error (its goroutines are left behind). A
+// task's error is a data point, not an error of Run. Run is not safe for
+// concurrent use: cells share the process.
+func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
+	if p == nil || !p.validated {
+		return nil, ErrNotValidated
+	}
+	res := results.New(r.Args, p.Record())
 	cells := p.Cells()
 	start := time.Now()
-	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelTasks()
-	grace := r.Grace
-	if grace == 0 {
-		grace = DefaultGrace
-	}
-	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancelTasks) })
-	defer stopAfter()
 	for ci, cell := range cells {
-		cr := CellResult{
-			Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(),
-			Limit: cell.Limit, Tasks: cell.Workload.Tasks, Complete: true,
+		if ctx.Err() != nil {
+			break
 		}
-		total := p.Warmup + p.Reps
-		for rep := range total {
-			if ctx.Err() != nil {
-				break
-			}
+		var cr results.CellResult
+		var err error
+		if r.Isolate != nil {
 			if r.Progress != nil {
-				r.Progress(Progress{Cell: ci + 1, Cells: len(cells), Rep: rep + 1, Reps: total,
-					Warmup: rep < p.Warmup, Name: cell.String(), Elapsed: time.Since(start)})
+				r.Progress(Progress{Cell: ci + 1, Cells: len(cells), Isolated: true, Name: cell.String(), Elapsed: time.Since(start)})
 			}
-			m, err := runRepetition(ctx, taskCtx, cell, rep)
-			if err != nil {
-				return res, fmt.Errorf("%s: %w", cell, err)
-			}
-			if ctx.Err() != nil {
-				if m.Completed > 0 && rep >= p.Warmup {
-					m.Interrupted = true
-					cr.Repetitions = append(cr.Repetitions, m)
+			cr = r.Isolate.RunCell(ctx, p, cell)
+		} else {
+			report := func(rep int) {
+				if r.Progress != nil {
+					r.Progress(Progress{Cell: ci + 1, Cells: len(cells), Rep: rep + 1, Reps: p.Warmup + p.Reps,
+						Warmup: rep < p.Warmup, Name: cell.String(), Elapsed: time.Since(start)})
 				}
-				break
 			}
-			if rep >= p.Warmup {
-				cr.Repetitions = append(cr.Repetitions, m)
-			}
+			cr, err = r.runCell(ctx, p, cell, report)
 		}
-		cr.Complete = len(cr.Repetitions) == p.Reps && !slices.ContainsFunc(cr.Repetitions, func(r Repetition) bool { return r.Interrupted })
-		if len(cr.Repetitions) > 0 {
-			cr.Summary = Combine(whole(cr.Repetitions))
+		if cr.Failed != "" || len(cr.Repetitions) > 0 {
 			res.Cells = append(res.Cells, cr)
 		}
-		if ctx.Err() != nil {
-			return res, ctx.Err()
+		if err != nil {
+			return res, err
 		}
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
 	}
 	res.Complete = true
 	return res, nil
 }
 
+// runCell runs the warm-ups and repetitions of one cell in this process.
+func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(rep int)) (results.CellResult, error) {
+	cr := results.CellResult{
+		Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(),
+		Limit: cell.Limit, Tasks: cell.Tasks,
+	}
+	grace := r.Grace
+	if grace == 0 {
+		grace = DefaultGrace
+	}
+	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTasks()
+	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancelTasks) })
+	defer stopAfter()
+	var runErr error
+	for rep := range p.Warmup + p.Reps {
+		if ctx.Err() != nil {
+			break
+		}
+		progress(rep)
+		m, err := runRepetition(ctx, taskCtx, cell, rep, grace+abandonAfter)
+		if err != nil {
+			runErr = fmt.Errorf("%s: %w", cell, err)
+			break
+		}
+		if rep < p.Warmup {
+			continue
+		}
+		if ctx.Err() != nil {
+			if m.Completed > 0 {
+				m.Interrupted = true
+				cr.Repetitions = append(cr.Repetitions, m)
+			}
+			break
+		}
+		cr.Repetitions = append(cr.Repetitions, m)
+	}
+	cr.Complete = len(cr.Repetitions) == p.Reps && !slices.ContainsFunc(cr.Repetitions, func(r results.Repetition) bool { return r.Interrupted })
+	if len(cr.Repetitions) > 0 {
+		cr.Summary = results.Combine(whole(cr.Repetitions))
+	}
+	return cr, runErr
+}
+
 // whole drops interrupted repetitions unless there is nothing else.
-func whole(reps []Repetition) []Repetition {
-	var out []Repetition
+func whole(reps []results.Repetition) []results.Repetition {
+	var out []results.Repetition
 	for _, r := range reps {
 		if !r.Interrupted {
 			out = append(out, r)
@@ -107,17 +162,30 @@ func whole(reps []Repetition) []Repetition {
 	return out
 }
 
+// RunRepetition runs repetition rep (from 0) of cell once in this process
+// and returns what it measured: the runner's own step, for callers that
+// drive repetitions themselves (package benchtest). ctx stops it as Run's
+// does, with DefaultGrace.
+func RunRepetition(ctx context.Context, c Cell, rep int) (results.Repetition, error) {
+	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTasks()
+	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(DefaultGrace, cancelTasks) })
+	defer stopAfter()
+	return runRepetition(ctx, taskCtx, c, rep, DefaultGrace+abandonAfter)
+}
+
 // runRepetition runs one repetition of cell: no task starts once stop is
-// done; tasks run under taskCtx. Only a workload that cannot make its
-// batch is an error.
-func runRepetition(stop, taskCtx context.Context, cell Cell, rep int) (Repetition, error) {
-	n := cell.Workload.Tasks
+// done; tasks run under taskCtx. A workload that cannot make its batch is
+// an error, and so is a strategy whose Wait is still blocked abandon after
+// stop is done.
+func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon time.Duration) (results.Repetition, error) {
+	n := cell.Tasks
 	batch, err := cell.Workload.Workload.Batch(n, rep)
 	if err != nil {
-		return Repetition{}, err
+		return results.Repetition{}, err
 	}
 	if len(batch.Tasks) != n {
-		return Repetition{}, fmt.Errorf("workload made %d tasks, want %d", len(batch.Tasks), n)
+		return results.Repetition{}, fmt.Errorf("workload made %d tasks, want %d", len(batch.Tasks), n)
 	}
 	rec := NewRecorder(n)
 	roots := make([]root, n)
@@ -132,17 +200,29 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int) (Repetitio
 	g := cell.Strategy.Start(taskCtx, max(cell.Limit, 1))
 	t0 := time.Now()
 	rec.Reset(t0)
-	for _, fn := range fns {
-		if stop.Err() != nil {
-			break
+	waited, abandoned := make(chan struct{}), make(chan struct{})
+	stopAbandon := context.AfterFunc(stop, func() { time.AfterFunc(abandon, func() { close(abandoned) }) })
+	defer stopAbandon()
+	go func() {
+		defer close(waited)
+		for _, fn := range fns {
+			if stop.Err() != nil {
+				break
+			}
+			g.Go(fn)
 		}
-		g.Go(fn)
+		_ = g.Wait() // root tasks return nil; their errors are in the samples
+	}()
+	select {
+	case <-waited:
+	case <-abandoned:
+		pr.stop()
+		return results.Repetition{}, fmt.Errorf("strategy %s did not return from Wait %v after the interruption: a task ignores its context, or a deadlock (does a waiting parent hold a slot?)", cell.Strategy.Name(), abandon)
 	}
-	_ = g.Wait() // root tasks return nil; their errors are in the samples
 	wall := time.Since(t0)
 	rt := pr.stop()
 
-	m := Summarize(rec.Samples(), wall)
+	m := results.Summarize(rec.Samples(), wall)
 	m.Ideal = batch.Cost.Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
 	if wall > 0 {
 		m.Efficiency = float64(m.Ideal) / float64(wall)

@@ -9,7 +9,6 @@ package harness
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime/debug"
 )
@@ -55,41 +54,30 @@ func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 // Kind reports "panic"; see [ErrorKind].
 func (e *PanicError) Kind() string { return "panic" }
 
-// call runs t and turns a panic into a *PanicError. Its cost, without a
-// panic, is one deferred call.
-func call(ctx context.Context, t Task, x Exec) (err error) {
+// PanicTrace is the panic's value and stack, as results keep it.
+func (e *PanicError) PanicTrace() string {
+	return fmt.Sprintf("panic: %v\n%s", e.Value, e.Stack)
+}
+
+// Call runs t with x and turns a panic into a *PanicError, so that the
+// goroutine running it survives. Every strategy runs each task through it.
+// Its cost, without a panic, is one deferred call.
+func Call(ctx context.Context, t Task, x Exec) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = asPanicError(v)
+			err = AsPanicError(v)
 		}
 	}()
 	return t(ctx, x)
 }
 
-// asPanicError wraps a recovered value, keeping a *PanicError that was
-// re-raised from another goroutine (an executor) as it is.
-func asPanicError(v any) *PanicError {
+// AsPanicError wraps a value recovered on the goroutine that panicked,
+// keeping a *PanicError that was re-raised from another goroutine (an
+// executor) as it is. Call it in the deferred function that recovers, so
+// that the stack is the panicking one.
+func AsPanicError(v any) *PanicError {
 	if pe, ok := v.(*PanicError); ok {
 		return pe
 	}
 	return &PanicError{Value: v, Stack: debug.Stack()}
-}
-
-// ErrorKind names the kind of a task error for counting: the result of a
-// Kind() string method when the error (or one it wraps) has one, "timeout"
-// for a deadline, "canceled" for cancellation, and "error" otherwise.
-func ErrorKind(err error) string {
-	var k interface{ Kind() string }
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &k):
-		return k.Kind()
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timeout"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	default:
-		return "error"
-	}
 }

@@ -1,84 +1,74 @@
 package scenario
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/plan"
 	"github.com/concbench/concbench/workloads"
 )
 
-// Build makes the scenario's workloads. tasks, when above 0, replaces every
-// workload's task count; quick divides the counts by ten as -quick does;
-// target, when set, is the URL of http workloads that name none. A bad
-// family or parameter is an *Error with the line it is on; on error, the
-// workloads built so far are closed.
-func (f *File) Build(tasks int, quick bool, target string) (_ []harness.PlannedWorkload, err error) {
-	var out []harness.PlannedWorkload
-	defer func() {
-		if err != nil {
-			(&harness.Plan{Workloads: out}).Close()
-		}
-	}()
-	if target == "" {
-		target = f.Target
+// Spec is the scenario's plan by name: its workloads, strategies, limits,
+// repetitions and target. A command overrides parts of it (flags), then
+// builds it with plan.Build and points errors at lines with Locate.
+func (f *File) Spec() plan.Spec {
+	s := plan.Spec{Strategies: f.Strategies, Limits: f.Limits, Target: f.Target}
+	if f.Reps != nil {
+		s.Reps = *f.Reps
+	}
+	if f.Warmup != nil {
+		s.Warmup = *f.Warmup
 	}
 	for _, w := range f.Workloads {
-		spec, err := workloads.Lookup(w.Family)
-		if err != nil {
-			return nil, &Error{Path: f.Path, Line: w.familyLine, Key: "workloads." + w.Name + ".family", Problem: err.Error()}
-		}
-		params := map[string]string{}
-		for k, v := range w.Params {
-			params[k] = v
-		}
-		if w.Family == "http" && target != "" && params["target"] == "" {
-			params["target"] = target
-		}
-		n := w.Tasks
-		switch {
-		case tasks > 0:
-			n = tasks
-		case quick:
-			if n == 0 {
-				n = spec.Tasks
-			}
-			n = max(1, n/10)
-		}
-		pw, err := spec.Build(w.Name, params, n)
-		if err != nil {
-			return nil, f.paramError(w, err)
-		}
-		pw.Timeout = w.Timeout
-		out = append(out, pw)
+		s.Workloads = append(s.Workloads, results.WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout})
 	}
-	return out, nil
+	return s
 }
 
-// paramError points a workload build error at its parameter's line.
-func (f *File) paramError(w Workload, err error) error {
-	var in *harness.InputError
-	if !errors.As(err, &in) {
-		return &Error{Path: f.Path, Line: w.line, Key: "workloads." + w.Name, Problem: err.Error()}
+// Locate points an error of plan.Build at the file and line it comes
+// from: a workload's unknown family, or one of its parameters. Other
+// errors are returned as they are.
+func (f *File) Locate(err error) error {
+	in, ok := input.As(err)
+	if !ok || in.Path != "" {
+		return err
 	}
-	_, param, _ := strings.Cut(strings.TrimPrefix(in.Field, "param "), ".")
-	line, ok := w.paramLines[param]
-	if !ok {
-		line = w.line
+	if in.Field == "workloads" {
+		for _, w := range f.Workloads {
+			if _, err := workloads.Lookup(w.Family); err != nil {
+				return &input.Error{Path: f.Path, Line: w.familyLine, Field: "workloads." + w.Name + ".family", Problem: input.Problem(err)}
+			}
+		}
 	}
-	return &Error{Path: f.Path, Line: line, Key: "workloads." + w.Name + ".params." + param, Problem: in.Problem}
+	ref, isParam := strings.CutPrefix(in.Field, "param ")
+	if !isParam {
+		return err
+	}
+	for _, w := range f.Workloads {
+		param, ok := strings.CutPrefix(ref, w.Name+".")
+		if !ok {
+			continue
+		}
+		line, ok := w.paramLines[param]
+		if !ok {
+			line = w.line
+		}
+		return &input.Error{Path: f.Path, Line: line, Field: "workloads." + w.Name + ".params." + param, Problem: in.Problem}
+	}
+	return err
 }
 
 // Record is what results.json keeps of the scenario.
-func (f *File) Record() *harness.ScenarioRecord {
-	return &harness.ScenarioRecord{Name: f.Name, Path: f.Path, SHA256: f.SHA256, Content: string(f.Content)}
+func (f *File) Record() *results.ScenarioRecord {
+	return &results.ScenarioRecord{Name: f.Name, Path: f.Path, SHA256: f.SHA256, Content: string(f.Content)}
 }
 
 // Failure is a threshold a cell did not meet.
 type Failure struct {
 	Threshold Threshold
-	Cell      harness.CellResult
+	Cell      results.CellResult
 	Failed    []string // the conditions, with measured values
 }
 
@@ -92,7 +82,7 @@ func (x Failure) String() string {
 
 // Check returns every threshold a cell of res does not meet (checked per
 // repetition: a threshold holds when at least half of them meet it).
-func (f *File) Check(res *harness.Results) []Failure {
+func (f *File) Check(res *results.Results) []Failure {
 	var out []Failure
 	for _, t := range f.Thresholds {
 		for _, c := range res.Cells {

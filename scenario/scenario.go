@@ -1,13 +1,13 @@
 // Package scenario reads benchmark plans from YAML (or JSON) files that
 // teams keep next to the code they measure. Parsing is strict: an unknown
 // key, a wrong type or an impossible value is an error naming the file,
-// the line and the key. docs/scenario.md documents the schema.
+// the line and the key (an *input.Error). docs/scenario.md documents the
+// schema.
 package scenario
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/results"
 	"gopkg.in/yaml.v3"
 )
 
@@ -53,33 +55,18 @@ type Workload struct {
 // "workload/strategy".
 type Threshold struct {
 	Selector string
-	SLO      harness.SLO
+	SLO      results.SLO
 	Text     string
 	line     int
 }
 
 // Matches reports whether the threshold applies to cell.
-func (t Threshold) Matches(c harness.CellResult) bool {
+func (t Threshold) Matches(c results.CellResult) bool {
 	switch t.Selector {
 	case "", c.Workload, c.Strategy, c.Workload + "/" + c.Strategy:
 		return true
 	}
 	return false
-}
-
-// Error is a bad scenario: file, line, key and problem, on one line.
-type Error struct {
-	Path    string
-	Line    int
-	Key     string
-	Problem string
-}
-
-func (e *Error) Error() string {
-	if e.Key == "" {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Problem)
-	}
-	return fmt.Sprintf("%s:%d: %s: %s", e.Path, e.Line, e.Key, e.Problem)
 }
 
 // Parse reads a scenario strictly.
@@ -93,10 +80,10 @@ func Parse(path string, data []byte) (*File, error) {
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
-		return nil, &Error{Path: path, Line: line, Problem: "not valid YAML: " + strings.ReplaceAll(msg, "\n", "; ")}
+		return nil, &input.Error{Path: path, Line: line, Problem: "not valid YAML: " + strings.ReplaceAll(msg, "\n", "; ")}
 	}
 	if len(doc.Content) == 0 {
-		return nil, &Error{Path: path, Line: 1, Problem: "empty file"}
+		return nil, &input.Error{Path: path, Line: 1, Problem: "empty file"}
 	}
 	p := parser{path: path}
 	p.file(doc.Content[0], f)
@@ -116,7 +103,7 @@ type parser struct {
 
 func (p *parser) fail(n *yaml.Node, key, format string, args ...any) {
 	if p.err == nil {
-		p.err = &Error{Path: p.path, Line: n.Line, Key: key, Problem: fmt.Sprintf(format, args...)}
+		p.err = &input.Error{Path: p.path, Line: n.Line, Field: key, Problem: fmt.Sprintf(format, args...)}
 	}
 }
 
@@ -133,7 +120,7 @@ func (p *parser) mapping(n *yaml.Node, key string, known []string, field func(k 
 		full := join(key, k.Value)
 		if known != nil && !slices.Contains(known, k.Value) {
 			msg := fmt.Sprintf("unknown key (known: %s)", strings.Join(known, ", "))
-			if c := harness.Closest(k.Value, known); c != "" {
+			if c := input.Closest(k.Value, known); c != "" {
 				msg = fmt.Sprintf("unknown key; did you mean %s?", c)
 			}
 			p.fail(k, full, "%s", msg)
@@ -240,12 +227,9 @@ func (p *parser) threshold(n *yaml.Node, key string) Threshold {
 	if sel, rest, ok := strings.Cut(text, ":"); ok {
 		t.Selector, cond = strings.TrimSpace(sel), rest
 	}
-	slo, err := harness.ParseSLO(key, strings.ReplaceAll(cond, " ", ""))
+	slo, err := results.ParseSLO(key, strings.ReplaceAll(cond, " ", ""))
 	if err != nil && p.err == nil {
-		var in *harness.InputError
-		if errors.As(err, &in) {
-			p.fail(n, key, "%s", in.Problem)
-		}
+		p.fail(n, key, "%s", input.Problem(err))
 		return t
 	}
 	t.SLO = slo

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/plan"
 	"go.uber.org/goleak"
 )
 
@@ -44,21 +47,29 @@ func TestParseAndBuild(t *testing.T) {
 	if f.Name != "two-ios" || len(f.Workloads) != 2 || *f.Reps != 3 || *f.Warmup != 0 || f.Label != "two" || len(f.SHA256) != 64 {
 		t.Fatalf("parsed %+v", f)
 	}
-	ws, err := f.Build(0, false, "")
-	if err != nil {
-		t.Fatal(err)
+	build := func(quick bool) []harness.PlannedWorkload {
+		t.Helper()
+		spec := f.Spec()
+		spec.Quick = quick
+		p, err := plan.Build(spec)
+		if err != nil {
+			t.Fatal(f.Locate(err))
+		}
+		p.Close()
+		return p.Workloads
 	}
+	ws := build(false)
 	if ws[0].Name != "io-fast" || ws[0].Tasks != 50 || ws[0].Timeout != 2*time.Second || ws[0].Params["latency"] != "1ms" {
 		t.Errorf("io-fast built as %+v", ws[0])
 	}
 	if ws[1].Tasks != 200 || ws[1].Params["latency"] != "3ms" { // the family's default count
 		t.Errorf("io-slow built as %+v", ws[1])
 	}
-	if quick, _ := f.Build(0, true, ""); quick[0].Tasks != 5 || quick[1].Tasks != 20 {
+	if quick := build(true); quick[0].Tasks != 5 || quick[1].Tasks != 20 {
 		t.Errorf("quick counts %d and %d, want a tenth", quick[0].Tasks, quick[1].Tasks)
 	}
-	pool := harness.CellResult{Workload: "io-fast", Strategy: "pool"}
-	unb := harness.CellResult{Workload: "io-fast", Strategy: "unbounded"}
+	pool := results.CellResult{Workload: "io-fast", Strategy: "pool"}
+	unb := results.CellResult{Workload: "io-fast", Strategy: "unbounded"}
 	if !f.Thresholds[0].Matches(unb) || !f.Thresholds[1].Matches(pool) || f.Thresholds[1].Matches(unb) {
 		t.Error("threshold selectors match the wrong cells")
 	}
@@ -95,7 +106,7 @@ func TestStrictErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("s.yaml", []byte(tt.body))
-			var se *Error
+			var se *input.Error
 			if !errors.As(err, &se) || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("Parse = %v, want one line starting %q", err, tt.want)
 			}
@@ -111,12 +122,21 @@ func TestBuildErrorsPointAtTheLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.Build(0, false, "")
+	build := func() error {
+		spec := f.Spec()
+		spec.Strategies, spec.Reps = []string{"sequential"}, 1
+		p, err := plan.Build(spec)
+		if err == nil {
+			p.Close()
+		}
+		return f.Locate(err)
+	}
+	err = build()
 	if err == nil || err.Error() != "s.yaml:7: workloads.slow.params.latency: -4ms is out of range (0, 1h0m0s]" {
 		t.Errorf("Build = %v", err)
 	}
 	f.Workloads[0].Family = "disk"
-	if _, err = f.Build(0, false, ""); err == nil || !strings.HasPrefix(err.Error(), `s.yaml:4: workloads.slow.family: unknown workload "disk"`) {
+	if err = build(); err == nil || !strings.HasPrefix(err.Error(), `s.yaml:4: workloads.slow.family: unknown workload "disk"`) {
 		t.Errorf("Build = %v", err)
 	}
 }
@@ -135,7 +155,7 @@ func TestShippedScenariosParse(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that any input parses or fails with a one-line *Error.
+// FuzzParse checks that any input parses or fails with a one-line *input.Error.
 func FuzzParse(f *testing.F) {
 	f.Add(good)
 	f.Add("schema: concbench/scenario/v1\nworkloads: {a: {params: {x: [1]}}}\n")
@@ -144,9 +164,9 @@ func FuzzParse(f *testing.F) {
 	f.Add("schema: &a concbench/scenario/v1\nname: *a\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		_, err := Parse("f.yaml", []byte(s))
-		var se *Error
+		var se *input.Error
 		if err != nil && (!errors.As(err, &se) || strings.Contains(err.Error(), "\n")) {
-			t.Fatalf("Parse(%q) = %v: not a one-line *Error", s, err)
+			t.Fatalf("Parse(%q) = %v: not a one-line *input.Error", s, err)
 		}
 	})
 }

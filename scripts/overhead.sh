@@ -12,7 +12,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 go test -run '^$' -bench '^(BenchmarkOverhead|BenchmarkRecord)$' \
-  -benchtime 300000x -count "$count" ./harness | tee "$out" | grep -E '^Benchmark' >&2 || true
+  -benchtime 300000x -count "$count" ./harness ./harness/strategy | tee "$out" | grep -E '^Benchmark' >&2 || true
 
 awk -v count="$count" '
 /^Benchmark/ {

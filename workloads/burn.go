@@ -3,9 +3,10 @@ package workloads
 import (
 	"crypto/sha256"
 	"flag"
-	"github.com/concbench/concbench/harness"
 	"sync"
 	"time"
+
+	"github.com/concbench/concbench/harness"
 )
 
 // burner does real CPU work: chained SHA-256 rounds over a buffer, with the

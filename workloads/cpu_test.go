@@ -3,13 +3,13 @@ package workloads
 import (
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
 // TestCPUNoStrategyBeatsTheIdeal checks the calibration and the ideal bound
 // together: no strategy finishes CPU work faster than GOMAXPROCS allows.
 func TestCPUNoStrategyBeatsTheIdeal(t *testing.T) {
-	for _, c := range measure(t, "cpu", map[string]string{"cost": "2ms"}, 40, 4, 2, harness.Strategies()...) {
+	for _, c := range measure(t, "cpu", map[string]string{"cost": "2ms"}, 40, 4, 2, strategy.All()...) {
 		s := c.Summary
 		t.Logf("%-10s wall %v ideal %v efficiency %.2f", c.Strategy, s.Wall, s.Ideal, s.Efficiency)
 		// Calibration takes the fastest of three runs, so real work is at

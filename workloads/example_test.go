@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -44,12 +45,12 @@ func Example_register() {
 
 	spec, _ := workloads.Lookup("echo")
 	w, _ := spec.Build("echo", map[string]string{"word": "go"}, 0)
-	plan := &harness.Plan{
+	plan, _ := harness.NewPlan(harness.PlanConfig{
 		Workloads:  []harness.PlannedWorkload{w},
-		Strategies: []harness.Strategy{harness.Pool{}, harness.Offload{}},
+		Strategies: []harness.Strategy{strategy.Pool{}, strategy.Offload{}},
 		Limits:     []int{4},
 		Reps:       2,
-	}
+	})
 	var r harness.Runner
 	res, _ := r.Run(context.Background(), plan)
 	for _, c := range res.Cells {

@@ -2,9 +2,10 @@ package workloads
 
 import (
 	"errors"
+	"io"
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
 )
 
 // FuzzBuild feeds arbitrary values to every parameter of every family:
@@ -27,7 +28,7 @@ func FuzzBuild(f *testing.F) {
 					}
 				}
 				w, err := spec.Build(spec.Name, map[string]string{p.Name: value}, 2)
-				var in *harness.InputError
+				var in *input.Error
 				if err != nil && !errors.As(err, &in) {
 					t.Fatalf("%s.%s=%q: error %v is not an InputError", spec.Name, p.Name, value, err)
 				}
@@ -35,8 +36,9 @@ func FuzzBuild(f *testing.F) {
 					if _, err := w.Workload.Batch(2, 0); err != nil && spec.Name != "recursive" {
 						t.Errorf("%s.%s=%q: Batch: %v", spec.Name, p.Name, value, err)
 					}
-					plan := harness.Plan{Workloads: []harness.PlannedWorkload{w}}
-					plan.Close()
+					if c, ok := w.Workload.(io.Closer); ok {
+						c.Close()
+					}
 				}
 			}
 		}

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
 // TestLimitedDownstream is the classic: a downstream of capacity 4 taking
@@ -13,7 +14,7 @@ import (
 // of a semaphore or pool bounded to 4.
 func TestLimitedDownstream(t *testing.T) {
 	params := map[string]string{"capacity": "4", "latency": "50ms"}
-	cells := measure(t, "http", params, 32, 4, 1, harness.Unbounded{}, harness.Semaphore{}, harness.Pool{})
+	cells := measure(t, "http", params, 32, 4, 1, strategy.Unbounded{}, strategy.Semaphore{}, strategy.Pool{})
 	if n := cells[0].Summary.Errors["http-503"]; n == 0 {
 		t.Errorf("unbounded: no 503 from a downstream of capacity 4 at 32 in flight (errors %v)", cells[0].Summary.Errors)
 	}
@@ -37,7 +38,7 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := spec.Build("http", tt.params, 1)
-		var in *harness.InputError
+		var in *input.Error
 		if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("Build(%v) = %v, want %q", tt.params, err, tt.want)
 		}

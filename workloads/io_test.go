@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
 // TestIOConcurrencyPaysOff runs 200 tasks of 20 ms: unbounded must come
@@ -16,7 +16,7 @@ func TestIOConcurrencyPaysOff(t *testing.T) {
 	params := map[string]string{"latency": "20ms"}
 	// Sequential cannot be fast by accident: one repetition. Unbounded is
 	// the median of five, so a stall on a busy machine does not decide.
-	cells := append(measure(t, "io", params, 200, 1, 1, harness.Sequential{}), measure(t, "io", params, 200, 1, 5, harness.Unbounded{})...)
+	cells := append(measure(t, "io", params, 200, 1, 1, strategy.Sequential{}), measure(t, "io", params, 200, 1, 5, strategy.Unbounded{})...)
 	seq, unb := cells[0].Summary.Wall, cells[1].Summary.Wall
 	t.Logf("sequential %v, unbounded %v (%.0fx)", seq, unb, float64(seq)/float64(unb))
 	if unb > 3*20*time.Millisecond {
@@ -77,7 +77,7 @@ func TestIODistributions(t *testing.T) {
 // the runtime hands a blocked thread's P to another thread, which varies:
 // that is what the measurement is for, not what this test asserts.)
 func TestBlockingIOIsBounded(t *testing.T) {
-	cells := measure(t, "io", map[string]string{"mode": "block", "latency": "10ms"}, 8, 2, 1, harness.Offload{}, harness.Unbounded{})
+	cells := measure(t, "io", map[string]string{"mode": "block", "latency": "10ms"}, 8, 2, 1, strategy.Offload{}, strategy.Unbounded{})
 	off, unb := cells[0].Summary, cells[1].Summary
 	t.Logf("offload limit 2: %v (ideal %v); unbounded: %v (ideal %v)", off.Wall, off.Ideal, unb.Wall, unb.Ideal)
 	if off.Ideal != 40*time.Millisecond || unb.Ideal != 10*time.Millisecond {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
 
@@ -13,7 +14,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // measure builds family with params and runs it under every strategy given,
 // at limit, returning the cells.
-func measure(t *testing.T, family string, params map[string]string, tasks, limit, reps int, strategies ...harness.Strategy) []harness.CellResult {
+func measure(t *testing.T, family string, params map[string]string, tasks, limit, reps int, strategies ...harness.Strategy) []results.CellResult {
 	t.Helper()
 	spec, err := Lookup(family)
 	if err != nil {
@@ -23,11 +24,11 @@ func measure(t *testing.T, family string, params map[string]string, tasks, limit
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &harness.Plan{Workloads: []harness.PlannedWorkload{w}, Strategies: strategies, Limits: []int{limit}, Reps: reps}
-	defer p.Close()
-	if err := p.Validate(); err != nil {
+	p, err := harness.NewPlan(harness.PlanConfig{Workloads: []harness.PlannedWorkload{w}, Strategies: strategies, Limits: []int{limit}, Reps: reps})
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer p.Close()
 	var r harness.Runner
 	res, err := r.Run(context.Background(), p)
 	if err != nil {
@@ -37,7 +38,7 @@ func measure(t *testing.T, family string, params map[string]string, tasks, limit
 }
 
 // checkClean fails unless every task of every repetition completed without error.
-func checkClean(t *testing.T, c harness.CellResult) {
+func checkClean(t *testing.T, c results.CellResult) {
 	t.Helper()
 	for i, r := range c.Repetitions {
 		if r.Completed != r.Submitted || r.ErrorCount() != 0 {

@@ -49,8 +49,8 @@ func (w *recursiveWorkload) validate() error {
 		return err
 	}
 	if w.shape.value == "chain" {
-		if w.depth < 1 || w.depth > MaxChainDepth && !AllowUnsafe {
-			return badParam("depth", "%d is out of range 1..%d for a chain (deeper may overflow the goroutine stack, which aborts the process; -force runs it anyway)", w.depth, MaxChainDepth)
+		if w.depth < 1 {
+			return badParam("depth", "%d is out of range 1..%d for a chain", w.depth, MaxChainDepth)
 		}
 		w.leaves = 1
 		return nil
@@ -71,6 +71,17 @@ func (w *recursiveWorkload) validate() error {
 	return nil
 }
 
+var _ harness.Hazardous = (*recursiveWorkload)(nil)
+
+// Hazard refuses a chain of direct recursion deeper than MaxChainDepth
+// unless the plan is forced; see harness.Hazardous.
+func (w *recursiveWorkload) Hazard() error {
+	if w.shape.value == "chain" && w.depth > MaxChainDepth {
+		return badParam("depth", "%d is out of range 1..%d for a chain (deeper may overflow the goroutine stack, which aborts the process)", w.depth, MaxChainDepth)
+	}
+	return nil
+}
+
 // WrongResultError reports a root whose fan-in result is not the expected one.
 type WrongResultError struct{ Got, Want int64 }
 
@@ -78,7 +89,7 @@ func (e *WrongResultError) Error() string {
 	return fmt.Sprintf("recursive result %d, want %d", e.Got, e.Want)
 }
 
-// Kind reports "wrong-result"; see harness.ErrorKind.
+// Kind reports "wrong-result"; see results.ErrorKind.
 func (e *WrongResultError) Kind() string { return "wrong-result" }
 
 func (w *recursiveWorkload) Batch(n, rep int) (harness.Batch, error) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
 // TestRecursionIsCorrectAtEveryLimit runs trees and chains deeper than the
@@ -25,7 +25,7 @@ func TestRecursionIsCorrectAtEveryLimit(t *testing.T) {
 	for _, sh := range shapes {
 		for _, limit := range sh.limits {
 			t.Run(fmt.Sprintf("%s at limit %d", sh.name, limit), func(t *testing.T) {
-				for _, c := range measure(t, "recursive", sh.params, 3, limit, 1, harness.Strategies()...) {
+				for _, c := range measure(t, "recursive", sh.params, 3, limit, 1, strategy.All()...) {
 					checkClean(t, c)
 				}
 			})

@@ -5,7 +5,6 @@
 package workloads
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
 )
 
 // Spec describes a workload family.
@@ -24,31 +24,18 @@ type Spec struct {
 	// Define declares the family's parameters on fs, with their types,
 	// defaults and one-line usage, and returns the constructor that builds
 	// a workload from their parsed values. The constructor reports a bad
-	// value with a *ParamError.
+	// value with an *input.Error whose field is the parameter's name.
 	Define func(fs *flag.FlagSet) func() (harness.Workload, error)
 }
 
-// ParamError is an invalid parameter value, reported by a constructor.
-type ParamError struct {
-	Param   string
-	Problem string
-}
-
-func (e *ParamError) Error() string { return e.Param + ": " + e.Problem }
-
-func badParam(param, format string, args ...any) error {
-	return &ParamError{Param: param, Problem: fmt.Sprintf(format, args...)}
-}
+// badParam is a constructor's refusal of one of its parameters; Build
+// names the family in the field.
+func badParam(param, format string, args ...any) error { return input.Errorf(param, format, args...) }
 
 var (
 	mu    sync.RWMutex
 	specs []Spec
 )
-
-// AllowUnsafe lets constructors accept values beyond their safety bounds
-// (a chain deep enough to overflow the stack). The command sets it for
-// -force; run such cells isolated.
-var AllowUnsafe bool
 
 // Register adds a family. It panics if the name is empty or taken, or the
 // spec has no Define, as database/sql.Register does; call it from init.
@@ -82,14 +69,15 @@ func Names() []string {
 	return names
 }
 
-// Lookup returns the family with that name.
+// Lookup returns the family with that name, or an *input.Error (with no
+// field: the caller names it) suggesting the closest name.
 func Lookup(name string) (Spec, error) {
 	for _, s := range All() {
 		if s.Name == name {
 			return s, nil
 		}
 	}
-	return Spec{}, &harness.UnknownNameError{Kind: "workload", Name: name, Known: Names()}
+	return Spec{}, input.Unknown("", "workload", name, Names())
 }
 
 // Param documents one parameter of a family.
@@ -108,8 +96,8 @@ func (s Spec) Params() []Param {
 
 // Build makes the workload name of family s from params (parameter name to
 // value; unset ones keep their defaults) with tasks root tasks (0: the
-// family's default). A bad parameter is a *harness.InputError whose field
-// is "param <family>.<name>".
+// family's default). A bad parameter is an *input.Error whose field is
+// "param <family>.<name>".
 func (s Spec) Build(name string, params map[string]string, tasks int) (harness.PlannedWorkload, error) {
 	fs := newFlagSet(s.Name)
 	construct := s.Define(fs)
@@ -123,23 +111,22 @@ func (s Spec) Build(name string, params map[string]string, tasks int) (harness.P
 			var known []string
 			fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
 			problem := fmt.Sprintf("unknown parameter (known: %s)", strings.Join(known, ", "))
-			if c := harness.Closest(k, known); c != "" {
-				problem = fmt.Sprintf("unknown parameter; did you mean %s.%s?", s.Name, c)
+			if c := input.Closest(k, known); c != "" {
+				problem = fmt.Sprintf("unknown parameter; did you mean %s.%s?", name, c)
 			}
-			return harness.PlannedWorkload{}, &harness.InputError{Field: "param " + s.Name + "." + k, Problem: problem}
+			return harness.PlannedWorkload{}, &input.Error{Field: "param " + name + "." + k, Problem: problem}
 		}
 		if err := fs.Set(k, params[k]); err != nil {
-			return harness.PlannedWorkload{}, &harness.InputError{Field: "param " + s.Name + "." + k,
+			return harness.PlannedWorkload{}, &input.Error{Field: "param " + name + "." + k,
 				Problem: fmt.Sprintf("invalid value %q: %v", params[k], explainSetError(fs.Lookup(k), err))}
 		}
 	}
 	w, err := construct()
 	if err != nil {
-		var pe *ParamError
-		if errors.As(err, &pe) {
-			return harness.PlannedWorkload{}, &harness.InputError{Field: "param " + s.Name + "." + pe.Param, Problem: pe.Problem}
+		if in, ok := input.As(err); ok && in.Field != "" {
+			return harness.PlannedWorkload{}, &input.Error{Field: "param " + name + "." + in.Field, Problem: in.Problem}
 		}
-		return harness.PlannedWorkload{}, &harness.InputError{Field: "param " + s.Name, Problem: err.Error()}
+		return harness.PlannedWorkload{}, &input.Error{Field: "param " + name, Problem: err.Error()}
 	}
 	resolved := map[string]string{}
 	fs.VisitAll(func(f *flag.Flag) { resolved[f.Name] = f.Value.String() })

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
 func TestBuildRejectsBadParameters(t *testing.T) {
@@ -24,7 +26,6 @@ func TestBuildRejectsBadParameters(t *testing.T) {
 		{"cpu", map[string]string{"cost": "0s"}, "param cpu.cost", "param cpu.cost: 0s is out of range (0, 1h0m0s]"},
 		{"mixed", map[string]string{"sections": "0"}, "param mixed.sections", "param mixed.sections: 0 is out of range 1..1000"},
 		{"recursive", map[string]string{"fanout": "4", "depth": "11"}, "param recursive.depth", "param recursive.depth: fanout 4 to depth 11 makes more than 1048576 leaves"},
-		{"recursive", map[string]string{"shape": "chain", "depth": "1000000"}, "param recursive.depth", "param recursive.depth: 1000000 is out of range 1..100000 for a chain (deeper may overflow the goroutine stack, which aborts the process; -force runs it anyway)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -33,11 +34,36 @@ func TestBuildRejectsBadParameters(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = spec.Build(tt.family, tt.params, 0)
-			var in *harness.InputError
+			var in *input.Error
 			if !errors.As(err, &in) || in.Field != tt.field || err.Error() != tt.text {
 				t.Errorf("Build error = %v, want %q on field %q", err, tt.text, tt.field)
 			}
 		})
+	}
+}
+
+// TestDeepChainIsAHazard checks that a chain past MaxChainDepth builds, but
+// that a plan refuses it, naming the parameter, unless forced.
+func TestDeepChainIsAHazard(t *testing.T) {
+	spec, _ := Lookup("recursive")
+	plan := func(force bool) error {
+		w, err := spec.Build("recursive", map[string]string{"shape": "chain", "depth": "1000000"}, 1)
+		if err != nil {
+			return err
+		}
+		p, err := harness.NewPlan(harness.PlanConfig{Workloads: []harness.PlannedWorkload{w},
+			Strategies: []harness.Strategy{strategy.Sequential{}}, Reps: 1, Force: force})
+		if err == nil {
+			p.Close()
+		}
+		return err
+	}
+	want := "param recursive.depth: 1000000 is out of range 1..100000 for a chain (deeper may overflow the goroutine stack, which aborts the process); -force runs it anyway"
+	if err := plan(false); err == nil || err.Error() != want {
+		t.Errorf("unforced: %v, want %q", err, want)
+	}
+	if err := plan(true); err != nil {
+		t.Errorf("forced: %v", err)
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // LittleTolerance is how far throughput x mean service time may stray from
@@ -24,22 +24,22 @@ const KneeShare = 0.9
 // Latency here is service time, the time a task spends in the system: in a
 // closed-loop batch, the time spent queued for the strategy is the
 // harness's batch, not the service's queue, and would grow with the batch.
-func Analyze(cells []harness.CellResult, slo harness.SLO, sloText string) *harness.CapacityReport {
-	r := &harness.CapacityReport{SLO: sloText}
+func Analyze(cells []results.CellResult, slo results.SLO) *results.CapacityReport {
+	r := &results.CapacityReport{SLO: slo.String()}
 	var pts []Point
-	sorted := append([]harness.CellResult(nil), cells...)
+	sorted := append([]results.CellResult(nil), cells...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Limit < sorted[j].Limit })
 	for _, c := range sorted {
 		s := c.Summary
 		r.Workload, r.Strategy = c.Workload, c.Strategy
-		p := harness.CapacityPoint{
+		p := results.CapacityPoint{
 			Concurrency:  float64(c.Limit),
 			Throughput:   s.Throughput,
 			MeanResponse: s.Service.Mean,
 			P99:          s.Service.P99,
 		}
 		var errs, done int
-		inService := make([]harness.Repetition, len(c.Repetitions))
+		inService := make([]results.Repetition, len(c.Repetitions))
 		for i, rep := range c.Repetitions {
 			errs, done = errs+rep.ErrorCount(), done+rep.Completed
 			rep.Response = rep.Service
@@ -88,14 +88,14 @@ func Analyze(cells []harness.CellResult, slo harness.SLO, sloText string) *harne
 }
 
 // FromPoints builds the capacity report of measurements taken elsewhere.
-func FromPoints(pts []Point) (*harness.CapacityReport, error) {
+func FromPoints(pts []Point) (*results.CapacityReport, error) {
 	fit, err := Fit(pts)
 	if err != nil {
 		return nil, err
 	}
-	r := &harness.CapacityReport{Workload: "measurements", Fit: &fit}
+	r := &results.CapacityReport{Workload: "measurements", Fit: &fit}
 	for _, p := range pts {
-		r.Points = append(r.Points, harness.CapacityPoint{Concurrency: p.N, Throughput: p.X, LittleOK: true})
+		r.Points = append(r.Points, results.CapacityPoint{Concurrency: p.N, Throughput: p.X, LittleOK: true})
 	}
 	return r, nil
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/gonum/optimize"
 )
 
@@ -21,35 +21,24 @@ type Point struct {
 	X float64 // throughput, per second
 }
 
-// USL is the Universal Scalability Law,
-//
-//	X(N) = λN / (1 + σ(N−1) + κN(N−1))
-//
-// with λ the throughput of one, σ contention (queueing for a shared
-// resource) and κ coherency (the cost of keeping shared state consistent,
-// which makes throughput fall past a peak).
-type USL struct{ Lambda, Sigma, Kappa float64 }
-
-// X is the modelled throughput at concurrency n.
-func (u USL) X(n float64) float64 {
-	return u.Lambda * n / (1 + u.Sigma*(n-1) + u.Kappa*n*(n-1))
-}
+// USL is the Universal Scalability Law; results.USL holds its one formula.
+type USL = results.USL
 
 // Fit fits the USL to points by least squares on relative residuals, so
 // that every point weighs the same whatever its throughput. For given σ and
 // κ the best λ has a closed form; σ in [0, 1] and κ >= 0 are searched by
 // Nelder-Mead from nine starts. It needs MinPoints distinct concurrencies.
 // It costs a few thousand model evaluations: milliseconds.
-func Fit(points []Point) (harness.USLFit, error) {
+func Fit(points []Point) (results.USLFit, error) {
 	distinct := map[float64]bool{}
 	for _, p := range points {
 		if !(p.N >= 1) || !(p.X > 0) || math.IsInf(p.N, 0) || math.IsInf(p.X, 0) {
-			return harness.USLFit{}, fmt.Errorf("point (%v, %v): concurrency must be >= 1 and throughput > 0", p.N, p.X)
+			return results.USLFit{}, fmt.Errorf("point (%v, %v): concurrency must be >= 1 and throughput > 0", p.N, p.X)
 		}
 		distinct[p.N] = true
 	}
 	if len(distinct) < MinPoints {
-		return harness.USLFit{}, fmt.Errorf("%d distinct concurrencies; the fit needs at least %d", len(distinct), MinPoints)
+		return results.USLFit{}, fmt.Errorf("%d distinct concurrencies; the fit needs at least %d", len(distinct), MinPoints)
 	}
 	model := func(x []float64) USL {
 		sigma := 1 / (1 + math.Exp(-x[0]))
@@ -87,15 +76,15 @@ func Fit(points []Point) (harness.USLFit, error) {
 		}
 	}
 	if best == nil {
-		return harness.USLFit{}, fmt.Errorf("the fit did not converge")
+		return results.USLFit{}, fmt.Errorf("the fit did not converge")
 	}
 	u := model(best.X)
 	return describe(u, points), nil
 }
 
 // describe computes what a fit tells: R², the peak, the dominant term.
-func describe(u USL, points []Point) harness.USLFit {
-	f := harness.USLFit{Lambda: u.Lambda, Sigma: u.Sigma, Kappa: u.Kappa}
+func describe(u USL, points []Point) results.USLFit {
+	f := results.USLFit{USL: u}
 	var mean, maxN float64
 	for _, p := range points {
 		mean += p.X / float64(len(points))

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -26,7 +26,7 @@ var (
 // concurrency with the fitted USL curve, its peak and the SLO limit, and
 // p99 against concurrency with the points that fail the SLO in red. It
 // returns nil for a run without a capacity report.
-func Capacity(res *harness.Results) *Figure {
+func Capacity(res *results.Results) *Figure {
 	c := res.Capacity
 	if c == nil || len(c.Points) == 0 {
 		return nil
@@ -64,7 +64,7 @@ func Capacity(res *harness.Results) *Figure {
 	}
 	if c.Fit != nil {
 		u := func(n float64) float64 {
-			return c.Fit.Lambda * n / (1 + c.Fit.Sigma*(n-1) + c.Fit.Kappa*n*(n-1))
+			return c.Fit.X(n)
 		}
 		end := max(maxN, c.Fit.PeakN) * 1.3
 		var curve plotter.XYs
@@ -133,7 +133,7 @@ func Capacity(res *harness.Results) *Figure {
 	return padLogAxes(f)
 }
 
-func peakOf(c *harness.CapacityReport) float64 {
+func peakOf(c *results.CapacityReport) float64 {
 	if c.Fit == nil {
 		return 0
 	}

@@ -4,7 +4,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -14,7 +14,7 @@ import (
 // cellPanel is a panel whose x axis names the cells of a workload, one
 // category each, in a figure of cols panels per row; the labels turn when
 // they would not fit side by side.
-func cellPanel(title, yLabel string, cells []harness.CellResult, cols int) *plot.Plot {
+func cellPanel(title, yLabel string, cells []results.CellResult, cols int) *plot.Plot {
 	p := newPanel(title, "", yLabel)
 	names := labels(cells)
 	p.NominalX(names...)
@@ -54,7 +54,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 // shade), stacked on the bars of under when given, starting the y axis at
 // 0, and returns them so another series can stack on them. Stacking must
 // happen before the bars are added: the plot reads their range then.
-func (pal *palette) bars(p *plot.Plot, cells []harness.CellResult, cols int, value func(harness.CellResult) float64, shade float64, under ...*plotter.BarChart) []*plotter.BarChart {
+func (pal *palette) bars(p *plot.Plot, cells []results.CellResult, cols int, value func(results.CellResult) float64, shade float64, under ...*plotter.BarChart) []*plotter.BarChart {
 	out := make([]*plotter.BarChart, len(cells))
 	width := 0.6 * panelWidth(cols) / vg.Length(len(cells))
 	for i, c := range cells {
@@ -79,7 +79,7 @@ func (pal *palette) bars(p *plot.Plot, cells []harness.CellResult, cols int, val
 }
 
 // strategyLegend lists the strategies of the run with their colours.
-func (pal *palette) strategyLegend(res *harness.Results) []LegendEntry {
+func (pal *palette) strategyLegend(res *results.Results) []LegendEntry {
 	var out []LegendEntry
 	seen := map[string]bool{}
 	for _, c := range res.Cells {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
 
@@ -20,13 +20,13 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // fixture is a real run, kept fixed: io (lognormal) and cpu, 20 tasks,
 // under sequential, unbounded, and pool and semaphore at limits 2 and 8,
 // 3 repetitions each.
-func fixture(t *testing.T) *harness.Results {
+func fixture(t *testing.T) *results.Results {
 	t.Helper()
 	data, err := os.ReadFile("testdata/results.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res harness.Results
+	var res results.Results
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -187,10 +187,10 @@ func TestRenderRejectsUnknownFormat(t *testing.T) {
 // knee and the axes.
 func TestCapacityFigure(t *testing.T) {
 	met := true
-	res := &harness.Results{Env: fixture(t).Env, Capacity: &harness.CapacityReport{
+	res := &results.Results{Env: fixture(t).Env, Capacity: &results.CapacityReport{
 		Workload: "wrk.csv", Knee: 16, SLOLimit: 8, SLO: "p99<=50ms",
-		Points: []harness.CapacityPoint{{Concurrency: 1, Throughput: 100, LittleOK: true, SLOMet: &met}, {Concurrency: 16, Throughput: 1200, LittleOK: false}},
-		Fit:    &harness.USLFit{Lambda: 100, Sigma: 0.02, Kappa: 0.001, R2: 0.99, PeakN: 31, PeakX: 1300},
+		Points: []results.CapacityPoint{{Concurrency: 1, Throughput: 100, LittleOK: true, SLOMet: &met}, {Concurrency: 16, Throughput: 1200, LittleOK: false}},
+		Fit:    &results.USLFit{USL: results.USL{Lambda: 100, Sigma: 0.02, Kappa: 0.001}, R2: 0.99, PeakN: 31, PeakX: 1300},
 	}}
 	figs := Figures(res)
 	if len(figs) != 1 || figs[0].Name != "capacity" {

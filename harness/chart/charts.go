@@ -1,12 +1,12 @@
 package chart
 
-import "github.com/concbench/concbench/harness"
+import "github.com/concbench/concbench/harness/results"
 
 // Figures returns every chart of a run: latency, percentiles, wait vs
 // service, throughput and efficiency, runtime cost, scaling when the run
 // swept limits, and capacity for a capacity sweep. It reads nothing but res.
 // A run of measurements taken elsewhere has only the capacity chart.
-func Figures(res *harness.Results) []*Figure {
+func Figures(res *results.Results) []*Figure {
 	var figs []*Figure
 	if len(res.Cells) > 0 {
 		figs = []*Figure{Latency(res), Percentiles(res), WaitService(res), Throughput(res), Runtime(res)}

@@ -3,7 +3,7 @@ package chart
 import (
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -12,24 +12,24 @@ import (
 
 // Verdict returns the label of a cell's change in a metric ("p50", "p99"):
 // for example "+30.1%" for a significant change, "~" for noise.
-type Verdict func(c harness.CellResult, metric string) string
+type Verdict func(c results.CellResult, metric string) string
 
 // CompareFigures returns the charts of a comparison: base against head per
 // cell for p50 and p99, each head point labelled with its verdict, and both
 // sides' percentile curves overlaid. Only cells present on both sides are
 // drawn; head's plan orders them.
-func CompareFigures(base, head *harness.Results, verdict Verdict) []*Figure {
+func CompareFigures(base, head *results.Results, verdict Verdict) []*Figure {
 	b, h := common(base, head)
 	return []*Figure{compareLatency(b, h, verdict), comparePercentiles(b, h)}
 }
 
 // common keeps the cells both runs measured, in head's order.
-func common(base, head *harness.Results) (*harness.Results, *harness.Results) {
+func common(base, head *results.Results) (*results.Results, *results.Results) {
 	type key struct {
 		w, s string
 		l    int
 	}
-	index := map[key]harness.CellResult{}
+	index := map[key]results.CellResult{}
 	for _, c := range base.Cells {
 		index[key{c.Workload, c.Strategy, c.Limit}] = c
 	}
@@ -51,7 +51,7 @@ var (
 	filled = map[string]draw.GlyphDrawer{"p50": draw.CircleGlyph{}, "p99": draw.BoxGlyph{}}
 )
 
-func compareLatency(base, head *harness.Results, verdict Verdict) *Figure {
+func compareLatency(base, head *results.Results, verdict Verdict) *Figure {
 	pal := newPalette(head)
 	f := &Figure{Name: "compare-latency", Title: "Base (grey, hollow) against head (colour, filled): p50 and p99 response; ~ is no significant change", Caption: "head: " + caption(head)}
 	hg, bg := groups(head), groups(base)
@@ -60,9 +60,9 @@ func compareLatency(base, head *harness.Results, verdict Verdict) *Figure {
 		logAxis(&p.Y)
 		for _, q := range []struct {
 			name   string
-			get    func(harness.Quantiles) time.Duration
+			get    func(results.Quantiles) time.Duration
 			offset float64
-		}{{"p50", func(q harness.Quantiles) time.Duration { return q.P50 }, -0.2}, {"p99", func(q harness.Quantiles) time.Duration { return q.P99 }, 0.2}} {
+		}{{"p50", func(q results.Quantiles) time.Duration { return q.P50 }, -0.2}, {"p99", func(q results.Quantiles) time.Duration { return q.P99 }, 0.2}} {
 			bxy, hxy := make(plotter.XYs, len(g.cells)), make(plotter.XYs, len(g.cells))
 			for i := range g.cells {
 				bxy[i] = plotter.XY{X: float64(i) + q.offset - 0.07, Y: floorPositive(ms(q.get(bg[gi].cells[i].Summary.Response)))}
@@ -99,7 +99,7 @@ func compareLatency(base, head *harness.Results, verdict Verdict) *Figure {
 	return padLogAxes(f)
 }
 
-func comparePercentiles(base, head *harness.Results) *Figure {
+func comparePercentiles(base, head *results.Results) *Figure {
 	pal := newPalette(head)
 	f := &Figure{Name: "compare-percentiles", Title: "Response-time percentiles: base (dotted) against head (solid)", Caption: "head: " + caption(head)}
 	hg, bg := groups(head), groups(base)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -33,7 +33,7 @@ type palette struct {
 	limits []int
 }
 
-func newPalette(res *harness.Results) *palette {
+func newPalette(res *results.Results) *palette {
 	p := &palette{spare: map[string]color.RGBA{}, limits: res.Plan.Limits}
 	for _, c := range res.Cells {
 		if _, ok := strategyColors[c.Strategy]; !ok {
@@ -69,18 +69,18 @@ func (p *palette) dashes(limit int) []vg.Length {
 	return nil
 }
 
-func (p *palette) line(c harness.CellResult) draw.LineStyle {
+func (p *palette) line(c results.CellResult) draw.LineStyle {
 	return draw.LineStyle{Color: p.color(c.Strategy), Width: vg.Points(1.5), Dashes: p.dashes(c.Limit)}
 }
 
 // group is one workload's cells, in run order.
 type group struct {
-	workload harness.WorkloadRecord
-	cells    []harness.CellResult
+	workload results.WorkloadRecord
+	cells    []results.CellResult
 }
 
 // groups splits the cells by workload, in plan order.
-func groups(res *harness.Results) []group {
+func groups(res *results.Results) []group {
 	var gs []group
 	index := map[string]int{}
 	for _, w := range res.Plan.Workloads {
@@ -91,7 +91,7 @@ func groups(res *harness.Results) []group {
 		i, ok := index[c.Workload]
 		if !ok {
 			index[c.Workload] = len(gs)
-			gs = append(gs, group{workload: harness.WorkloadRecord{Name: c.Workload, Tasks: c.Tasks}})
+			gs = append(gs, group{workload: results.WorkloadRecord{Name: c.Workload, Tasks: c.Tasks}})
 			i = len(gs) - 1
 		}
 		if len(c.Repetitions) > 0 { // a failed cell has nothing to draw
@@ -108,14 +108,14 @@ func groups(res *harness.Results) []group {
 }
 
 // label names a cell on an axis: "pool 8", or "sequential".
-func label(c harness.CellResult) string {
+func label(c results.CellResult) string {
 	if c.Limit == 0 {
 		return c.Strategy
 	}
 	return fmt.Sprintf("%s %d", c.Strategy, c.Limit)
 }
 
-func labels(cells []harness.CellResult) []string {
+func labels(cells []results.CellResult) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
 		out[i] = label(c)
@@ -154,7 +154,7 @@ func panelTitle(what string, g group, width int) string {
 }
 
 // caption describes where the run measured.
-func caption(res *harness.Results) string {
+func caption(res *results.Results) string {
 	e := res.Env
 	cpu := e.CPUModel
 	if cpu == "" {

@@ -3,7 +3,7 @@ package chart
 import (
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -14,19 +14,19 @@ import (
 // with its glyph and its offset within the cell's slot.
 var quantileMarks = []struct {
 	name   string
-	get    func(harness.Quantiles) time.Duration
+	get    func(results.Quantiles) time.Duration
 	shape  draw.GlyphDrawer
 	offset float64
 }{
-	{"p50", func(q harness.Quantiles) time.Duration { return q.P50 }, draw.CircleGlyph{}, -0.24},
-	{"p90", func(q harness.Quantiles) time.Duration { return q.P90 }, draw.TriangleGlyph{}, -0.08},
-	{"p99 (whisker: min–max over repetitions)", func(q harness.Quantiles) time.Duration { return q.P99 }, draw.BoxGlyph{}, 0.08},
-	{"max", func(q harness.Quantiles) time.Duration { return q.Max }, draw.CrossGlyph{}, 0.24},
+	{"p50", func(q results.Quantiles) time.Duration { return q.P50 }, draw.CircleGlyph{}, -0.24},
+	{"p90", func(q results.Quantiles) time.Duration { return q.P90 }, draw.TriangleGlyph{}, -0.08},
+	{"p99 (whisker: min–max over repetitions)", func(q results.Quantiles) time.Duration { return q.P99 }, draw.BoxGlyph{}, 0.08},
+	{"max", func(q results.Quantiles) time.Duration { return q.Max }, draw.CrossGlyph{}, 0.24},
 }
 
 // Latency draws p50, p90, p99 and max response time per cell on a log axis,
 // with the p99's spread over repetitions as a whisker.
-func Latency(res *harness.Results) *Figure {
+func Latency(res *results.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "latency", Title: "Response time by strategy (median over repetitions)", Caption: caption(res)}
 	for _, g := range groups(res) {
@@ -63,7 +63,7 @@ type whiskers struct {
 }
 
 // p99Whiskers spans each cell's lowest to highest p99 over repetitions.
-func p99Whiskers(cells []harness.CellResult) *plotter.YErrorBars {
+func p99Whiskers(cells []results.CellResult) *plotter.YErrorBars {
 	w := whiskers{XYs: make(plotter.XYs, len(cells)), YErrors: make(plotter.YErrors, len(cells))}
 	for i, c := range cells {
 		mid := floorPositive(ms(c.Summary.Response.P99))

@@ -4,7 +4,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -13,22 +13,22 @@ import (
 // that 90%, 99%, 99.9% and 99.99% fall one unit apart.
 var nines = []struct {
 	q   float64
-	get func(harness.Quantiles) time.Duration
+	get func(results.Quantiles) time.Duration
 }{
-	{0.50, func(q harness.Quantiles) time.Duration { return q.P50 }},
-	{0.75, func(q harness.Quantiles) time.Duration { return q.P75 }},
-	{0.90, func(q harness.Quantiles) time.Duration { return q.P90 }},
-	{0.95, func(q harness.Quantiles) time.Duration { return q.P95 }},
-	{0.99, func(q harness.Quantiles) time.Duration { return q.P99 }},
-	{0.999, func(q harness.Quantiles) time.Duration { return q.P999 }},
-	{0.9999, func(q harness.Quantiles) time.Duration { return q.P9999 }},
+	{0.50, func(q results.Quantiles) time.Duration { return q.P50 }},
+	{0.75, func(q results.Quantiles) time.Duration { return q.P75 }},
+	{0.90, func(q results.Quantiles) time.Duration { return q.P90 }},
+	{0.95, func(q results.Quantiles) time.Duration { return q.P95 }},
+	{0.99, func(q results.Quantiles) time.Duration { return q.P99 }},
+	{0.999, func(q results.Quantiles) time.Duration { return q.P999 }},
+	{0.9999, func(q results.Quantiles) time.Duration { return q.P9999 }},
 }
 
 func ninesX(q float64) float64 { return -math.Log10(1 - q) }
 
 // Percentiles draws one response-time percentile curve per cell, the x
 // axis in nines as load testers read it.
-func Percentiles(res *harness.Results) *Figure {
+func Percentiles(res *results.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "percentiles", Title: "Response-time percentiles (median over repetitions)", Caption: caption(res)}
 	for _, g := range groups(res) {
@@ -56,7 +56,7 @@ func percentilePanel(g group) *plot.Plot {
 }
 
 // percentileLine is a cell's response-time percentile curve.
-func percentileLine(c harness.CellResult) *plotter.Line {
+func percentileLine(c results.CellResult) *plotter.Line {
 	xys := make(plotter.XYs, len(nines))
 	for i, n := range nines {
 		xys[i] = plotter.XY{X: ninesX(n.q), Y: floorPositive(ms(n.get(c.Summary.Response)))}
@@ -69,7 +69,7 @@ func percentileLine(c harness.CellResult) *plotter.Line {
 }
 
 // cellLegend lists every strategy and limit with its line style.
-func (pal *palette) cellLegend(res *harness.Results) []LegendEntry {
+func (pal *palette) cellLegend(res *results.Results) []LegendEntry {
 	var out []LegendEntry
 	seen := map[string]bool{}
 	for _, c := range res.Cells {

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -14,7 +14,7 @@ import (
 // Scaling draws throughput and p99 against the limit, one line per limited
 // strategy, strategies without a limit as flat references, and the ideal.
 // It returns nil unless the run swept at least two limits.
-func Scaling(res *harness.Results) *Figure {
+func Scaling(res *results.Results) *Figure {
 	limits := append([]int(nil), res.Plan.Limits...)
 	sort.Ints(limits)
 	if len(limits) < 2 {

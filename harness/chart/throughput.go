@@ -3,7 +3,7 @@ package chart
 import (
 	"fmt"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -12,12 +12,12 @@ import (
 
 // Throughput draws, per workload, throughput per cell and the measured
 // wall time beside the ideal bound, labelled with the efficiency.
-func Throughput(res *harness.Results) *Figure {
+func Throughput(res *results.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "throughput", Title: "Throughput, and wall time against the ideal bound (efficiency = ideal / wall)", Caption: caption(res)}
 	for _, g := range groups(res) {
 		tp := cellPanel(panelTitle("Throughput", g, 45), "successful tasks per second", g.cells, 2)
-		pal.bars(tp, g.cells, 2, func(c harness.CellResult) float64 { return c.Summary.Throughput }, 0)
+		pal.bars(tp, g.cells, 2, func(c results.CellResult) float64 { return c.Summary.Throughput }, 0)
 
 		wall := cellPanel(panelTitle("Wall vs ideal", g, 45), "time per repetition (ms, log scale)", g.cells, 2)
 		logAxis(&wall.Y)

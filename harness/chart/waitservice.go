@@ -1,7 +1,7 @@
 package chart
 
 import (
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -9,13 +9,13 @@ import (
 // WaitService stacks each cell's median wait (queued) on its median service
 // (running) time, so the reader sees whether latency comes from queueing or
 // from the work.
-func WaitService(res *harness.Results) *Figure {
+func WaitService(res *results.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "wait-service", Title: "Where response time goes: service (dark) and wait in queue (light), p50", Caption: caption(res)}
 	for _, g := range groups(res) {
 		p := cellPanel(panelTitle("Wait vs service", g, 95), "time (ms)", g.cells, 1)
-		service := pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Service.P50) }, 0)
-		pal.bars(p, g.cells, 1, func(c harness.CellResult) float64 { return ms(c.Summary.Wait.P50) }, 0.6, service...)
+		service := pal.bars(p, g.cells, 1, func(c results.CellResult) float64 { return ms(c.Summary.Service.P50) }, 0)
+		pal.bars(p, g.cells, 1, func(c results.CellResult) float64 { return ms(c.Summary.Wait.P50) }, 0.6, service...)
 		f.Panels = append(f.Panels, []*plot.Plot{p})
 	}
 	dark, _ := plotter.NewBarChart(plotter.Values{1}, 1)

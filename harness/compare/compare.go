@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"golang.org/x/perf/benchmath"
 )
 
@@ -101,7 +101,7 @@ func Compare(base, head *Side) *Comparison {
 	return c
 }
 
-func compareCell(k Key, m Metric, base, head *harness.CellResult) Row {
+func compareCell(k Key, m Metric, base, head *results.CellResult) Row {
 	s1 := sample(base, m)
 	s2 := sample(head, m)
 	cmp := benchmath.AssumeNothing.Compare(s1, s2)
@@ -119,7 +119,7 @@ func compareCell(k Key, m Metric, base, head *harness.CellResult) Row {
 	return row
 }
 
-func sample(c *harness.CellResult, m Metric) *benchmath.Sample {
+func sample(c *results.CellResult, m Metric) *benchmath.Sample {
 	vs := make([]float64, len(c.Repetitions))
 	for i, r := range c.Repetitions {
 		vs[i] = m.Value(r)

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
 
@@ -130,7 +131,7 @@ func TestGates(t *testing.T) {
 func TestParseGatesRejects(t *testing.T) {
 	for _, bad := range []string{"p99", "p99>10", "p99>+ten%", "latency>+10%", ">+10%", "p99>NaN%", "p99>+Inf%", ""} {
 		_, err := ParseGates(bad)
-		var in *harness.InputError
+		var in *input.Error
 		if !errors.As(err, &in) || in.Field != "fail-on" {
 			t.Errorf("ParseGates(%q) = %v, want an InputError on fail-on", bad, err)
 		}
@@ -185,7 +186,7 @@ func TestPooledSides(t *testing.T) {
 	if len(s.Runs) != 2 || len(c.Repetitions) != 10 {
 		t.Errorf("%d runs, %d repetitions; want 2 and 10", len(s.Runs), len(c.Repetitions))
 	}
-	if c.Summary.Response.P99 != harness.Combine(c.Repetitions).Response.P99 {
+	if c.Summary.Response.P99 != results.Combine(c.Repetitions).Response.P99 {
 		t.Error("pooled summary not recomputed")
 	}
 }
@@ -216,8 +217,8 @@ func TestPooledResultsCountPooledRepetitions(t *testing.T) {
 func TestDifferentScenariosWarn(t *testing.T) {
 	base := load(t, "testdata/base.json")
 	head := load(t, "testdata/head.json")
-	base.Runs[0].Scenario = &harness.ScenarioRecord{Path: "a.yaml", SHA256: strings.Repeat("a", 64)}
-	head.Runs[0].Scenario = &harness.ScenarioRecord{Path: "a.yaml", SHA256: strings.Repeat("b", 64)}
+	base.Runs[0].Scenario = &results.ScenarioRecord{Path: "a.yaml", SHA256: strings.Repeat("a", 64)}
+	head.Runs[0].Scenario = &results.ScenarioRecord{Path: "a.yaml", SHA256: strings.Repeat("b", 64)}
 	c := Compare(base, head)
 	if len(c.Warnings) == 0 || !strings.HasPrefix(c.Warnings[0], "base and head ran different scenario files") {
 		t.Errorf("warnings %q", c.Warnings)

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
 )
 
 // FuzzParseGates checks that any -fail-on text parses to gates that print
@@ -15,7 +15,7 @@ func FuzzParseGates(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		gates, err := ParseGates(s)
-		var in *harness.InputError
+		var in *input.Error
 		if err != nil {
 			if !errors.As(err, &in) {
 				t.Fatalf("ParseGates(%q): %v is not an InputError", s, err)

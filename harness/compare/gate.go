@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
 )
 
 // Gate fails a comparison when a significant change of a metric crosses a
@@ -27,7 +27,7 @@ func (g Gate) String() string {
 }
 
 // ParseGates reads a comma-separated list of gates. A bad gate is an
-// *harness.InputError on field "fail-on".
+// *input.Error on field "fail-on".
 func ParseGates(s string) ([]Gate, error) {
 	var gates []Gate
 	for _, part := range strings.Split(s, ",") {
@@ -54,7 +54,7 @@ func ParseGates(s string) ([]Gate, error) {
 }
 
 func gateError(gate, format string, args ...any) error {
-	return &harness.InputError{Field: "fail-on", Problem: fmt.Sprintf("%q: ", gate) + fmt.Sprintf(format, args...)}
+	return &input.Error{Field: "fail-on", Problem: fmt.Sprintf("%q: ", gate) + fmt.Sprintf(format, args...)}
 }
 
 // Failure is a row that crossed a gate.

@@ -7,8 +7,8 @@ package compare
 import (
 	"strconv"
 
-	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // Metric is one figure compared per cell, read from each repetition.
@@ -16,17 +16,17 @@ type Metric struct {
 	Name           string // as gates name it: p50, p99, throughput, wall, heap
 	Label          string // as tables title it
 	HigherIsBetter bool
-	Value          func(harness.Repetition) float64
+	Value          func(results.Repetition) float64
 	Format         func(float64) string
 }
 
 // Metrics are the figures compare reports, in table order.
 var Metrics = []Metric{
-	{Name: "p50", Label: "p50 response", Value: func(r harness.Repetition) float64 { return float64(r.Response.P50) }, Format: formatNs},
-	{Name: "p99", Label: "p99 response", Value: func(r harness.Repetition) float64 { return float64(r.Response.P99) }, Format: formatNs},
-	{Name: "throughput", Label: "throughput (tasks/s)", HigherIsBetter: true, Value: func(r harness.Repetition) float64 { return r.Throughput }, Format: report.Rate},
-	{Name: "wall", Label: "wall time", Value: func(r harness.Repetition) float64 { return float64(r.Wall) }, Format: formatNs},
-	{Name: "heap", Label: "peak heap", Value: func(r harness.Repetition) float64 { return float64(r.PeakHeap) }, Format: formatBytes},
+	{Name: "p50", Label: "p50 response", Value: func(r results.Repetition) float64 { return float64(r.Response.P50) }, Format: formatNs},
+	{Name: "p99", Label: "p99 response", Value: func(r results.Repetition) float64 { return float64(r.Response.P99) }, Format: formatNs},
+	{Name: "throughput", Label: "throughput (tasks/s)", HigherIsBetter: true, Value: func(r results.Repetition) float64 { return r.Throughput }, Format: report.Rate},
+	{Name: "wall", Label: "wall time", Value: func(r results.Repetition) float64 { return float64(r.Wall) }, Format: formatNs},
+	{Name: "heap", Label: "peak heap", Value: func(r results.Repetition) float64 { return float64(r.PeakHeap) }, Format: formatBytes},
 }
 
 // MetricByName returns the metric a gate names.

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // Side is one side of a comparison: the cells of one or more runs, their
@@ -16,8 +16,8 @@ import (
 // a time, interleaved with the other side, to cancel drift).
 type Side struct {
 	Paths []string           // the results.json files read
-	Runs  []*harness.Results // as read
-	Cells map[Key]*harness.CellResult
+	Runs  []*results.Results // as read
+	Cells map[Key]*results.CellResult
 	Order []Key // first-seen order
 }
 
@@ -42,7 +42,7 @@ func Load(path string) (*Side, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Side{Cells: map[Key]*harness.CellResult{}}
+	s := &Side{Cells: map[Key]*results.CellResult{}}
 	for _, f := range files {
 		res, err := report.ReadResults(f)
 		if err != nil {
@@ -55,14 +55,14 @@ func Load(path string) (*Side, error) {
 			pooled, ok := s.Cells[k]
 			if !ok {
 				copy := c
-				copy.Repetitions = append([]harness.Repetition(nil), c.Repetitions...)
+				copy.Repetitions = append([]results.Repetition(nil), c.Repetitions...)
 				s.Cells[k] = &copy
 				s.Order = append(s.Order, k)
 				continue
 			}
 			pooled.Repetitions = append(pooled.Repetitions, c.Repetitions...)
 			pooled.Complete = pooled.Complete && c.Complete
-			pooled.Summary = harness.Combine(pooled.Repetitions)
+			pooled.Summary = results.Combine(pooled.Repetitions)
 		}
 	}
 	return s, nil
@@ -91,7 +91,7 @@ func resultFiles(path string) ([]string, error) {
 // Results is the side as one run, for charts: the first run's environment
 // and plan with the pooled cells, the plan's repetitions counting the
 // pooled ones (the fewest of any cell).
-func (s *Side) Results() *harness.Results {
+func (s *Side) Results() *results.Results {
 	res := *s.Runs[0]
 	res.Cells = nil
 	for i, k := range s.Order {
@@ -105,8 +105,8 @@ func (s *Side) Results() *harness.Results {
 }
 
 // workloads maps each workload name to its parameters across the side's runs.
-func (s *Side) workloads() map[string]harness.WorkloadRecord {
-	out := map[string]harness.WorkloadRecord{}
+func (s *Side) workloads() map[string]results.WorkloadRecord {
+	out := map[string]results.WorkloadRecord{}
 	for _, r := range s.Runs {
 		for _, w := range r.Plan.Workloads {
 			out[w.Name] = w

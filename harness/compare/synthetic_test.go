@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/{base,head}.{json,txt}; then run testdata/benchstat.sh")
@@ -31,13 +31,13 @@ var cells = map[Key]change{
 }
 
 // synthetic makes a run of 5 repetitions per cell; head applies the changes.
-func synthetic(head bool, seed uint64) *harness.Results {
+func synthetic(head bool, seed uint64) *results.Results {
 	r := rand.New(rand.NewPCG(seed, 7))
-	res := &harness.Results{
-		Schema: harness.Schema, Complete: true,
-		Env: harness.Environment{GoVersion: "go1.26.8", GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2, NumCPU: 2, CPUModel: "Test CPU",
+	res := &results.Results{
+		Schema: results.Schema, Complete: true,
+		Env: results.Environment{GoVersion: "go1.26.8", GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2, NumCPU: 2, CPUModel: "Test CPU",
 			Start: time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC)},
-		Plan: harness.PlanRecord{Workloads: []harness.WorkloadRecord{{Name: "io", Family: "io", Tasks: 200}, {Name: "cpu", Family: "cpu", Tasks: 200}},
+		Plan: results.PlanRecord{Workloads: []results.WorkloadRecord{{Name: "io", Family: "io", Tasks: 200}, {Name: "cpu", Family: "cpu", Tasks: 200}},
 			Strategies: []string{"unbounded", "pool", "semaphore", "offload"}, Limits: []int{4, 8}, Reps: 5},
 	}
 	for _, k := range []Key{{"io", "unbounded", 0}, {"io", "pool", 8}, {"cpu", "semaphore", 4}, {"cpu", "offload", 4}} {
@@ -46,18 +46,18 @@ func synthetic(head bool, seed uint64) *harness.Results {
 		if head {
 			p99f, tpf = ch.p99, ch.throughput
 		}
-		c := harness.CellResult{Workload: k.Workload, Strategy: k.Strategy, Limit: k.Limit, Tasks: 200, Complete: true}
+		c := results.CellResult{Workload: k.Workload, Strategy: k.Strategy, Limit: k.Limit, Tasks: 200, Complete: true}
 		for range 5 {
 			n := func() float64 { return 1 + ch.noise*(2*r.Float64()-1) }
 			p99 := time.Duration(100e6 * p99f * n())
-			c.Repetitions = append(c.Repetitions, harness.Repetition{
+			c.Repetitions = append(c.Repetitions, results.Repetition{
 				Wall: time.Duration(110e6 * p99f * n()), Submitted: 200, Completed: 200,
 				Throughput: 2000 * tpf * n(),
-				Response:   harness.Quantiles{P50: time.Duration(50e6 * n()), P99: p99, Max: p99 + 5e6},
-				Runtime:    harness.Runtime{PeakHeap: uint64(1 << 20 * n())},
+				Response:   results.Quantiles{P50: time.Duration(50e6 * n()), P99: p99, Max: p99 + 5e6},
+				Runtime:    results.Runtime{PeakHeap: uint64(1 << 20 * n())},
 			})
 		}
-		c.Summary = harness.Combine(c.Repetitions)
+		c.Summary = results.Combine(c.Repetitions)
 		res.Cells = append(res.Cells, c)
 	}
 	return res
@@ -70,7 +70,7 @@ func TestWriteFixtures(t *testing.T) {
 	if !*update {
 		t.Skip("run with -update to rewrite the fixtures")
 	}
-	for name, res := range map[string]*harness.Results{"base": synthetic(false, 1), "head": synthetic(true, 2)} {
+	for name, res := range map[string]*results.Results{"base": synthetic(false, 1), "head": synthetic(true, 2)} {
 		js, _ := json.MarshalIndent(res, "", "  ")
 		var txt bytes.Buffer
 		if err := report.WriteBenchfmt(&txt, res); err != nil {

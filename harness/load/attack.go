@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -35,8 +35,8 @@ type Request struct {
 
 // Result is what one attack measured.
 type Result struct {
-	Repetition harness.Repetition
-	Samples    []harness.Sample
+	Repetition results.Repetition
+	Samples    []results.Sample
 	Vegeta     []vegeta.Result // vegeta's own results, for its encoders
 }
 
@@ -63,12 +63,12 @@ func (a *Attack) Run(ctx context.Context) (*Result, error) {
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	defer stop()
 
-	out := &Result{Samples: make([]harness.Sample, 0, len(intended)), Vegeta: make([]vegeta.Result, 0, len(intended))}
+	out := &Result{Samples: make([]results.Sample, 0, len(intended)), Vegeta: make([]vegeta.Result, 0, len(intended))}
 	began := time.Now()
 	var last time.Duration
 	late := 0
 	for res := range atk.Attack(targeter, pacer, a.Duration, "concbench") {
-		s := harness.Sample{Start: res.Timestamp.Sub(began), End: res.End().Sub(began), Done: true}
+		s := results.Sample{Start: res.Timestamp.Sub(began), End: res.End().Sub(began), Done: true}
 		if res.Seq < uint64(len(intended)) {
 			s.Intended = intended[res.Seq]
 		} else {
@@ -88,7 +88,7 @@ func (a *Attack) Run(ctx context.Context) (*Result, error) {
 		res.Body = nil // keep memory per request small
 		out.Vegeta = append(out.Vegeta, *res)
 	}
-	rep := harness.Summarize(out.Samples, last)
+	rep := results.Summarize(out.Samples, last)
 	rep.Submitted = len(intended)
 	rep.TargetRate = float64(len(intended)) / a.Duration.Seconds()
 	rep.Late = late

@@ -99,7 +99,7 @@ func (e *TransportError) Unwrap() error { return e.Err }
 // Kind is "timeout", "connection" (refused, reset, closed) or "error".
 func (e *TransportError) Kind() string { return e.kind }
 
-// Classify wraps a request's outcome so that harness.ErrorKind counts it
+// Classify wraps a request's outcome so that results.ErrorKind counts it
 // by kind; nil for a 2xx.
 func Classify(code int, err error) error {
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/target"
 	"github.com/montanaflynn/stats"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -118,7 +119,7 @@ func TestClassify(t *testing.T) {
 		{0, &net.DNSError{Err: "no such host"}, "error"},
 	}
 	for _, tt := range tests {
-		if got := harness.ErrorKind(Classify(tt.code, tt.err)); got != tt.kind {
+		if got := results.ErrorKind(Classify(tt.code, tt.err)); got != tt.kind {
 			t.Errorf("Classify(%d, %v) kind %q, want %q", tt.code, tt.err, got, tt.kind)
 		}
 	}

@@ -45,6 +45,15 @@ type Pacing struct {
 	Amp    vegeta.Rate   // sine: the amplitude, below the mean
 }
 
+// At returns p at rate; a sine amplitude left zero becomes half of rate.
+func (p Pacing) At(rate vegeta.Rate) Pacing {
+	p.Rate = rate
+	if p.Kind == "sine" && p.Amp.Freq == 0 {
+		p.Amp = vegeta.Rate{Freq: rate.Freq / 2, Per: rate.Per}
+	}
+	return p
+}
+
 // PacingKinds are the pacers an attack takes.
 var PacingKinds = []string{"constant", "linear", "sine"}
 

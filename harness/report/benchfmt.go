@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // BenchTxt is the run's results in the Go benchmark format, which benchstat
@@ -19,7 +19,7 @@ const BenchTxt = "bench.txt"
 //
 // The iteration count is the cell's tasks and ns/op is wall time per task,
 // so `benchstat base/bench.txt head/bench.txt` compares two runs.
-func WriteBenchfmt(w io.Writer, res *harness.Results) error {
+func WriteBenchfmt(w io.Writer, res *results.Results) error {
 	e := res.Env
 	fmt.Fprintf(w, "goos: %s\ngoarch: %s\npkg: github.com/concbench/concbench\n", e.GOOS, e.GOARCH)
 	if e.CPUModel != "" {

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // CapacityLines describes a capacity model in sentences: the fit, the peak,
 // what dominates, the SLO limit and the points where Little's law fails.
 // The terminal and summary.md both print them.
-func CapacityLines(c *harness.CapacityReport) []string {
+func CapacityLines(c *results.CapacityReport) []string {
 	var lines []string
 	if c.Knee > 0 {
 		lines = append(lines, fmt.Sprintf("knee: throughput reaches 90%% of its best at concurrency %g", c.Knee))
@@ -49,7 +49,7 @@ func CapacityLines(c *harness.CapacityReport) []string {
 }
 
 // WriteCapacityTable writes the sweep's points aligned, then CapacityLines.
-func WriteCapacityTable(w io.Writer, c *harness.CapacityReport) error {
+func WriteCapacityTable(w io.Writer, c *results.CapacityReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "concurrency\tthroughput/s\tmean service\tp99 service\terrors\tLittle\tSLO\t")
 	for _, p := range c.Points {

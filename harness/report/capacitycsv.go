@@ -6,7 +6,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // CapacityCSV is a capacity run's points and fitted curve, for spreadsheets.
@@ -14,7 +14,7 @@ const CapacityCSV = "capacity.csv"
 
 // WriteCapacityCSV writes one row per measured point, then the fitted USL
 // at powers of two up to twice the largest concurrency (kind "fitted").
-func WriteCapacityCSV(w io.Writer, c *harness.CapacityReport) error {
+func WriteCapacityCSV(w io.Writer, c *results.CapacityReport) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"kind", "concurrency", "throughput_per_s", "mean_response_ns", "p99_ns", "error_ratio", "little_ratio", "little_ok", "slo_met"}) //nolint:errcheck // cw.Error reports it
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -30,8 +30,7 @@ func WriteCapacityCSV(w io.Writer, c *harness.CapacityReport) error {
 	}
 	if u := c.Fit; u != nil {
 		for n := 1.0; n <= 2*math.Max(maxN, u.PeakN); n *= 2 {
-			x := u.Lambda * n / (1 + u.Sigma*(n-1) + u.Kappa*n*(n-1))
-			cw.Write([]string{"fitted", f(n), f(x), "", "", "", "", "", ""}) //nolint:errcheck
+			cw.Write([]string{"fitted", f(n), f(u.X(n)), "", "", "", "", "", ""}) //nolint:errcheck
 		}
 	}
 	cw.Flush()

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // csvHeader names the columns of results.csv: one row per cell and
@@ -25,7 +25,7 @@ var csvHeader = []string{
 }
 
 // WriteCSV writes results.csv.
-func WriteCSV(w io.Writer, res *harness.Results) error {
+func WriteCSV(w io.Writer, res *results.Results) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/chart"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // Chart is a drawn figure: its name, title and one rendering per format.
@@ -17,7 +17,7 @@ type Chart struct {
 
 // DrawCharts renders every figure of res in every chart format. It costs
 // about a second per run on a 2-core machine (PNG rasterising dominates).
-func DrawCharts(res *harness.Results) ([]Chart, error) {
+func DrawCharts(res *results.Results) ([]Chart, error) {
 	var out []Chart
 	for _, f := range chart.Figures(res) {
 		c := Chart{Name: f.Name, Title: f.Title, Files: map[string][]byte{}}
@@ -37,7 +37,7 @@ func DrawCharts(res *harness.Results) ([]Chart, error) {
 // charts, summary.md with the charts embedded, report.html with the SVGs
 // inline, and bench.txt in the Go benchmark format. Each file is replaced
 // atomically.
-func WriteDerived(dir string, res *harness.Results) error {
+func WriteDerived(dir string, res *results.Results) error {
 	charts, err := DrawCharts(res)
 	if err != nil {
 		return err

@@ -6,12 +6,12 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // WriteHTML writes report.html: the table and every chart as inline SVG, in
 // one file that needs nothing else to display.
-func WriteHTML(w io.Writer, res *harness.Results, charts []Chart) error {
+func WriteHTML(w io.Writer, res *results.Results, charts []Chart) error {
 	type figure struct {
 		Title string
 		SVG   template.HTML

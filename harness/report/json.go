@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // File names inside a run folder; charts are <name>.png and <name>.svg.
@@ -19,13 +19,13 @@ const (
 )
 
 // EncodeJSON renders results as indented JSON.
-func EncodeJSON(res *harness.Results) ([]byte, error) {
+func EncodeJSON(res *results.Results) ([]byte, error) {
 	return json.MarshalIndent(res, "", "  ")
 }
 
 // ReadResults reads a results.json, or the one inside a run folder. A
 // malformed file or an unknown schema is a one-line error.
-func ReadResults(path string) (*harness.Results, error) {
+func ReadResults(path string) (*results.Results, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, ResultsJSON)
 	}
@@ -33,13 +33,13 @@ func ReadResults(path string) (*harness.Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	var res harness.Results
+	var res results.Results
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&res); err != nil {
 		return nil, fmt.Errorf("%s: not a valid results file: %v", path, err)
 	}
-	if res.Schema != harness.Schema {
-		return nil, fmt.Errorf("%s: schema %q, want %q", path, res.Schema, harness.Schema)
+	if res.Schema != results.Schema {
+		return nil, fmt.Errorf("%s: schema %q, want %q", path, res.Schema, results.Schema)
 	}
 	return &res, nil
 }
@@ -47,7 +47,7 @@ func ReadResults(path string) (*harness.Results, error) {
 // Write writes a new run folder's files: results.json and results.csv,
 // which are never overwritten, then the files derived from them
 // (WriteDerived). results.json goes first: everything else derives from it.
-func Write(dir string, res *harness.Results) error {
+func Write(dir string, res *results.Results) error {
 	js, err := EncodeJSON(res)
 	if err != nil {
 		return err

@@ -6,12 +6,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // WriteMarkdown writes summary.md: the environment, the plan, the table and
 // the charts (as PNG links beside it), readable in a pull request.
-func WriteMarkdown(w io.Writer, res *harness.Results, charts []Chart) {
+func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 	e := res.Env
 	fmt.Fprintf(w, "# concbench run %s\n\n", e.Start.Format("2006-01-02 15:04:05 UTC"))
 	if !res.Complete {
@@ -66,7 +66,7 @@ func orUnknown(s string) string {
 func short(commit string) string { return commit[:min(len(commit), 12)] }
 
 // envLine describes the environment in one line.
-func envLine(e harness.Environment) string {
+func envLine(e results.Environment) string {
 	return fmt.Sprintf("%s %s/%s, GOMAXPROCS %d, %d CPUs (%s), clock %s, commit %s",
 		e.GoVersion, e.GOOS, e.GOARCH, e.GOMAXPROCS, e.NumCPU, orUnknown(e.CPUModel), orUnknown(e.ClockSource), orUnknown(short(e.Commit)))
 }

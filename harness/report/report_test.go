@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
 
@@ -18,34 +18,34 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // fixture is a small, fixed run: two cells, two repetitions each.
-func fixture() *harness.Results {
+func fixture() *results.Results {
 	const ms = time.Millisecond
-	rep := func(wall time.Duration, p99 time.Duration, errs map[string]int) harness.Repetition {
-		return harness.Repetition{
+	rep := func(wall time.Duration, p99 time.Duration, errs map[string]int) results.Repetition {
+		return results.Repetition{
 			Wall: wall, Ideal: 5 * ms, Efficiency: float64(5*ms) / float64(wall),
 			Submitted: 200, Completed: 200, Errors: errs, Throughput: 200 / wall.Seconds(),
-			Response:     harness.Quantiles{Min: 5 * ms, Mean: 5500 * time.Microsecond, P50: 5 * ms, P90: 6 * ms, P99: p99, Max: p99 + ms},
-			Wait:         harness.Quantiles{P50: 10 * time.Microsecond, P99: 90 * time.Microsecond},
-			Service:      harness.Quantiles{P50: 5 * ms, P99: p99},
+			Response:     results.Quantiles{Min: 5 * ms, Mean: 5500 * time.Microsecond, P50: 5 * ms, P90: 6 * ms, P99: p99, Max: p99 + ms},
+			Wait:         results.Quantiles{P50: 10 * time.Microsecond, P99: 90 * time.Microsecond},
+			Service:      results.Quantiles{P50: 5 * ms, P99: p99},
 			PeakInFlight: 200,
-			Runtime:      harness.Runtime{PeakGoroutines: 201, PeakHeap: 1 << 20, GCCycles: 1, SchedLatency: 50 * time.Microsecond, UserCPU: 3 * ms, SystemCPU: ms},
+			Runtime:      results.Runtime{PeakGoroutines: 201, PeakHeap: 1 << 20, GCCycles: 1, SchedLatency: 50 * time.Microsecond, UserCPU: 3 * ms, SystemCPU: ms},
 		}
 	}
-	cell := func(strategy string, limit int, reps ...harness.Repetition) harness.CellResult {
-		return harness.CellResult{Workload: "io", Strategy: strategy, Limit: limit, Tasks: 200, Complete: true,
+	cell := func(strategy string, limit int, reps ...results.Repetition) results.CellResult {
+		return results.CellResult{Workload: "io", Strategy: strategy, Limit: limit, Tasks: 200, Complete: true,
 			Summary: reps[0], Repetitions: reps}
 	}
-	return &harness.Results{
-		Schema:   harness.Schema,
+	return &results.Results{
+		Schema:   results.Schema,
 		Complete: true,
-		Env: harness.Environment{GoVersion: "go1.26.8", GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2, NumCPU: 2,
+		Env: results.Environment{GoVersion: "go1.26.8", GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2, NumCPU: 2,
 			CPUModel: "Test CPU", ClockSource: "tsc", Commit: "0123456789abcdef", CommandLine: []string{"bench", "-quick"},
 			Start: time.Date(2026, 11, 22, 3, 48, 8, 0, time.UTC)},
-		Plan: harness.PlanRecord{
-			Workloads:  []harness.WorkloadRecord{{Name: "io", Family: "io", Tasks: 200, Params: map[string]string{"latency": "5ms", "mode": "park"}}},
+		Plan: results.PlanRecord{
+			Workloads:  []results.WorkloadRecord{{Name: "io", Family: "io", Tasks: 200, Params: map[string]string{"latency": "5ms", "mode": "park"}}},
 			Strategies: []string{"unbounded", "pool"}, Limits: []int{8}, Reps: 2, Warmup: 1,
 		},
-		Cells: []harness.CellResult{
+		Cells: []results.CellResult{
 			cell("unbounded", 0, rep(6*ms, 6*ms, nil), rep(7*ms, 7*ms, nil)),
 			cell("pool", 8, rep(130*ms, 129*ms, map[string]int{"timeout": 2, "error": 1}), rep(131*ms, 130*ms, nil)),
 		},

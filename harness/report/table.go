@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // tableHeader names the columns of the terminal table and summary.md.
@@ -22,7 +22,7 @@ var tableHeader = []string{
 // Rows returns the table: one row per cell, each figure the median over
 // the cell's repetitions (errors: the total). The terminal table and
 // summary.md both render these rows.
-func Rows(res *harness.Results) [][]string {
+func Rows(res *results.Results) [][]string {
 	rows := [][]string{tableHeader}
 	for _, c := range res.Cells {
 		s := c.Summary
@@ -49,7 +49,7 @@ func Rows(res *harness.Results) [][]string {
 }
 
 // WriteTable writes the rows aligned in columns.
-func WriteTable(w io.Writer, res *harness.Results) error {
+func WriteTable(w io.Writer, res *results.Results) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, row := range Rows(res) {
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
@@ -100,7 +100,7 @@ func failedCell(reason string) string {
 
 // efficiency is ideal / wall as a percentage, or "-" when the ideal is not
 // known (an external target, an open-loop attack).
-func efficiency(s harness.Repetition) string {
+func efficiency(s results.Repetition) string {
 	if s.Ideal == 0 {
 		return "-"
 	}

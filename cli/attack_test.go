@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// TestAttackWritesVegetaEncodings attacks the embedded target and reads the
+// results back with vegeta's own decoders, in each encoding.
+func TestAttackWritesVegetaEncodings(t *testing.T) {
+	for _, format := range []string{"gob", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := bench(t, context.Background(), "attack", "-rate", "200/s", "-duration", "500ms",
+				"-param", "http.latency=1ms", "-encode", format, "-out", out)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			files, _ := filepath.Glob(filepath.Join(out, "*", "vegeta-200pers-1."+format))
+			if len(files) != 1 {
+				t.Fatalf("vegeta files %v\n%s", files, stdout)
+			}
+			data, _ := os.ReadFile(files[0])
+			dec := vegeta.DecoderFor(bytes.NewReader(data))
+			if format == "csv" {
+				dec = vegeta.NewCSVDecoder(bytes.NewReader(data))
+			}
+			n := 0
+			for {
+				var r vegeta.Result
+				if err := dec.Decode(&r); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("vegeta cannot decode result %d: %v", n, err)
+				}
+				if r.Code != 200 {
+					t.Errorf("result %d: code %d", n, r.Code)
+				}
+				n++
+			}
+			if n != 100 {
+				t.Errorf("decoded %d results, want 100 (200/s for 500ms)", n)
+			}
+			if !strings.Contains(stdout, "http 200/s") || !strings.Contains(stdout, "dropped") {
+				t.Errorf("no attack table:\n%s", stdout)
+			}
+		})
+	}
+}
+
+func TestAttackRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-rate", "0/s"}, `-rate: "0/s": want a whole number of requests above 0`},
+		{[]string{"-rate", "NaN"}, `-rate: "NaN"`},
+		{[]string{"-rates", "100,abc"}, `-rates: "abc"`},
+		{[]string{"-duration", "1e400s"}, `invalid value "1e400s" for flag -duration`},
+		{[]string{"-duration", "0s"}, "-duration: 0s is out of range"},
+		{[]string{"-max-workers", "0"}, "-max-workers: 0 is out of range"},
+		{[]string{"-encode", "xml"}, `-encode: "xml"`},
+		{[]string{"-pacer", "square"}, `-pacer: "square" is not one of constant, linear, sine`},
+		{[]string{"-pacer", "sine", "-rate", "100/s", "-sine-amp", "200/s"}, "-sine-amp: 200/s must be below the mean rate 100/s"},
+		{[]string{"-slo", "p99<fast"}, `-slo: "p99<fast"`},
+		{[]string{"-target", "ftp://127.0.0.1/"}, `-param http.target: "ftp://127.0.0.1/" is not an http or https URL`},
+		{[]string{"-target", "http://127.0.0.1:1/"}, "is not reachable"},
+		{[]string{"-param", "io.latency=1ms"}, "-param io: attack takes only http.* parameters"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := bench(t, context.Background(), append(append([]string{"attack"}, tt.args...), "-out", out)...)
+			if code != 2 || !strings.Contains(stderr, tt.want) || strings.Count(stderr, "\n") != 1 || stdout != "" {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line containing %q", code, stderr, tt.want)
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Error("bad input left a folder")
+			}
+		})
+	}
+}
+
+func TestServeRunsForABoundedTime(t *testing.T) {
+	code, stdout, stderr := bench(t, context.Background(), "serve", "-for", "200ms", "-latency", "1ms")
+	if code != 0 || !strings.HasPrefix(stdout, "target: http://127.0.0.1:") || !strings.Contains(stdout, "served 0") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = bench(t, context.Background(), "serve", "-addr", "192.168.1.1:80")
+	if code != 2 || !strings.Contains(stderr, "not a loopback address") {
+		t.Errorf("serve on a non-loopback address: exit %d, %q", code, stderr)
+	}
+}

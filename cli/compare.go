@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/harness/chart"
+	"github.com/concbench/concbench/harness/compare"
+	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
+)
+
+// gateError is a failed -fail-on gate: exit status 1.
+type gateError struct{ failures []compare.Failure }
+
+func (e *gateError) Error() string {
+	lines := make([]string, len(e.failures))
+	for i, f := range e.failures {
+		lines[i] = f.String()
+	}
+	return "gate failed: " + strings.Join(lines, "; ")
+}
+
+// compareRuns compares a base and a head (each a run folder, a
+// results.json, or a folder of runs pooled), prints the comparison and
+// writes it, with its charts, to a new folder.
+func compareRuns(_ context.Context, args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("compare")
+	failOn := fs.String("fail-on", "", "gates, e.g. 'p99>+10%,throughput<-5%': exit 1 when a significant change crosses one")
+	format := fs.String("format", "text", "what to print: text, markdown or json")
+	out := fs.String("out", "results", "parent folder of the comparison folder")
+	label := fs.String("label", "", "suffix of the comparison folder's name")
+	operands, help, err := parseWithOperands(fs, args, stdout, "BASE HEAD")
+	if help || err != nil {
+		return err
+	}
+	if len(operands) != 2 {
+		return usagef("compare: want BASE and HEAD (run folders, results.json files or folders of runs), got %d arguments", len(operands))
+	}
+	var gates []compare.Gate
+	if *failOn != "" {
+		if gates, err = compare.ParseGates(*failOn); err != nil {
+			return err
+		}
+	}
+	if *format != "text" && *format != "markdown" && *format != "json" {
+		return usagef("-format: %q: want text, markdown or json", *format)
+	}
+	if !report.ValidLabel(*label) {
+		return usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", *label)
+	}
+	base, err := compare.Load(operands[0])
+	if err != nil {
+		return usagef("compare: base: %v", err)
+	}
+	head, err := compare.Load(operands[1])
+	if err != nil {
+		return usagef("compare: head: %v", err)
+	}
+	c := compare.Compare(base, head)
+	if len(c.Rows) == 0 {
+		return usagef("compare: base and head have no cell in common (base: %d cells, head: %d)", len(base.Order), len(head.Order))
+	}
+
+	var text bytes.Buffer
+	switch *format {
+	case "json":
+		err = c.WriteJSON(&text)
+	case "markdown":
+		c.WriteMarkdown(&text, nil)
+	default:
+		err = c.WriteText(&text)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := stdout.Write(text.Bytes()); err != nil {
+		return err
+	}
+
+	dir, err := writeComparison(c, base, head, *out, *label)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\ncomparison: %s\n", dir)
+	if failures := c.Check(gates); len(failures) > 0 {
+		return &gateError{failures}
+	}
+	return nil
+}
+
+// writeComparison writes compare.md (with charts), compare.json and
+// compare.txt, and the charts, into a new folder under parent.
+func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, label string) (string, error) {
+	name := "compare"
+	if label != "" {
+		name += "-" + label
+	}
+	dir, err := report.NewRunDir(parent, name, time.Now())
+	if err != nil {
+		return "", fmt.Errorf("-out: %v", err)
+	}
+	files := map[string][]byte{}
+	var charts []string
+	verdict := func(cell results.CellResult, metric string) string {
+		return c.Row(compare.Key{Workload: cell.Workload, Strategy: cell.Strategy, Limit: cell.Limit}, metric).Verdict()
+	}
+	for _, f := range chart.CompareFigures(base.Results(), head.Results(), verdict) {
+		for _, format := range chart.Formats {
+			data, err := f.Render(format)
+			if err != nil {
+				return "", fmt.Errorf("chart %s: %v", f.Name, err)
+			}
+			files[f.Name+"."+format] = data
+		}
+		charts = append(charts, f.Name)
+	}
+	var md, js, txt bytes.Buffer
+	c.WriteMarkdown(&md, charts)
+	if err := c.WriteJSON(&js); err != nil {
+		return "", err
+	}
+	if err := c.WriteText(&txt); err != nil {
+		return "", err
+	}
+	files["compare.md"], files["compare.json"], files["compare.txt"] = md.Bytes(), js.Bytes(), txt.Bytes()
+	for name, data := range files {
+		if err := report.WriteFile(filepath.Join(dir, name), data); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}

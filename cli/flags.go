@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// newFlagSet returns a flag set that reports errors instead of printing
+// them, so that each becomes one line and exit status 2.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args; -h prints the defaults to stdout. Positional
+// arguments are refused unless operands names them for the usage line;
+// then flags may come before, between or after them, and the positional
+// arguments are returned.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, operands ...string) (help bool, err error) {
+	_, help, err = parseWithOperands(fs, args, stdout, operands...)
+	return help, err
+}
+
+func parseWithOperands(fs *flag.FlagSet, args []string, stdout io.Writer, operands ...string) (positional []string, help bool, err error) {
+	for {
+		err = fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fmt.Fprintf(stdout, "usage: bench %s [flags] %s\n", fs.Name(), strings.Join(operands, " "))
+			fs.PrintDefaults()
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			return positional, false, nil
+		}
+		if len(operands) == 0 {
+			return nil, false, usagef("unexpected argument %q", fs.Arg(0))
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// listValue is a comma-separated list flag.
+type listValue []string
+
+func (l *listValue) String() string { return strings.Join(*l, ",") }
+
+func (l *listValue) Set(s string) error {
+	*l = nil
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			return errors.New("empty element")
+		}
+		*l = append(*l, p)
+	}
+	return nil
+}
+
+// intsValue is a comma-separated list of whole numbers.
+type intsValue []int
+
+func (l *intsValue) String() string {
+	parts := make([]string, len(*l))
+	for i, n := range *l {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *intsValue) Set(s string) error {
+	*l = nil
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", p)
+		}
+		*l = append(*l, n)
+	}
+	return nil
+}
+
+// paramsValue collects repeated -param family.name=value flags.
+type paramsValue map[string]map[string]string
+
+func (p paramsValue) String() string { return "" }
+
+func (p paramsValue) Set(s string) error {
+	key, value, ok := strings.Cut(s, "=")
+	family, name, dotted := strings.Cut(key, ".")
+	if !ok || !dotted || family == "" || name == "" {
+		return fmt.Errorf("%q: want workload.name=value, e.g. io.latency=10ms", s)
+	}
+	if p[family] == nil {
+		p[family] = map[string]string{}
+	}
+	p[family][name] = value
+	return nil
+}

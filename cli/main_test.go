@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness/isolate"
+	"github.com/concbench/concbench/harness/report"
+	"go.uber.org/goleak"
+)
+
+// TestMain runs the command when started as an isolated cell's child (the
+// test binary stands in for bench), else the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv(isolate.ChildEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		code := exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// bench runs the command in process, as main would, and returns its exit
+// status and outputs.
+func bench(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = exitCode(run(ctx, args, &out, &errOut), &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // the one-line error
+	}{
+		{[]string{"-tasks", "0"}, "bench: -tasks: 0 is out of range 1..10000000"},
+		{[]string{"-tasks", "-5"}, "bench: -tasks: -5 is out of range 1..10000000"},
+		{[]string{"-reps", "0"}, "bench: -reps: 0 is out of range 1..1000"},
+		{[]string{"-warmup", "-1"}, "bench: -warmup: -1 is out of range 0..100"},
+		{[]string{"-limits", "4,0"}, "bench: -limits: 0 is out of range 1..1048576"},
+		{[]string{"-limits", "four"}, `bench: invalid value "four" for flag -limits: "four" is not a whole number`},
+		{[]string{"-workloads", "io,"}, `bench: invalid value "io," for flag -workloads: empty element`},
+		{[]string{"-workloads", "cpux"}, `bench: -workloads: unknown workload "cpux"; did you mean "cpu"?`},
+		{[]string{"-strategies", "pools"}, `bench: -strategies: unknown strategy "pools"; did you mean "pool"?`},
+		{[]string{"-param", "io.latency=soon"}, `bench: -param io.latency: invalid value "soon": want a duration such as 10ms or 1.5s`},
+		{[]string{"-param", "io.latency=1e400s"}, `bench: -param io.latency: invalid value "1e400s": want a duration such as 10ms or 1.5s`},
+		{[]string{"-param", "latency=1ms"}, `bench: invalid value "latency=1ms" for flag -param: "latency=1ms": want workload.name=value, e.g. io.latency=10ms`},
+		{[]string{"-param", "cpu.cost=1ms", "-workloads", "io"}, `bench: -param cpu: workload "cpu" is not in -workloads`},
+		{[]string{"-label", "a/b"}, `bench: -label: "a/b": use letters, digits, '.', '_' and '-' (at most 64)`},
+		{[]string{"-nope"}, "bench: flag provided but not defined: -nope"},
+		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, capacity, validate, init, help)`},
+		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := bench(t, context.Background(), append(tt.args, "-out", out)...)
+			if code != 2 || strings.TrimSpace(stderr) != tt.want || stdout != "" {
+				t.Errorf("exit %d, stderr %q, stdout %q; want exit 2 and %q", code, stderr, stdout, tt.want)
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Errorf("bad input left %d entries in -out", len(entries))
+			}
+		})
+	}
+}
+
+// TestQuickRunWritesAgreeingFiles runs a small plan end to end.
+func TestQuickRunWritesAgreeingFiles(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "-quick", "-workloads", "io,recursive",
+		"-limits", "2,4", "-label", "smoke", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*-smoke"))
+	if len(dirs) != 1 || !strings.HasSuffix(strings.TrimSpace(stdout), "results: "+dirs[0]) {
+		t.Fatalf("run folders %v; stdout does not end with the folder:\n%s", dirs, stdout)
+	}
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 workloads x (sequential, unbounded, 3 limited strategies x 2 limits)
+	if len(res.Cells) != 2*8 || !res.Complete {
+		t.Fatalf("%d cells, complete %v; want 16, true", len(res.Cells), res.Complete)
+	}
+	tableRows := strings.Count(stdout, "\n") - 3 // header, blank line, results line
+	if tableRows != len(res.Cells) {
+		t.Errorf("table has %d rows for %d cells", tableRows, len(res.Cells))
+	}
+	for _, c := range res.Cells {
+		if c.Summary.ErrorCount() != 0 || c.Summary.Completed != c.Tasks {
+			t.Errorf("%s/%s/%d: %d of %d completed, errors %v", c.Workload, c.Strategy, c.Limit, c.Summary.Completed, c.Tasks, c.Summary.Errors)
+		}
+	}
+	for _, f := range []string{"results.csv", "summary.md"} {
+		if fi, err := os.Stat(filepath.Join(dirs[0], f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+}
+
+// TestInterruptedRunKeepsWhatItMeasured cancels a run that would take
+// minutes: the folder holds results marked incomplete, and the exit status
+// is 130.
+func TestInterruptedRunKeepsWhatItMeasured(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(700*time.Millisecond, cancel)
+	code, stdout, stderr := bench(t, ctx, "-workloads", "io", "-strategies", "unbounded,sequential",
+		"-param", "io.latency=20ms", "-tasks", "100", "-reps", "50", "-out", out)
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr %s", code, ExitInterrupted, stderr)
+	}
+	if !strings.Contains(stdout, "incomplete") {
+		t.Errorf("stdout does not say the run is incomplete:\n%s", stdout)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	if len(dirs) != 1 {
+		t.Fatalf("%d run folders, want 1", len(dirs))
+	}
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || len(res.Cells) != 1 || res.Cells[0].Complete || len(res.Cells[0].Repetitions) == 0 {
+		t.Errorf("complete %v, %d cells; want an incomplete run with the repetitions of unbounded measured so far", res.Complete, len(res.Cells))
+	}
+}
+
+func TestListShowsEverything(t *testing.T) {
+	code, stdout, _ := bench(t, context.Background(), "list")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"io", "cpu", "mixed", "recursive", "io.latency", "io.mode", "cpu.cost",
+		"mixed.sections", "recursive.fanout", "recursive.shape", "sequential", "unbounded", "pool", "semaphore", "offload"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("list does not mention %s", want)
+		}
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	code, stdout, _ := bench(t, context.Background(), "-h")
+	if code != 0 || !strings.Contains(stdout, "-workloads") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	var sink bytes.Buffer
+	for err, want := range map[error]int{
+		nil:                  0,
+		usagef("bad"):        2,
+		context.Canceled:     130,
+		errors.New("failed"): 1,
+	} {
+		if got := exitCode(err, &sink); got != want {
+			t.Errorf("exitCode(%v) = %d, want %d", err, got, want)
+		}
+	}
+}
+
+func TestResourceGuard(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := bench(t, context.Background(), "-workloads", "cpu", "-param", "cpu.size=1048576", "-tasks", "10000000",
+		"-strategies", "unbounded", "-out", out)
+	if code != 2 || !strings.Contains(stderr, "-tasks: the plan would start about 10000000 goroutines and hold about 9.6 TiB") ||
+		!strings.Contains(stderr, "pass -force") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Error("a refused plan left a folder")
+	}
+}

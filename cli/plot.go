@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/concbench/concbench/harness/report"
+)
+
+// plotRun redraws a run folder's charts, summary.md and report.html from
+// its results.json alone; results.json and results.csv are left as they are.
+func plotRun(_ context.Context, args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("plot")
+	operands, help, err := parseWithOperands(fs, args, stdout, "RUN")
+	if help || err != nil {
+		return err
+	}
+	if len(operands) != 1 {
+		return usagef("plot: want one run folder or results.json, got %d arguments", len(operands))
+	}
+	dir := operands[0]
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	res, err := report.ReadResults(operands[0])
+	if err != nil {
+		return usagef("plot: %v", err)
+	}
+	start := time.Now()
+	if err := report.WriteDerived(dir, res); err != nil {
+		return fmt.Errorf("plot: %v", err)
+	}
+	fmt.Fprintf(stdout, "redrew charts, %s and %s in %s: %v\n", report.SummaryMD, report.ReportHTML, dir,
+		time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,271 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/isolate"
+	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/plan"
+	"github.com/concbench/concbench/scenario"
+)
+
+// runOptions are the flags of bench run.
+type runOptions struct {
+	workloads, strategies listValue
+	limits                intsValue
+	tasks, reps, warmup   int
+	out, label, target    string
+	quick                 bool
+	params                paramsValue
+	taskTimeout           time.Duration
+	isolate, force        bool
+	cellTimeout           time.Duration
+	file                  string
+	scenario              *scenario.File
+	set                   map[string]bool // flags given on the command line
+}
+
+func defineRunFlags(fs *flag.FlagSet) *runOptions {
+	o := &runOptions{
+		workloads:  listValue{"io", "cpu", "mixed", "recursive"},
+		strategies: listValue{"sequential", "unbounded", "pool", "semaphore", "offload"},
+		limits:     intsValue{8},
+		params:     paramsValue{},
+	}
+	fs.Var(&o.workloads, "workloads", "comma-separated workloads (see bench list)")
+	fs.Var(&o.strategies, "strategies", "comma-separated strategies (see bench list)")
+	fs.Var(&o.limits, "limits", "comma-separated limits for limited strategies; a list sweeps")
+	fs.IntVar(&o.tasks, "tasks", 0, "root tasks per repetition (default: each workload's own)")
+	fs.IntVar(&o.reps, "reps", 5, "measured repetitions per cell")
+	fs.IntVar(&o.warmup, "warmup", 1, "discarded warm-up repetitions per cell")
+	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
+	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
+	fs.BoolVar(&o.quick, "quick", false, "smoke run: a tenth of the tasks, 1 repetition, no warm-up")
+	fs.Var(o.params, "param", "workload parameter workload.name=value (repeatable)")
+	fs.StringVar(&o.target, "target", "", "URL for the http workload (same as -param http.target=URL)")
+	fs.DurationVar(&o.taskTimeout, "task-timeout", 0, "per-task timeout: a task past it sees its context done (0: none)")
+	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
+	fs.BoolVar(&o.isolate, "isolate", true, "run each cell in a child process: a crash or hang fails that cell only, and each cell gets a fresh heap")
+	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated cell with no result by then is stopped and reported hung")
+	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
+	return o
+}
+
+// spec turns the flags (and the scenario file, when -f names one) into a
+// plan by name. Every error is bad input.
+func (o *runOptions) spec() (plan.Spec, error) {
+	switch {
+	case o.cellTimeout <= 0 || o.cellTimeout > 24*time.Hour:
+		return plan.Spec{}, usagef("-cell-timeout: %v is out of range (0, 24h]", o.cellTimeout)
+	case o.force && !o.isolate:
+		return plan.Spec{}, usagef("-force: run forced plans with -isolate, so that a crash costs one cell")
+	case o.set["tasks"] && o.tasks < 1:
+		return plan.Spec{}, usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)
+	case !report.ValidLabel(o.label):
+		return plan.Spec{}, usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.label)
+	}
+	s := plan.Spec{Strategies: o.strategies, Limits: o.limits, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
+		Target: o.target, Force: o.force}
+	if o.file != "" {
+		if err := o.fromScenario(&s); err != nil {
+			return s, err
+		}
+	} else {
+		for family := range o.params {
+			if !slices.Contains(o.workloads, family) {
+				return s, usagef("-param %s: workload %q is not in -workloads", family, family)
+			}
+		}
+		for _, name := range o.workloads {
+			s.Workloads = append(s.Workloads, results.WorkloadRecord{Name: name, Params: o.params[name]})
+		}
+	}
+	for i := range s.Workloads {
+		if o.set["tasks"] {
+			s.Workloads[i].Tasks = o.tasks
+		}
+		if o.set["task-timeout"] || o.file == "" {
+			s.Workloads[i].Timeout = o.taskTimeout
+		}
+	}
+	if o.quick {
+		s.Reps, s.Warmup = pick(o.set["reps"], s.Reps, 1), pick(o.set["warmup"], s.Warmup, 0)
+	}
+	return s, nil
+}
+
+// fromScenario fills s from the scenario file: flags given on the command
+// line override its values, and -workloads picks among its workloads.
+func (o *runOptions) fromScenario(s *plan.Spec) error {
+	f, err := loadScenario(o.file)
+	if err != nil {
+		return err
+	}
+	o.scenario = f
+	if len(o.params) > 0 {
+		return usagef("-param: set parameters in the scenario file %s", o.file)
+	}
+	fs := f.Spec()
+	if o.set["workloads"] {
+		var keep []results.WorkloadRecord
+		for _, name := range o.workloads {
+			i := slices.IndexFunc(fs.Workloads, func(w results.WorkloadRecord) bool { return w.Name == name })
+			if i < 0 {
+				var names []string
+				for _, w := range fs.Workloads {
+					names = append(names, w.Name)
+				}
+				return usagef("-workloads: %q is not a workload of %s (it has %s)", name, o.file, strings.Join(names, ", "))
+			}
+			keep = append(keep, fs.Workloads[i])
+		}
+		fs.Workloads = keep
+	}
+	s.Workloads = fs.Workloads
+	if !o.set["strategies"] && len(fs.Strategies) > 0 {
+		s.Strategies = fs.Strategies
+	}
+	if !o.set["limits"] && len(fs.Limits) > 0 {
+		s.Limits = fs.Limits
+	}
+	if !o.set["reps"] && f.Reps != nil {
+		s.Reps = fs.Reps
+	}
+	if !o.set["warmup"] && f.Warmup != nil {
+		s.Warmup = fs.Warmup
+	}
+	if !o.set["target"] {
+		s.Target = fs.Target
+	}
+	if !o.set["out"] && f.Out != "" {
+		o.out = f.Out
+	}
+	if !o.set["label"] && f.Label != "" {
+		o.label = f.Label
+		if !report.ValidLabel(o.label) {
+			return usagef("%s: output.label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.file, o.label)
+		}
+	}
+	return nil
+}
+
+// plan builds and validates the plan; every error is bad input.
+func (o *runOptions) plan() (*harness.Plan, error) {
+	s, err := o.spec()
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(s)
+	if err != nil && o.scenario != nil {
+		return nil, o.scenario.Locate(err)
+	}
+	return p, err
+}
+
+func pick(set bool, flag, quick int) int {
+	if set {
+		return flag
+	}
+	return quick
+}
+
+// loadScenario reads and parses a scenario file; every problem is bad input.
+func loadScenario(path string) (*scenario.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("-f: %v", err)
+	}
+	return scenario.Parse(path, data)
+}
+
+// thresholdError is a scenario threshold a cell did not meet: exit 1.
+type thresholdError struct{ failures []scenario.Failure }
+
+func (e *thresholdError) Error() string {
+	if len(e.failures) == 1 {
+		return "failed " + e.failures[0].String()
+	}
+	return fmt.Sprintf("%d thresholds failed; first: %s", len(e.failures), e.failures[0])
+}
+
+// runBench runs a plan, writes the run folder and prints the table and the
+// folder's path. An interrupted run still writes what it measured.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run")
+	o := defineRunFlags(fs)
+	if help, err := parseFlags(fs, args, stdout); help || err != nil {
+		return err
+	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	p, err := o.plan()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	dir, err := report.NewRunDir(o.out, o.label, time.Now())
+	if err != nil {
+		return usagef("-out: %v", err)
+	}
+	progress := newProgress(stderr)
+	runner := harness.Runner{Args: append([]string{"bench"}, args...), Progress: progress.show}
+	if o.isolate {
+		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout}
+	}
+	res, runErr := runner.Run(ctx, p)
+	progress.clear()
+	if res != nil && o.scenario != nil {
+		res.Scenario = o.scenario.Record()
+	}
+	if res == nil || len(res.Cells) == 0 && runErr != nil {
+		os.Remove(dir) // nothing measured: leave no empty folder
+		return runErr
+	}
+	if err := report.Write(dir, res); err != nil {
+		return fmt.Errorf("writing %s: %v", dir, err)
+	}
+	if err := report.WriteTable(stdout, res); err != nil {
+		return err
+	}
+	if !res.Complete {
+		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds the repetitions measured so far")
+	}
+	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
+	if runErr != nil {
+		return runErr
+	}
+	var failed []string
+	for _, c := range res.Cells {
+		if c.Failed != "" {
+			failed = append(failed, fmt.Sprintf("%s %s %d: %s", c.Workload, c.Strategy, c.Limit, c.Failed))
+			fmt.Fprintf(stderr, "cell %s %s limit %d failed: %s\n%s\n", c.Workload, c.Strategy, c.Limit, c.Failed, c.Stderr)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
+	}
+	if o.scenario == nil {
+		return nil
+	}
+	failures := o.scenario.Check(res)
+	for _, f := range failures {
+		if o.quick {
+			fmt.Fprintln(stderr, "warning: (not enforced in a -quick smoke run)", f)
+		} else {
+			fmt.Fprintln(stderr, f)
+		}
+	}
+	if len(failures) > 0 && !o.quick {
+		return &thresholdError{failures}
+	}
+	return nil
+}

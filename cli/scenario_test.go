@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/harness/report"
+)
+
+// TestShippedScenariosRunQuick runs every plan in scenarios/ as CI does: a
+// -quick smoke run each, green, with the scenario recorded in results.json.
+func TestShippedScenariosRunQuick(t *testing.T) {
+	files, _ := filepath.Glob("../scenarios/*.yaml")
+	if len(files) < 5 {
+		t.Fatalf("%d scenarios", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := bench(t, context.Background(), "run", "-f", f, "-quick", "-out", out)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+			res, err := report.ReadResults(dirs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(f)
+			if res.Scenario == nil || res.Scenario.Content != string(data) || len(res.Scenario.SHA256) != 64 {
+				t.Errorf("results.json does not record the scenario: %+v", res.Scenario)
+			}
+		})
+	}
+}
+
+const tight = `schema: concbench/scenario/v1
+name: tight
+workloads:
+  io:
+    tasks: 4
+    params: {latency: 1ms}
+strategies: [pool]
+limits: [2]
+reps: 3
+warmup: 0
+thresholds:
+  - "pool: p99 < 1us"
+`
+
+func TestThresholds(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "tight.yaml")
+	os.WriteFile(f, []byte(tight), 0o644)
+	code, stdout, stderr := bench(t, context.Background(), "run", "-f", f, "-out", dir)
+	if code != 1 || !strings.Contains(stderr, "threshold pool: p99 < 1us: io pool 2: p99<1us (was ") {
+		t.Errorf("a failing threshold: exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "results: ") {
+		t.Error("a failing threshold still writes the results")
+	}
+	code, _, stderr = bench(t, context.Background(), "run", "-f", f, "-quick", "-out", dir)
+	if code != 0 || !strings.Contains(stderr, "warning: (not enforced in a -quick smoke run)") {
+		t.Errorf("-quick: exit %d, stderr %q", code, stderr)
+	}
+	// Flags override the file: -reps 2 instead of 3.
+	out := t.TempDir()
+	bench(t, context.Background(), "run", "-f", f, "-reps", "2", "-out", out)
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	if res, err := report.ReadResults(dirs[0]); err != nil || res.Plan.Reps != 2 || len(res.Cells[0].Repetitions) != 2 {
+		t.Errorf("-reps 2 did not override the file: %v", err)
+	}
+}
+
+func TestInitAndValidate(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "scenario.yaml")
+	if code, _, stderr := bench(t, context.Background(), "init", "-o", f); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	if code, stdout, stderr := bench(t, context.Background(), "validate", "-f", f); code != 0 || !strings.HasPrefix(stdout, "ok: ") {
+		t.Errorf("the starter does not validate: exit %d, %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := bench(t, context.Background(), "init", "-o", f); code != 2 || !strings.Contains(stderr, "exists; init never overwrites") {
+		t.Errorf("init over a file: exit %d, %q", code, stderr)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("schema: concbench/scenario/v1\nworkloads:\n  io:\n    params: {latncy: 1ms}\n"), 0o644)
+	code, stdout, stderr := bench(t, context.Background(), "validate", "-f", bad)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "bad.yaml:4: workloads.io.params.latncy: unknown parameter") {
+		t.Errorf("validate a bad file: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = bench(t, context.Background(), "run", "-f", f, "-param", "io.latency=1ms")
+	if code != 2 || !strings.Contains(stderr, "-param: set parameters in the scenario file") {
+		t.Errorf("-param with -f: exit %d, %q", code, stderr)
+	}
+}

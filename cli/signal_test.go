@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness/report"
+)
+
+// buildBench builds the command once for the tests that need a real process.
+func buildBench(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bench")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/bench").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestSIGINTKeepsWhatWasMeasured interrupts a real bench process in the
+// middle of a repetition: it exits 130 and leaves a parseable results.json,
+// marked incomplete, with the tasks completed so far.
+func TestSIGINTKeepsWhatWasMeasured(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	cmd := exec.Command(bin, "-workloads", "io", "-strategies", "sequential", "-param", "io.latency=20ms",
+		"-tasks", "500", "-reps", "5", "-warmup", "0", "-isolate=false", "-out", out)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // inside the first repetition (10 s)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130\n%s", err, stdout.String())
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	if len(dirs) != 1 {
+		t.Fatalf("run folders %v", dirs)
+	}
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || len(res.Cells) != 1 || len(res.Cells[0].Repetitions) != 1 {
+		t.Fatalf("complete %v, %d cells", res.Complete, len(res.Cells))
+	}
+	r := res.Cells[0].Repetitions[0]
+	t.Logf("interrupted repetition: %d of %d tasks completed, errors %v", r.Completed, r.Submitted, r.Errors)
+	if !r.Interrupted || r.Completed < 20 || r.Completed > 100 || r.ErrorCount() != 0 {
+		t.Errorf("repetition %+v: want interrupted, with the 20 to 100 tasks done in 1.5 s, and no error (in-flight tasks finish)", r)
+	}
+}
+
+// TestSecondSignalExitsAtOnce sends two interrupts: the process ends at
+// once, and whatever it wrote parses.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	// One task of 30 s: the first signal waits for it (grace 2 s); the second must not.
+	cmd := exec.Command(bin, "-workloads", "io", "-strategies", "unbounded", "-param", "io.latency=30s", "-param", "io.mode=block",
+		"-tasks", "1", "-reps", "1", "-warmup", "0", "-isolate=false", "-out", out)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	time.Sleep(100 * time.Millisecond)
+	begin := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || time.Since(begin) > time.Second {
+		t.Fatalf("after the second signal: %v after %v", err, time.Since(begin))
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && !ws.Signaled() && exit.ExitCode() != 130 {
+		t.Errorf("exit %v", exit)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	for _, f := range files {
+		if _, err := report.ReadResults(f); err != nil {
+			t.Errorf("a file written before the second signal is corrupt: %v", err)
+		}
+	}
+}
+
+// TestSIGKILLLeavesNoTruncatedFile kills real runs at moments spread over
+// their writing: every results.json left behind must parse whole.
+func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	for i := range 8 {
+		cmd := exec.Command(bin, "-quick", "-workloads", "io,cpu", "-isolate=false", "-out", out)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(300+100*i) * time.Millisecond) // the run takes about 0.7 s, then writes
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	for _, f := range files {
+		if _, err := report.ReadResults(f); err != nil {
+			t.Errorf("a killed run left a bad file: %v", err)
+		}
+	}
+	t.Logf("%d of 8 killed runs had written results.json; all parse", len(files))
+}

@@ -1,0 +1,145 @@
+// Package isolate runs each cell of a plan in a child process, so that a
+// crash (a stack overflow aborts the whole process) or a hang costs one
+// cell, and each cell starts from a fresh heap. The child is the running
+// program itself, started again with the argument "cell": its init
+// functions register the same workloads and strategies, so a user's own
+// binary isolates its own cells. The program must answer that argument by
+// calling Serve (concbench's cli.Main does).
+package isolate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
+)
+
+// Arg is the argument that starts a child to run one cell.
+const Arg = "cell"
+
+// ChildEnv is set to "1" in a child's environment (a test binary standing
+// in for the command reads it in TestMain).
+const ChildEnv = "CONCBENCH_CHILD"
+
+// DefaultDeadline is how long a cell may run before it is reported hung.
+const DefaultDeadline = 10 * time.Minute
+
+// Cells runs cells in child processes; it is a harness.CellRunner. The
+// zero value uses DefaultDeadline. Per cell it costs a process start and
+// the workload's set-up (CPU calibration, an embedded target).
+type Cells struct {
+	// Deadline bounds each cell: a child with no result by then is
+	// interrupted, then killed, and the cell reported hung.
+	Deadline time.Duration
+	// Program is the executable to start; empty: this one (os.Executable).
+	Program string
+}
+
+var _ harness.CellRunner = (*Cells)(nil)
+
+// RunCell runs cell of p in a child. A child that dies is a failed cell
+// with the first and last lines of its stderr; one that passes the
+// deadline is stopped and reported hung. When ctx is done, the child is
+// interrupted and its partial cell kept.
+func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell) results.CellResult {
+	out := results.CellResult{Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit, Tasks: cell.Tasks}
+	deadline := c.Deadline
+	if deadline <= 0 {
+		deadline = DefaultDeadline
+	}
+	spec := results.PlanRecord{
+		Workloads: []results.WorkloadRecord{cell.Workload.Record()}, Strategies: []string{cell.Strategy.Name()},
+		Limits: []int{max(cell.Limit, 1)}, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force,
+	}
+	in, err := json.Marshal(spec)
+	if err != nil {
+		out.Failed = "cannot encode the cell: " + err.Error()
+		return out
+	}
+	program := c.Program
+	if program == "" {
+		if program, err = os.Executable(); err != nil {
+			out.Failed = "cannot find this program to run the cell: " + err.Error()
+			return out
+		}
+	}
+	cellCtx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+	cmd := exec.CommandContext(cellCtx, program, Arg)
+	cmd.Env = append(os.Environ(), ChildEnv+"=1")
+	cmd.Stdin = bytes.NewReader(in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // let it write what it has
+	cmd.WaitDelay = harness.DefaultGrace + 3*time.Second                  // then kill it
+	runErr := cmd.Run()
+	var got results.CellResult
+	decodeErr := json.Unmarshal(stdout.Bytes(), &got)
+	switch {
+	case errors.Is(cellCtx.Err(), context.DeadlineExceeded):
+		out.Failed = fmt.Sprintf("hung: possible deadlock: no result within %v (strategy %s, limit %d%s)", deadline, cell.Strategy.Name(), cell.Limit, depthOf(cell))
+	case decodeErr == nil && got.Workload != "":
+		return got // finished, or interrupted with its partial cell
+	case runErr != nil:
+		out.Failed = "the cell's process failed: " + runErr.Error()
+	default:
+		out.Failed = "the cell's process wrote no result"
+	}
+	out.Stderr = excerpt(stderr.String(), 4, 8)
+	return out
+}
+
+func depthOf(c harness.Cell) string {
+	if d, ok := c.Workload.Params["depth"]; ok {
+		return ", depth " + d
+	}
+	return ""
+}
+
+// excerpt keeps the first head and last tail lines of a child's stderr: a
+// dying Go process says why first ("fatal error: stack overflow") and
+// ends with the stack of the goroutine that died.
+func excerpt(s string, head, tail int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= head+tail {
+		return strings.Join(lines, "\n")
+	}
+	kept := append(append(lines[:head:head], "..."), lines[len(lines)-tail:]...)
+	return strings.Join(kept, "\n")
+}
+
+// Serve is the child's side: it reads one cell's plan (JSON) from in,
+// builds it with build, runs it in this process and writes the
+// CellResult as JSON to out. Interrupted (ctx done), it writes what it
+// measured and returns ctx's error. A plan that does not build is
+// returned as build's error.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, build func(results.PlanRecord) (*harness.Plan, error)) error {
+	var spec results.PlanRecord
+	if err := json.NewDecoder(in).Decode(&spec); err != nil {
+		return fmt.Errorf("isolate: reading the cell's plan: %w", err)
+	}
+	p, err := build(spec)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	var r harness.Runner
+	res, runErr := r.Run(ctx, p)
+	var cell results.CellResult
+	if res != nil && len(res.Cells) > 0 {
+		cell = res.Cells[0]
+	}
+	if err := json.NewEncoder(out).Encode(cell); err != nil {
+		return err
+	}
+	return runErr
+}

@@ -1,0 +1,180 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/harness/results"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// Sweep attacks one target at several rates, or searches for the highest
+// rate that meets an SLO, and assembles the run's results: one cell per
+// rate, named "http <rate>", with Reps attacks each.
+type Sweep struct {
+	Attack   Attack                 // the request, duration and workers; Pacing.At sets each rate
+	Reps     int                    // attacks per rate, at least 1
+	Workload results.WorkloadRecord // the http workload the request comes from
+	SLO      results.SLO            // optional: the verdict's SLO; required by Search
+	Args     []string               // the command line, for the environment
+	// Progress, when set, is called before each attack.
+	Progress func(rate vegeta.Rate, rep int)
+	// Keep, when set, receives each attack's vegeta results, for example
+	// to write them in vegeta's encodings; its error stops the sweep.
+	Keep func(rate vegeta.Rate, rep int, r []vegeta.Result) error
+
+	attack func(context.Context, Attack) (*Result, error) // nil: Attack.Run; tests replace it
+}
+
+// Rates attacks at each rate in turn. With an SLO it also returns a
+// verdict naming the highest rate whose attacks meet it. On error (ctx
+// done, Keep failed) it returns what it measured, marked incomplete.
+func (s *Sweep) Rates(ctx context.Context, rates []vegeta.Rate) (*results.Results, string, error) {
+	res := s.results()
+	for _, r := range rates {
+		if _, err := s.at(ctx, res, r); err != nil {
+			return res, "", err
+		}
+	}
+	res.Complete = true
+	if s.SLO == nil {
+		return res, "", nil
+	}
+	return res, highestMeeting(s.SLO, res.Cells), nil
+}
+
+// SearchSteps is how many times Search halves the gap between the highest
+// rate that met the SLO and the lowest that did not.
+const SearchSteps = 4
+
+// Search looks for the maximum sustainable rate: it doubles the rate from
+// start while the SLO holds (up to limit), then halves the gap between the
+// highest rate that held and the lowest that failed SearchSteps times. The
+// verdict names the highest rate tried that met the SLO. Each step is one
+// attack of Reps repetitions: about (doublings + 4) x Reps x Duration.
+func (s *Sweep) Search(ctx context.Context, start, limit vegeta.Rate) (*results.Results, string, error) {
+	if s.SLO == nil {
+		return nil, "", fmt.Errorf("load: Search needs an SLO")
+	}
+	res := s.results()
+	meets := func(perSec float64) (bool, error) {
+		c, err := s.at(ctx, res, perSecond(perSec))
+		return err == nil && len(s.SLO.CheckReps(c.Repetitions)) == 0, err
+	}
+	top := PerSecond(limit)
+	lo, hi := 0.0, 0.0 // per second: highest met, lowest failed
+	for r := min(PerSecond(start), top); ; r = min(2*r, top) {
+		ok, err := meets(r)
+		if err != nil {
+			return res, "", err
+		}
+		if !ok {
+			hi = r
+			break
+		}
+		lo = r
+		if r >= top {
+			res.Complete = true
+			return res, fmt.Sprintf("maximum sustainable rate: at least %s (the -max-rate) meets %s", FormatRate(perSecond(lo)), s.SLO), nil
+		}
+	}
+	for range SearchSteps {
+		mid := (lo + hi) / 2
+		if lo == 0 || mid-lo < 1 {
+			break
+		}
+		ok, err := meets(mid)
+		if err != nil {
+			return res, "", err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	res.Complete = true
+	if lo == 0 {
+		return res, fmt.Sprintf("maximum sustainable rate: none; %s already fails %s", FormatRate(perSecond(hi)), s.SLO), nil
+	}
+	return res, fmt.Sprintf("maximum sustainable rate: %s meets %s (%s does not)", FormatRate(perSecond(lo)), s.SLO, FormatRate(perSecond(hi))), nil
+}
+
+// results starts the run's results.
+func (s *Sweep) results() *results.Results {
+	return results.New(s.Args, results.PlanRecord{Strategies: []string{"open-loop"}, Limits: []int{int(s.Attack.MaxWorkers)}, Reps: s.Reps})
+}
+
+// at attacks Reps times at rate and adds the cell (and its workload) to
+// res, unless nothing was measured.
+func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) (results.CellResult, error) {
+	a := s.Attack
+	a.Pacing = a.Pacing.At(rate)
+	name := "http " + FormatRate(rate)
+	cell := results.CellResult{Workload: name, Strategy: "open-loop", Limit: int(a.MaxWorkers), Complete: true}
+	attack := s.attack
+	if attack == nil {
+		attack = func(ctx context.Context, a Attack) (*Result, error) { return a.Run(ctx) }
+	}
+	var err error
+	for rep := range max(s.Reps, 1) {
+		if s.Progress != nil {
+			s.Progress(rate, rep)
+		}
+		var r *Result
+		r, err = attack(ctx, a)
+		if err == nil && r != nil && len(r.Samples) > 0 {
+			cell.Repetitions = append(cell.Repetitions, r.Repetition)
+			cell.Tasks = r.Repetition.Submitted
+			if s.Keep != nil {
+				err = s.Keep(rate, rep, r.Vegeta)
+			}
+		}
+		if err != nil {
+			cell.Complete = false
+			break
+		}
+	}
+	if len(cell.Repetitions) == 0 {
+		return cell, err
+	}
+	w := s.Workload
+	w.Name, w.Family, w.Tasks = name, "http", cell.Tasks
+	w.Params = attackParams(s.Workload.Params, a)
+	res.Plan.Workloads = append(res.Plan.Workloads, w)
+	cell.Summary = results.Combine(cell.Repetitions)
+	res.Cells = append(res.Cells, cell)
+	return cell, err
+}
+
+// attackParams records the pacing and the attack beside the workload's
+// own parameters.
+func attackParams(workload map[string]string, a Attack) map[string]string {
+	out := map[string]string{}
+	for k, v := range workload {
+		out[k] = v
+	}
+	out["rate"] = FormatRate(a.Pacing.Rate)
+	out["pacer"] = a.Pacing.Kind
+	out["duration"] = a.Duration.String()
+	out["max-workers"] = fmt.Sprint(a.MaxWorkers)
+	return out
+}
+
+func perSecond(r float64) vegeta.Rate { return vegeta.Rate{Freq: int(r), Per: time.Second} }
+
+// highestMeeting names the highest swept rate whose cell meets slo.
+func highestMeeting(slo results.SLO, cells []results.CellResult) string {
+	best, bestRate := "", -1.0
+	for _, c := range cells {
+		if len(slo.CheckReps(c.Repetitions)) == 0 && c.Summary.TargetRate > bestRate {
+			best, bestRate = c.Workload, c.Summary.TargetRate
+		}
+	}
+	if best == "" {
+		return "no rate swept meets the SLO"
+	}
+	return "highest rate swept that meets the SLO: " + strings.TrimPrefix(best, "http ")
+}

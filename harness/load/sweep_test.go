@@ -1,0 +1,124 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness/results"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// fakeTarget answers within 10 ms up to capacity requests per second and
+// in 200 ms above it; it records the rates attacked.
+type fakeTarget struct {
+	capacity float64
+	tried    []float64
+	failAt   float64 // a rate whose attack fails; 0: none
+}
+
+func (f *fakeTarget) attack(ctx context.Context, a Attack) (*Result, error) {
+	rate := PerSecond(a.Pacing.Rate)
+	f.tried = append(f.tried, rate)
+	if rate == f.failAt {
+		return nil, context.Canceled
+	}
+	p99 := 10 * time.Millisecond
+	if rate > f.capacity {
+		p99 = 200 * time.Millisecond
+	}
+	n := int(rate * a.Duration.Seconds())
+	rep := results.Repetition{Submitted: n, Completed: n, TargetRate: rate, Throughput: rate, Response: results.Quantiles{P99: p99}}
+	return &Result{Repetition: rep, Samples: make([]results.Sample, n)}, nil
+}
+
+func newSweep(t *testing.T, f *fakeTarget, slo string) *Sweep {
+	t.Helper()
+	s := &Sweep{Attack: Attack{Pacing: Pacing{Kind: "constant"}, Duration: time.Second, MaxWorkers: 64}, Reps: 2,
+		Workload: results.WorkloadRecord{Params: map[string]string{"latency": "1ms"}}, attack: f.attack}
+	if slo != "" {
+		var err error
+		if s.SLO, err = results.ParseSLO("slo", slo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+func rate(perSec int) vegeta.Rate { return vegeta.Rate{Freq: perSec, Per: time.Second} }
+
+func TestSearchDoublesThenBisects(t *testing.T) {
+	f := &fakeTarget{capacity: 700}
+	res, verdict, err := newSweep(t, f, "p99<=50ms").Search(context.Background(), rate(100), rate(50000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Doubling until 800 fails, then four halvings of the gap.
+	if want := []float64{100, 100, 200, 200, 400, 400, 800, 800, 600, 600, 700, 700, 750, 750, 725, 725}; !reflect.DeepEqual(f.tried, want) {
+		t.Errorf("rates tried %v, want %v", f.tried, want)
+	}
+	if want := "maximum sustainable rate: 700/s meets p99<=50ms (725/s does not)"; verdict != want {
+		t.Errorf("verdict %q, want %q", verdict, want)
+	}
+	if len(res.Cells) != 8 || !res.Complete || res.Cells[0].Workload != "http 100/s" || len(res.Plan.Workloads) != 8 {
+		t.Errorf("%d cells (complete %v), first %q, %d workloads recorded", len(res.Cells), res.Complete, res.Cells[0].Workload, len(res.Plan.Workloads))
+	}
+	if p := res.Plan.Workloads[0].Params; p["rate"] != "100/s" || p["latency"] != "1ms" || p["max-workers"] != "64" {
+		t.Errorf("recorded params %v", p)
+	}
+}
+
+func TestSearchEnds(t *testing.T) {
+	tests := []struct {
+		name     string
+		capacity float64
+		want     string
+	}{
+		{"the first rate already fails", 50, "maximum sustainable rate: none; 100/s already fails p99<=50ms"},
+		{"the limit still meets it", 1e9, "maximum sustainable rate: at least 800/s (the -max-rate) meets p99<=50ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, verdict, err := newSweep(t, &fakeTarget{capacity: tt.capacity}, "p99<=50ms").Search(context.Background(), rate(100), rate(800))
+			if err != nil || verdict != tt.want {
+				t.Errorf("verdict %q, %v; want %q", verdict, err, tt.want)
+			}
+		})
+	}
+	if _, _, err := newSweep(t, &fakeTarget{}, "").Search(context.Background(), rate(1), rate(2)); err == nil {
+		t.Error("a search without an SLO was accepted")
+	}
+}
+
+func TestRatesNamesTheHighestMeeting(t *testing.T) {
+	f := &fakeTarget{capacity: 300}
+	res, verdict, err := newSweep(t, f, "p99<=50ms").Rates(context.Background(), []vegeta.Rate{rate(100), rate(400), rate(200)})
+	if err != nil || verdict != "highest rate swept that meets the SLO: 200/s" || len(res.Cells) != 3 {
+		t.Errorf("verdict %q, %d cells, %v", verdict, len(res.Cells), err)
+	}
+	if _, verdict, _ := newSweep(t, f, "").Rates(context.Background(), []vegeta.Rate{rate(100)}); verdict != "" {
+		t.Errorf("a verdict without an SLO: %q", verdict)
+	}
+}
+
+func TestSweepKeepsWhatItMeasuredOnError(t *testing.T) {
+	f := &fakeTarget{capacity: 1000, failAt: 400}
+	res, _, err := newSweep(t, f, "").Rates(context.Background(), []vegeta.Rate{rate(100), rate(200), rate(400), rate(800)})
+	if !errors.Is(err, context.Canceled) || res.Complete || len(res.Cells) != 2 {
+		t.Errorf("err %v, complete %v, %d cells; want the two rates measured, incomplete", err, res.Complete, len(res.Cells))
+	}
+	kept := 0
+	s := newSweep(t, &fakeTarget{capacity: 1000}, "")
+	s.Keep = func(vegeta.Rate, int, []vegeta.Result) error {
+		if kept++; kept == 3 {
+			return errors.New("disk full")
+		}
+		return nil
+	}
+	if _, _, err := s.Rates(context.Background(), []vegeta.Rate{rate(100), rate(200)}); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("a failing Keep: %v", err)
+	}
+}

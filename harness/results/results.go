@@ -1,0 +1,200 @@
+// Package results is the results.json schema and the statistics made from
+// samples: Summarize, Combine and SLOs. It is the bottom of concbench's
+// import graph: reports, charts and comparisons read it, never the engine.
+package results
+
+import "time"
+
+// Schema names the version of the results.json layout; results/README.md
+// documents it. A reader must refuse a schema it does not know.
+const Schema = "concbench/results/v1"
+
+// Results is everything one run measured: the single source of truth from
+// which tables, files and charts are made.
+type Results struct {
+	Schema   string       `json:"schema"`
+	Complete bool         `json:"complete"` // false when the run was interrupted
+	Env      Environment  `json:"env"`
+	Plan     PlanRecord   `json:"plan"`
+	Cells    []CellResult `json:"cells"`
+	// Capacity is present for bench capacity runs: the sweep's model.
+	Capacity *CapacityReport `json:"capacity,omitempty"`
+	// Scenario is present when the plan came from a scenario file.
+	Scenario *ScenarioRecord `json:"scenario,omitempty"`
+}
+
+// New returns the results of a run that is about to measure plan, with
+// the schema set and the environment captured (see CaptureEnvironment);
+// cells are added as they are measured, and Complete set at the end.
+func New(args []string, plan PlanRecord) *Results {
+	return &Results{Schema: Schema, Env: CaptureEnvironment(args), Plan: plan}
+}
+
+// ScenarioRecord is the scenario file a run ran, so that a comparison can
+// tell when two runs did not run the same plan.
+type ScenarioRecord struct {
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	SHA256  string `json:"sha256"`
+	Content string `json:"content"`
+}
+
+// CapacityReport is the capacity model of a concurrency sweep.
+type CapacityReport struct {
+	Workload string          `json:"workload"`
+	Strategy string          `json:"strategy"`
+	Points   []CapacityPoint `json:"points"`
+	Fit      *USLFit         `json:"usl,omitempty"` // absent when the fit failed
+	FitError string          `json:"usl_error,omitempty"`
+	SLO      string          `json:"slo,omitempty"`
+	// SLOLimit is the highest concurrency measured that meets the SLO (0:
+	// none does); it is the recommended limit for a pool or semaphore.
+	SLOLimit int `json:"slo_limit,omitempty"`
+	// Knee is the first concurrency whose throughput reaches 90% of the
+	// best measured: where adding concurrency stops paying.
+	Knee float64 `json:"knee,omitempty"`
+}
+
+// CapacityPoint is one concurrency of a sweep, medians over repetitions.
+// Latencies are service times (time in the system); the error ratio is
+// over all repetitions.
+type CapacityPoint struct {
+	Concurrency  float64       `json:"concurrency"`
+	Throughput   float64       `json:"throughput_per_s"`
+	MeanResponse time.Duration `json:"mean_response_ns"`
+	P99          time.Duration `json:"p99_ns"`
+	ErrorRatio   float64       `json:"error_ratio"`
+	// Little is throughput x mean response / concurrency: 1 when Little's
+	// law holds; LittleOK is false beyond 10% either way.
+	Little   float64  `json:"little_ratio"`
+	LittleOK bool     `json:"little_ok"`
+	SLOMet   *bool    `json:"slo_met,omitempty"`
+	SLOFails []string `json:"slo_failures,omitempty"`
+}
+
+// USL is the Universal Scalability Law,
+//
+//	X(N) = λN / (1 + σ(N−1) + κN(N−1))
+//
+// with λ the throughput of one, σ contention (queueing for a shared
+// resource) and κ coherency (the cost of keeping shared state consistent,
+// which makes throughput fall past a peak).
+type USL struct {
+	Lambda float64 `json:"lambda"` // throughput of one, per second
+	Sigma  float64 `json:"sigma"`  // contention
+	Kappa  float64 `json:"kappa"`  // coherency
+}
+
+// X is the modelled throughput at concurrency n.
+func (u USL) X(n float64) float64 {
+	return u.Lambda * n / (1 + u.Sigma*(n-1) + u.Kappa*n*(n-1))
+}
+
+// USLFit is the Universal Scalability Law fitted to a sweep.
+type USLFit struct {
+	USL
+	R2       float64 `json:"r_squared"`
+	PeakN    float64 `json:"peak_concurrency,omitempty"` // sqrt((1-sigma)/kappa); 0: no peak in range
+	PeakX    float64 `json:"peak_throughput_per_s,omitempty"`
+	Dominant string  `json:"dominant"`
+	Note     string  `json:"note,omitempty"`
+}
+
+// PlanRecord is the plan as it ran.
+type PlanRecord struct {
+	Workloads  []WorkloadRecord `json:"workloads"`
+	Strategies []string         `json:"strategies"`
+	Limits     []int            `json:"limits"`
+	Reps       int              `json:"reps"`
+	Warmup     int              `json:"warmup"`
+	Forced     bool             `json:"forced,omitempty"` // run beyond the safety bounds (-force)
+}
+
+// WorkloadRecord is one workload of a plan with every parameter resolved.
+type WorkloadRecord struct {
+	Name   string            `json:"name"`
+	Family string            `json:"family"`
+	Params map[string]string `json:"params"`
+	Tasks  int               `json:"tasks"`
+	// TasksPerLimit, when above 0, raises a cell's tasks to this many
+	// times its limit (concurrency sweeps).
+	TasksPerLimit int           `json:"tasks_per_limit,omitempty"`
+	Timeout       time.Duration `json:"task_timeout_ns,omitempty"` // per task; 0: none
+}
+
+// CellResult is one workload x strategy x limit combination.
+type CellResult struct {
+	Workload string `json:"workload"`
+	Strategy string `json:"strategy"`
+	Limit    int    `json:"limit"` // 0 for a strategy without a limit
+	Tasks    int    `json:"tasks"`
+	Complete bool   `json:"complete"`
+	// Failed says why an isolated cell produced nothing: its process died
+	// ("exit status 2", "signal: killed") or passed its deadline ("hung:
+	// possible deadlock ..."); Stderr keeps its last lines.
+	Failed      string       `json:"failed,omitempty"`
+	Stderr      string       `json:"stderr,omitempty"`
+	Summary     Repetition   `json:"summary"` // per field, the median over repetitions; errors summed
+	Repetitions []Repetition `json:"repetitions"`
+}
+
+// Repetition is one measured execution of a cell.
+type Repetition struct {
+	Wall         time.Duration  `json:"wall_ns"`
+	Ideal        time.Duration  `json:"ideal_ns"`   // the least wall time the strategy's capacity allows
+	Efficiency   float64        `json:"efficiency"` // ideal / wall: 1 is perfect
+	Submitted    int            `json:"submitted"`  // root tasks handed to the strategy
+	Completed    int            `json:"completed"`  // root tasks that ran to the end, with or without error
+	Errors       map[string]int `json:"errors,omitempty"`
+	Throughput   float64        `json:"throughput_per_s"` // successful tasks per second of wall time
+	Response     Quantiles      `json:"response"`         // end - intended start
+	Wait         Quantiles      `json:"wait"`             // start - intended start
+	Service      Quantiles      `json:"service"`          // end - start
+	PeakInFlight int            `json:"peak_in_flight"`
+	// Open-loop attacks only: the rate asked for, the requests sent late
+	// (after their intended time by more than the attack's allowance) and
+	// those scheduled within the duration but never sent.
+	TargetRate float64 `json:"target_rate_per_s,omitempty"`
+	Late       int     `json:"late,omitempty"`
+	Dropped    int     `json:"dropped,omitempty"`
+	// PanicStacks keeps the stacks of the first few panicking tasks.
+	PanicStacks []string `json:"panic_stacks,omitempty"`
+	// Interrupted marks a repetition cut short by an interruption: it
+	// holds the tasks that completed, and the cell's summary leaves it out
+	// when another repetition completed.
+	Interrupted bool `json:"interrupted,omitempty"`
+	Runtime
+}
+
+// Quantiles summarises a latency distribution, in nanoseconds in JSON.
+type Quantiles struct {
+	Min   time.Duration `json:"min_ns"`
+	Mean  time.Duration `json:"mean_ns"`
+	P50   time.Duration `json:"p50_ns"`
+	P75   time.Duration `json:"p75_ns"`
+	P90   time.Duration `json:"p90_ns"`
+	P95   time.Duration `json:"p95_ns"`
+	P99   time.Duration `json:"p99_ns"`
+	P999  time.Duration `json:"p99.9_ns"`
+	P9999 time.Duration `json:"p99.99_ns"`
+	Max   time.Duration `json:"max_ns"`
+}
+
+// ErrorCount is the total of e.
+func (r Repetition) ErrorCount() int {
+	n := 0
+	for _, c := range r.Errors {
+		n += c
+	}
+	return n
+}
+
+// Runtime is what the runtime probe saw during one repetition.
+type Runtime struct {
+	PeakGoroutines int           `json:"peak_goroutines"`      // goroutines above those running before the repetition
+	PeakHeap       uint64        `json:"peak_heap_bytes"`      // largest heap (objects, live and unswept) seen
+	GCCycles       uint64        `json:"gc_cycles"`            // GC cycles completed
+	SchedLatency   time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
+	UserCPU        time.Duration `json:"user_cpu_ns"`          // process user CPU time
+	SystemCPU      time.Duration `json:"system_cpu_ns"`        // process system CPU time
+}

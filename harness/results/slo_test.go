@@ -1,0 +1,76 @@
+package results
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness/input"
+)
+
+func TestSLO(t *testing.T) {
+	slo, err := ParseSLO("slo", "p99<=50ms, success>=99.9%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := Repetition{Submitted: 1000, Completed: 1000, Response: Quantiles{P99: 50 * time.Millisecond}}
+	if failed := slo.Check(ok); len(failed) != 0 {
+		t.Errorf("a repetition on the bounds failed: %v", failed)
+	}
+	slow := ok
+	slow.Response.P99 = 51 * time.Millisecond
+	if failed := slo.Check(slow); len(failed) != 1 || failed[0] != "p99<=50ms (was 51ms)" {
+		t.Errorf("slow: %v", failed)
+	}
+	dropped := ok
+	dropped.Completed = 998 // two requests never sent: they count against success
+	if failed := slo.Check(dropped); len(failed) != 1 || !strings.HasPrefix(failed[0], "success>=99.9% (was 99.800%)") {
+		t.Errorf("dropped: %v", failed)
+	}
+	errs, _ := ParseSLO("slo", "errors<0.5%")
+	failing := Repetition{Submitted: 100, Completed: 100, Errors: map[string]int{"http-503": 1}}
+	if failed := errs.Check(failing); len(failed) != 1 {
+		t.Errorf("1%% errors met errors<0.5%%")
+	}
+}
+
+func TestParseSLORejects(t *testing.T) {
+	for _, bad := range []string{"p99", "p99<=fast", "p99<=-1ms", "latency<=5ms", "success>=101%", "success>=99.9", "errors<NaN%", ""} {
+		_, err := ParseSLO("slo", bad)
+		var in *input.Error
+		if !errors.As(err, &in) || in.Field != "slo" {
+			t.Errorf("ParseSLO(%q) = %v, want an input.Error on slo", bad, err)
+		}
+	}
+}
+
+func TestSLOCheckRepsTakesTheMajority(t *testing.T) {
+	slo, _ := ParseSLO("slo", "p99<=50ms")
+	fast := Repetition{Submitted: 1, Completed: 1, Response: Quantiles{P99: 10 * time.Millisecond}}
+	slow := Repetition{Submitted: 1, Completed: 1, Response: Quantiles{P99: 90 * time.Millisecond}}
+	if f := slo.CheckReps([]Repetition{fast, slow, fast}); f != nil {
+		t.Errorf("2 of 3 met: %v", f)
+	}
+	if f := slo.CheckReps([]Repetition{slow, fast, slow}); len(f) != 1 {
+		t.Errorf("1 of 3 met: %v", f)
+	}
+}
+
+// FuzzParseSLO checks that any SLO text parses or is refused with an
+// input.Error, and that what parses can be checked.
+func FuzzParseSLO(f *testing.F) {
+	for _, s := range []string{"p99<=50ms,success>=99.9%", "errors<0.1%", "max>1h", "p99.9<", "success>=%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		slo, err := ParseSLO("slo", s)
+		var in *input.Error
+		if err != nil && !errors.As(err, &in) {
+			t.Fatalf("ParseSLO(%q): %v is not an input.Error", s, err)
+		}
+		if err == nil {
+			slo.Check(Repetition{Submitted: 1, Completed: 1})
+		}
+	})
+}

@@ -1,0 +1,142 @@
+package results
+
+import (
+	"errors"
+	"math"
+	"time"
+
+	"github.com/montanaflynn/stats"
+)
+
+// Summarize computes a repetition's statistics from its samples. Latencies
+// cover every completed task, failed ones included; throughput counts only
+// successes. Percentiles interpolate between closest ranks (stats.Percentile).
+func Summarize(samples []Sample, wall time.Duration) Repetition {
+	rep := Repetition{Wall: wall, Submitted: len(samples)}
+	response := make(stats.Float64Data, 0, len(samples))
+	wait := make(stats.Float64Data, 0, len(samples))
+	service := make(stats.Float64Data, 0, len(samples))
+	for _, s := range samples {
+		if !s.Done {
+			continue
+		}
+		rep.Completed++
+		if s.Err != nil {
+			if rep.Errors == nil {
+				rep.Errors = map[string]int{}
+			}
+			rep.Errors[ErrorKind(s.Err)]++
+			var pe Panicked
+			if len(rep.PanicStacks) < keptStacks && errors.As(s.Err, &pe) {
+				trace := pe.PanicTrace()
+				rep.PanicStacks = append(rep.PanicStacks, trace[:min(len(trace), 4096)])
+			}
+		}
+		response = append(response, float64(s.Response()))
+		wait = append(wait, float64(s.Wait()))
+		service = append(service, float64(s.Service()))
+	}
+	if wall > 0 {
+		rep.Throughput = float64(rep.Completed-rep.ErrorCount()) / wall.Seconds()
+	}
+	rep.Response, rep.Wait, rep.Service = quantiles(response), quantiles(wait), quantiles(service)
+	return rep
+}
+
+// keptStacks is how many panic stacks a repetition keeps.
+const keptStacks = 3
+
+// quantiles summarises d; it is zero for no data.
+func quantiles(d stats.Float64Data) Quantiles {
+	if len(d) == 0 {
+		return Quantiles{}
+	}
+	at := func(p float64) time.Duration {
+		v, _ := stats.Percentile(d, p)
+		return nanos(v)
+	}
+	lo, _ := stats.Min(d)
+	hi, _ := stats.Max(d)
+	mean, _ := stats.Mean(d)
+	return Quantiles{
+		Min: nanos(lo), Mean: nanos(mean),
+		P50: at(50), P75: at(75), P90: at(90), P95: at(95),
+		P99: at(99), P999: at(99.9), P9999: at(99.99),
+		Max: nanos(hi),
+	}
+}
+
+// nanos rounds a float count of nanoseconds to a Duration.
+func nanos(v float64) time.Duration { return time.Duration(math.Round(v)) }
+
+// Combine summarises the repetitions of a cell: every figure is the median
+// over repetitions, except errors, which are summed.
+func Combine(reps []Repetition) Repetition {
+	if len(reps) == 0 {
+		return Repetition{}
+	}
+	med := func(f func(Repetition) float64) float64 {
+		d := make(stats.Float64Data, len(reps))
+		for i, r := range reps {
+			d[i] = f(r)
+		}
+		m, _ := stats.Median(d)
+		return m
+	}
+	dur := func(f func(Repetition) time.Duration) time.Duration {
+		return nanos(med(func(r Repetition) float64 { return float64(f(r)) }))
+	}
+	num := func(f func(Repetition) int) int {
+		return int(med(func(r Repetition) float64 { return float64(f(r)) }))
+	}
+	lat := func(f func(Repetition) Quantiles) Quantiles {
+		var out [quantileCount]time.Duration
+		for k := range out {
+			out[k] = dur(func(r Repetition) time.Duration { return f(r).array()[k] })
+		}
+		return quantilesFrom(out)
+	}
+	var errs map[string]int
+	for _, r := range reps {
+		for k, n := range r.Errors {
+			if errs == nil {
+				errs = map[string]int{}
+			}
+			errs[k] += n
+		}
+	}
+	return Repetition{
+		Wall:         dur(func(r Repetition) time.Duration { return r.Wall }),
+		Ideal:        dur(func(r Repetition) time.Duration { return r.Ideal }),
+		Efficiency:   med(func(r Repetition) float64 { return r.Efficiency }),
+		Submitted:    num(func(r Repetition) int { return r.Submitted }),
+		Completed:    num(func(r Repetition) int { return r.Completed }),
+		Errors:       errs,
+		Throughput:   med(func(r Repetition) float64 { return r.Throughput }),
+		Response:     lat(func(r Repetition) Quantiles { return r.Response }),
+		Wait:         lat(func(r Repetition) Quantiles { return r.Wait }),
+		Service:      lat(func(r Repetition) Quantiles { return r.Service }),
+		PeakInFlight: num(func(r Repetition) int { return r.PeakInFlight }),
+		TargetRate:   med(func(r Repetition) float64 { return r.TargetRate }),
+		Late:         num(func(r Repetition) int { return r.Late }),
+		Dropped:      num(func(r Repetition) int { return r.Dropped }),
+		Runtime: Runtime{
+			PeakGoroutines: num(func(r Repetition) int { return r.PeakGoroutines }),
+			PeakHeap:       uint64(med(func(r Repetition) float64 { return float64(r.PeakHeap) })),
+			GCCycles:       uint64(med(func(r Repetition) float64 { return float64(r.GCCycles) })),
+			SchedLatency:   dur(func(r Repetition) time.Duration { return r.SchedLatency }),
+			UserCPU:        dur(func(r Repetition) time.Duration { return r.UserCPU }),
+			SystemCPU:      dur(func(r Repetition) time.Duration { return r.SystemCPU }),
+		},
+	}
+}
+
+const quantileCount = 10
+
+func (q Quantiles) array() [quantileCount]time.Duration {
+	return [...]time.Duration{q.Min, q.Mean, q.P50, q.P75, q.P90, q.P95, q.P99, q.P999, q.P9999, q.Max}
+}
+
+func quantilesFrom(a [quantileCount]time.Duration) Quantiles {
+	return Quantiles{Min: a[0], Mean: a[1], P50: a[2], P75: a[3], P90: a[4], P95: a[5], P99: a[6], P999: a[7], P9999: a[8], Max: a[9]}
+}

@@ -1,0 +1,78 @@
+package results
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestSummarize(t *testing.T) {
+	const ms = time.Millisecond
+	// 100 tasks: task i queued i ms, ran 1 ms; every tenth failed; one never ran.
+	samples := make([]Sample, 101)
+	for i := range 100 {
+		samples[i] = Sample{Start: time.Duration(i) * ms, End: time.Duration(i+1) * ms, Done: true}
+		if i%10 == 0 {
+			samples[i].Err = errors.New("boom")
+		}
+	}
+	r := Summarize(samples, 100*ms)
+	if r.Submitted != 101 || r.Completed != 100 || r.Errors["error"] != 10 {
+		t.Errorf("submitted %d completed %d errors %v, want 101, 100, error=10", r.Submitted, r.Completed, r.Errors)
+	}
+	if r.Throughput != 900 { // 90 successes in 0.1 s
+		t.Errorf("throughput %v, want 900/s", r.Throughput)
+	}
+	// Responses are 1..100 ms: type-7 percentiles interpolate between ranks.
+	want := Quantiles{Min: 1 * ms, Mean: 50*ms + 500*time.Microsecond, P50: 50*ms + 500*time.Microsecond,
+		P75: 75*ms + 250*time.Microsecond, P90: 90*ms + 100*time.Microsecond, P95: 95*ms + 50*time.Microsecond,
+		P99: 99*ms + 10*time.Microsecond, P999: 99*ms + 901*time.Microsecond, P9999: 99*ms + 990100, Max: 100 * ms}
+	if r.Response != want {
+		t.Errorf("response quantiles\n got %+v\nwant %+v", r.Response, want)
+	}
+	if r.Service.Min != ms || r.Service.Max != ms {
+		t.Errorf("service min/max %v/%v, want 1ms/1ms", r.Service.Min, r.Service.Max)
+	}
+}
+
+func TestCombineTakesMedians(t *testing.T) {
+	reps := []Repetition{
+		{Wall: 3, Throughput: 30, Errors: map[string]int{"error": 1}, Response: Quantiles{P99: 300}},
+		{Wall: 1, Throughput: 10, Response: Quantiles{P99: 100}},
+		{Wall: 2, Throughput: 20, Errors: map[string]int{"error": 2, "panic": 1}, Response: Quantiles{P99: 900}},
+	}
+	s := Combine(reps)
+	if s.Wall != 2 || s.Throughput != 20 || s.Response.P99 != 300 {
+		t.Errorf("wall %v throughput %v p99 %v, want medians 2, 20, 300", s.Wall, s.Throughput, s.Response.P99)
+	}
+	if s.Errors["error"] != 3 || s.Errors["panic"] != 1 {
+		t.Errorf("errors %v, want summed error=3 panic=1", s.Errors)
+	}
+}
+
+func TestErrorKind(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{errors.New("x"), "error"},
+		{context.DeadlineExceeded, "timeout"},
+		{fmt.Errorf("wrapped: %w", context.Canceled), "canceled"},
+		{kindError("panic"), "panic"},
+		{fmt.Errorf("wrapped: %w", kindError("http-503")), "http-503"}, // a Kind method anywhere in the chain wins
+	}
+	for _, tt := range tests {
+		if got := ErrorKind(tt.err); got != tt.want {
+			t.Errorf("ErrorKind(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+// kindError is an error with a Kind method, as harness.PanicError has.
+type kindError string
+
+func (k kindError) Error() string { return string(k) }
+func (k kindError) Kind() string  { return string(k) }

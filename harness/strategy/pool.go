@@ -1,0 +1,155 @@
+package strategy
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/gammazero/deque"
+)
+
+// Pool runs tasks on limit long-lived workers. Go hands each root task to
+// an idle worker over a channel, blocking while all are busy. Children go
+// to a separate queue that workers drain first (depth first, which keeps it
+// short), and a parent waiting on its children runs those still queued on
+// its own worker, as fork-join pools do, so a tree of any depth finishes at
+// any limit and no worker idles while its own children wait. A root costs
+// one channel hand-off; a child one lock round trip to queue and one to
+// dequeue, and a wake-up token per idle worker.
+type Pool struct{}
+
+var _ harness.Strategy = Pool{}
+
+func (Pool) Name() string { return "pool" }
+func (Pool) Doc() string {
+	return "limit long-lived workers fed by a channel; waiting parents run their own children"
+}
+func (Pool) Limited() bool { return true }
+func (Pool) Capacity(limit int) harness.Capacity {
+	return harness.Capacity{Tasks: limit, Compute: limit, Block: limit, Workers: limit}
+}
+
+// Start starts limit workers; they end in Wait.
+func (Pool) Start(ctx context.Context, limit int) harness.Group {
+	n := CheckLimit("pool", limit)
+	g := &poolGroup{Tracker: NewTracker(ctx), roots: make(chan harness.Task), wake: make(chan struct{}, n)}
+	g.workers.Add(n)
+	for range n {
+		go g.work()
+	}
+	return g
+}
+
+type poolGroup struct {
+	Inline
+	Tracker
+	roots    chan harness.Task // unbuffered: Go meets an idle worker
+	wake     chan struct{}     // a token per worker to wake: children are queued
+	mu       sync.Mutex
+	children deque.Deque[poolChild]
+	queued   atomic.Int64 // len(children), read without the lock
+	workers  sync.WaitGroup
+}
+
+// poolChild is child idx of join, waiting in the queue.
+type poolChild struct {
+	join *poolJoin
+	idx  int
+}
+
+// Go blocks until a worker takes t.
+func (g *poolGroup) Go(t harness.Task) {
+	g.Add(1)
+	g.roots <- t // workers run until Wait closes roots, skipping tasks once ctx is done
+}
+
+func (g *poolGroup) Wait() error {
+	err := g.Tracker.Wait()
+	close(g.roots)
+	g.workers.Wait()
+	return err
+}
+
+// work drains the child queue, then parks until a root or a wake-up token
+// comes. A token sent while the worker was busy stays in the buffer, so a
+// worker cannot miss children queued just before it parks. Wait closes
+// roots once every task, children included, has ended.
+func (g *poolGroup) work() {
+	defer g.workers.Done()
+	for {
+		for c, ok := g.popChild(); ok; c, ok = g.popChild() {
+			c.join.claim(c.idx)
+		}
+		select {
+		case t, ok := <-g.roots:
+			if !ok {
+				return
+			}
+			g.Run(t, g) //nolint:errcheck // kept by Run
+			g.Done()
+		case <-g.wake:
+		}
+	}
+}
+
+func (g *poolGroup) popChild() (poolChild, bool) {
+	if g.queued.Load() == 0 {
+		return poolChild{}, false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.children.Len() == 0 {
+		return poolChild{}, false
+	}
+	g.queued.Add(-1)
+	return g.children.PopFront(), true
+}
+
+// Spawn queues the children at the front of the child queue and leaves a
+// wake-up token for each (up to one per worker); it never blocks.
+func (g *poolGroup) Spawn(children ...harness.Task) harness.Join {
+	j := &poolJoin{g: g, children: children, claimed: make([]atomic.Bool, len(children))}
+	j.Add(len(children))
+	g.Add(len(children))
+	g.mu.Lock()
+	for i := len(children) - 1; i >= 0; i-- {
+		g.children.PushFront(poolChild{join: j, idx: i})
+	}
+	g.queued.Add(int64(len(children)))
+	g.mu.Unlock()
+	for range children {
+		select {
+		case g.wake <- struct{}{}:
+		default: // every worker already has a token
+			return j
+		}
+	}
+	return j
+}
+
+type poolJoin struct {
+	WaitJoin
+	g        *poolGroup
+	children []harness.Task
+	claimed  []atomic.Bool // set by whoever runs child i: a worker or the parent
+}
+
+// claim runs child i unless someone already has.
+func (j *poolJoin) claim(i int) {
+	if !j.claimed[i].CompareAndSwap(false, true) {
+		return
+	}
+	defer j.g.Done()
+	j.Finish(j.g.Run(j.children[i], j.g))
+}
+
+// Wait runs the children no worker has taken yet on the parent's worker,
+// then waits for the others. Each worker's stack holds only a task and its
+// own descendants, so waits point down the tree and cannot form a cycle.
+func (j *poolJoin) Wait() error {
+	for i := range j.children {
+		j.claim(i)
+	}
+	return j.WaitJoin.Wait()
+}

@@ -1,0 +1,108 @@
+// Package plan turns a plan written with names (flags, a scenario file, an
+// isolated cell's spec, results.json) into a validated harness.Plan: it
+// finds each workload family and strategy in its registry, builds the
+// workloads from their parameters and calls harness.NewPlan. It is the one
+// place a plan is built.
+package plan
+
+import (
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/strategy"
+	"github.com/concbench/concbench/workloads"
+)
+
+// Spec is a plan by name.
+type Spec struct {
+	// Workloads to run: Family names a registered family (Name when
+	// empty); Params set its parameters (the rest keep their defaults);
+	// Tasks 0 takes the family's default.
+	Workloads  []results.WorkloadRecord
+	Strategies []string // registered strategy names
+	Limits     []int
+	Reps       int
+	Warmup     int
+	// Quick makes a smoke run: each workload runs a tenth of its tasks.
+	Quick bool
+	// Target is the URL of http workloads that set no target parameter;
+	// empty: they start an embedded target.
+	Target string
+	// Force accepts a plan beyond the safety bounds (see
+	// harness.PlanConfig.Force).
+	Force bool
+}
+
+// FromRecord is the spec of a plan as results.json (or an isolated cell's
+// spec) records it.
+func FromRecord(r results.PlanRecord) Spec {
+	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced}
+}
+
+// Build builds and validates the plan. Every problem is an *input.Error
+// named as the command's flags are: "workloads", "strategies", "param
+// <workload>.<name>", "reps", ... On error the workloads built so far are
+// closed.
+func Build(s Spec) (*harness.Plan, error) {
+	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force}
+	for _, name := range s.Strategies {
+		st, err := strategy.Lookup(name)
+		if err != nil {
+			return nil, named("strategies", err)
+		}
+		c.Strategies = append(c.Strategies, st)
+	}
+	for _, rec := range s.Workloads {
+		w, err := Workload(rec, s.Quick, s.Target)
+		if err != nil {
+			harness.CloseWorkloads(c.Workloads) //nolint:errcheck // the input error matters more
+			return nil, err
+		}
+		c.Workloads = append(c.Workloads, w)
+	}
+	return harness.NewPlan(c)
+}
+
+// Workload builds one workload of a spec (see Spec.Workloads, Quick and
+// Target).
+func Workload(rec results.WorkloadRecord, quick bool, target string) (harness.PlannedWorkload, error) {
+	family := rec.Family
+	if family == "" {
+		family = rec.Name
+	}
+	spec, err := workloads.Lookup(family)
+	if err != nil {
+		return harness.PlannedWorkload{}, named("workloads", err)
+	}
+	params := map[string]string{}
+	for k, v := range rec.Params {
+		params[k] = v
+	}
+	if family == "http" && target != "" && params["target"] == "" {
+		params["target"] = target
+	}
+	tasks := rec.Tasks
+	if quick {
+		if tasks == 0 {
+			tasks = spec.Tasks
+		}
+		tasks = max(1, tasks/10)
+	}
+	if tasks < 0 || tasks > harness.MaxTasks {
+		return harness.PlannedWorkload{}, input.Errorf("tasks", "%d is out of range 1..%d", tasks, harness.MaxTasks)
+	}
+	w, err := spec.Build(rec.Name, params, tasks)
+	if err != nil {
+		return w, err
+	}
+	w.Timeout, w.TasksPerLimit = rec.Timeout, rec.TasksPerLimit
+	return w, nil
+}
+
+// named sets the field of an *input.Error that has none.
+func named(field string, err error) error {
+	if in, ok := input.As(err); ok && in.Field == "" {
+		return &input.Error{Field: field, Path: in.Path, Line: in.Line, Problem: in.Problem}
+	}
+	return err
+}
