@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command, and CI's: gofmt check, go vet, then every
-# package's tests with the race detector. Needs only Go; modules come from
+# package's tests with the race detector, the main module's and those of
+# examples/custom (a user's module that imports concbench). Needs only Go; modules come from
 # the module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,10 @@ fi
 
 echo "== go vet"
 go vet ./...
+(cd examples/custom && go vet ./...)
 
 echo "== go test -race"
 go test -race -count=1 "$@" ./...
+
+echo "== examples/custom: a separate module with its own workload and strategy"
+(cd examples/custom && go test -race -count=1 "$@" ./...)
