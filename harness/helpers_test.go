@@ -16,14 +16,7 @@ func (w sleepy) Batch(n, _ int) (Batch, error) {
 	b := Batch{Tasks: make([]Task, n), Cost: Cost{Units: n, Wait: time.Duration(n) * w.d, Critical: w.d}}
 	for i := range b.Tasks {
 		b.Tasks[i] = func(ctx context.Context, _ Exec) error {
-			t := time.NewTimer(w.d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+			return Park(ctx, w.d)
 		}
 	}
 	return b, nil

@@ -59,14 +59,7 @@ func (s *simulatedIO) wait(ctx context.Context, x harness.Exec, d time.Duration)
 	if s.blocks() {
 		return x.Block(func() error { return sleepBlocking(d) })
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return harness.Park(ctx, d)
 }
 
 // addTo adds d to the cost as parked or blocking time.

@@ -20,14 +20,7 @@ func (w sleepy) Batch(n, _ int) (harness.Batch, error) {
 	b := harness.Batch{Tasks: make([]harness.Task, n), Cost: harness.Cost{Units: n, Wait: time.Duration(n) * w.d, Critical: w.d}}
 	for i := range b.Tasks {
 		b.Tasks[i] = func(ctx context.Context, _ harness.Exec) error {
-			t := time.NewTimer(w.d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+			return harness.Park(ctx, w.d)
 		}
 	}
 	return b, nil

@@ -133,15 +133,11 @@ func (w *Workload) list(elems []any, out *float64) harness.Task {
 // leaf waits its latency, then reports its number.
 func (w *Workload) leaf(v float64, out *float64) harness.Task {
 	return func(ctx context.Context, _ harness.Exec) error {
-		t := time.NewTimer(w.latency)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			*out = v
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := harness.Park(ctx, w.latency); err != nil {
+			return err
 		}
+		*out = v
+		return nil
 	}
 }
 

@@ -66,13 +66,6 @@ func (m *meter) tree(fanout, depth int, leaf harness.Task) harness.Task {
 // sleep is a leaf that parks for d, or until ctx is done.
 func sleep(d time.Duration) harness.Task {
 	return func(ctx context.Context, _ harness.Exec) error {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		return harness.Park(ctx, d)
 	}
 }
