@@ -29,7 +29,7 @@ func (e *gateError) Error() string {
 // compareRuns compares a base and a head (each a run folder, a
 // results.json, or a folder of runs pooled), prints the comparison and
 // writes it, with its charts, to a new folder.
-func compareRuns(_ context.Context, args []string, stdout, _ io.Writer) error {
+func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare")
 	failOn := fs.String("fail-on", "", "gates, e.g. 'p99>+10%,throughput<-5%': exit 1 when a significant change crosses one")
 	format := fs.String("format", "text", "what to print: text, markdown or json")
@@ -87,7 +87,11 @@ func compareRuns(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\ncomparison: %s\n", dir)
+	if *format == "json" { // stdout stays one JSON document
+		fmt.Fprintf(stderr, "comparison: %s\n", dir)
+	} else {
+		fmt.Fprintf(stdout, "\ncomparison: %s\n", dir)
+	}
 	if failures := c.Check(gates); len(failures) > 0 {
 		return &gateError{failures}
 	}

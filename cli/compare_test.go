@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -34,6 +36,9 @@ func TestCompareGates(t *testing.T) {
 			code, stdout, stderr := bench(t, context.Background(), append([]string{"compare", "-out", out}, tt.args...)...)
 			if code != tt.code || !strings.Contains(stdout, tt.stdout) || !strings.Contains(stderr, tt.stderrHave) {
 				t.Fatalf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			if slices.Contains(tt.args, "json") && !json.Valid([]byte(stdout)) {
+				t.Errorf("-format json: stdout is not one JSON document:\n%s", stdout)
 			}
 			dirs, _ := filepath.Glob(filepath.Join(out, "*-compare"))
 			if len(dirs) != 1 {
