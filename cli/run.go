@@ -168,6 +168,12 @@ func (o *runOptions) plan() (*harness.Plan, error) {
 	if err != nil && o.scenario != nil {
 		return nil, o.scenario.Locate(err)
 	}
+	if err == nil && o.scenario != nil {
+		if err := o.scenario.CheckSelectors(p); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
 	return p, err
 }
 
@@ -188,11 +194,11 @@ func loadScenario(path string) (*scenario.File, error) {
 }
 
 // thresholdError is a scenario threshold a cell did not meet: exit 1.
-type thresholdError struct{ failures []scenario.Failure }
+type thresholdError struct{ failures []results.Verdict }
 
 func (e *thresholdError) Error() string {
 	if len(e.failures) == 1 {
-		return "failed " + e.failures[0].String()
+		return e.failures[0].String()
 	}
 	return fmt.Sprintf("%d thresholds failed; first: %s", len(e.failures), e.failures[0])
 }
@@ -225,6 +231,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	progress.clear()
 	if res != nil && o.scenario != nil {
 		res.Scenario = o.scenario.Record()
+		res.Thresholds = o.scenario.Verdicts(res)
 	}
 	if res == nil || len(res.Cells) == 0 && runErr != nil {
 		os.Remove(dir) // nothing measured: leave no empty folder
@@ -253,19 +260,28 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
 	}
-	if o.scenario == nil {
+	if len(res.Thresholds) == 0 {
 		return nil
 	}
-	failures := o.scenario.Check(res)
-	for _, f := range failures {
-		if o.quick {
-			fmt.Fprintln(stderr, "warning: (not enforced in a -quick smoke run)", f)
+	var failures []results.Verdict
+	met := 0
+	for _, v := range res.Thresholds {
+		if v.Met {
+			met++
 		} else {
-			fmt.Fprintln(stderr, f)
+			failures = append(failures, v)
 		}
 	}
-	if len(failures) > 0 && !o.quick {
-		return &thresholdError{failures}
+	fmt.Fprintf(stdout, "\nthresholds: %d met, %d failed\n", met, len(failures))
+	for _, v := range res.Thresholds {
+		fmt.Fprintln(stdout, "  "+v.String())
 	}
-	return nil
+	if len(failures) == 0 {
+		return nil
+	}
+	if o.quick {
+		fmt.Fprintln(stderr, "warning: thresholds are not enforced in a -quick smoke run")
+		return nil
+	}
+	return &thresholdError{failures}
 }

@@ -1,9 +1,10 @@
 package scenario
 
 import (
-	"strconv"
+	"fmt"
 	"strings"
 
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/plan"
@@ -65,34 +66,50 @@ func (f *File) Record() *results.ScenarioRecord {
 	return &results.ScenarioRecord{Name: f.Name, Path: f.Path, SHA256: f.SHA256, Content: string(f.Content)}
 }
 
-// Failure is a threshold a cell did not meet.
-type Failure struct {
-	Threshold Threshold
-	Cell      results.CellResult
-	Failed    []string // the conditions, with measured values
-}
-
-func (x Failure) String() string {
-	cell := x.Cell.Workload + " " + x.Cell.Strategy
-	if x.Cell.Limit > 0 {
-		cell += " " + strconv.Itoa(x.Cell.Limit)
-	}
-	return "threshold " + x.Threshold.Text + ": " + cell + ": " + strings.Join(x.Failed, ", ")
-}
-
-// Check returns every threshold a cell of res does not meet (checked per
-// repetition: a threshold holds when at least half of them meet it).
-func (f *File) Check(res *results.Results) []Failure {
-	var out []Failure
+// Verdicts checks every threshold on every cell it selects, per
+// repetition: a threshold holds on a cell when at least half of its
+// repetitions meet it. Failed cells (isolated cells that died) have no
+// repetitions and are left to the run's own error.
+func (f *File) Verdicts(res *results.Results) []results.Verdict {
+	var out []results.Verdict
 	for _, t := range f.Thresholds {
 		for _, c := range res.Cells {
-			if !t.Matches(c) {
+			if !t.Matches(c) || len(c.Repetitions) == 0 {
 				continue
 			}
-			if failed := t.SLO.CheckReps(c.Repetitions); len(failed) > 0 {
-				out = append(out, Failure{Threshold: t, Cell: c, Failed: failed})
-			}
+			failed := t.SLO.CheckReps(c.Repetitions)
+			out = append(out, results.Verdict{Threshold: t.Text, Workload: c.Workload, Strategy: c.Strategy, Limit: c.Limit,
+				Met: len(failed) == 0, Failed: failed})
 		}
 	}
 	return out
+}
+
+// CheckSelectors refuses a threshold whose selector names no cell of p (a
+// typo such as "semaphor:", or a strategy the command line left out),
+// as an *input.Error at the threshold's line.
+func (f *File) CheckSelectors(p *harness.Plan) error {
+	workloads, strategies := map[string]bool{}, map[string]bool{}
+	var known []string
+	for _, w := range p.Workloads {
+		workloads[w.Name] = true
+		known = append(known, w.Name)
+	}
+	for _, s := range p.Strategies {
+		strategies[s.Name()] = true
+		known = append(known, s.Name())
+	}
+	for i, t := range f.Thresholds {
+		sel := t.Selector
+		w, s, pair := strings.Cut(sel, "/")
+		if sel == "" || !pair && (workloads[sel] || strategies[sel]) || pair && workloads[w] && strategies[s] {
+			continue
+		}
+		problem := fmt.Sprintf("selector %q matches no cell of the plan (workloads and strategies: %s)", sel, strings.Join(known, ", "))
+		if c := input.Closest(sel, known); c != "" && !pair {
+			problem = fmt.Sprintf("selector %q matches no cell of the plan; did you mean %q?", sel, c)
+		}
+		return &input.Error{Path: f.Path, Line: t.line, Field: fmt.Sprintf("thresholds[%d]", i), Problem: problem}
+	}
+	return nil
 }

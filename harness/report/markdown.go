@@ -33,6 +33,12 @@ func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 			fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
 		}
 	}
+	if len(res.Thresholds) > 0 {
+		fmt.Fprintf(w, "\n## Thresholds\n\n")
+		for _, v := range res.Thresholds {
+			fmt.Fprintf(w, "- %s\n", v)
+		}
+	}
 	if res.Capacity != nil {
 		fmt.Fprintf(w, "\n## Capacity model\n\n")
 		for _, l := range CapacityLines(res.Capacity) {

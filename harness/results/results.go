@@ -3,7 +3,11 @@
 // import graph: reports, charts and comparisons read it, never the engine.
 package results
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Schema names the version of the results.json layout; results/README.md
 // documents it. A reader must refuse a schema it does not know.
@@ -21,6 +25,33 @@ type Results struct {
 	Capacity *CapacityReport `json:"capacity,omitempty"`
 	// Scenario is present when the plan came from a scenario file.
 	Scenario *ScenarioRecord `json:"scenario,omitempty"`
+	// Thresholds are the scenario's thresholds checked on the cells they
+	// select, met ones included.
+	Thresholds []Verdict `json:"thresholds,omitempty"`
+}
+
+// Verdict is one scenario threshold checked on one cell (per repetition:
+// it is met when at least half of the repetitions meet it).
+type Verdict struct {
+	Threshold string   `json:"threshold"`
+	Workload  string   `json:"workload"`
+	Strategy  string   `json:"strategy"`
+	Limit     int      `json:"limit,omitempty"`
+	Met       bool     `json:"met"`
+	Failed    []string `json:"failed,omitempty"` // the conditions not met, with the measured values
+}
+
+// String is the verdict on one line: "met: threshold p99<50ms: io pool 8"
+// or "failed: threshold ...: io pool 8: p99<50ms (was 61ms)".
+func (v Verdict) String() string {
+	cell := v.Workload + " " + v.Strategy
+	if v.Limit > 0 {
+		cell += " " + strconv.Itoa(v.Limit)
+	}
+	if v.Met {
+		return "met: threshold " + v.Threshold + ": " + cell
+	}
+	return "failed: threshold " + v.Threshold + ": " + cell + ": " + strings.Join(v.Failed, ", ")
 }
 
 // New returns the results of a run that is about to measure plan, with
