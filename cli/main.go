@@ -71,10 +71,11 @@ func exitCode(err error, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "bench:", message(err))
 	var g *gateError
 	var t *thresholdError
+	var n *noSuccessError
 	switch _, bad := input.As(err); {
 	case bad:
 		return ExitBadInput
-	case errors.As(err, &g), errors.As(err, &t):
+	case errors.As(err, &g), errors.As(err, &t), errors.As(err, &n):
 		return ExitFailed
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted

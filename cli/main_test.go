@@ -184,3 +184,36 @@ func TestResourceGuard(t *testing.T) {
 		t.Error("a refused plan left a folder")
 	}
 }
+
+// TestErrorsAreNotSpeed checks what a run with failing tasks reports: io
+// tasks of 5 ms cut at 1 ms by -task-timeout keep their efficiency at or
+// below 100% (the ideal counts only the time before the timeout), each
+// failing cell is a warning naming it, and a run in which a cell completed
+// no task successfully exits 1.
+func TestErrorsAreNotSpeed(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "-workloads", "io", "-task-timeout", "1ms", "-strategies", "sequential,pool",
+		"-limits", "4", "-tasks", "40", "-reps", "3", "-warmup", "0", "-isolate=false", "-out", out)
+	if code != 1 || !strings.Contains(stderr, "warning: io sequential: 120 of 120 tasks failed (timeout 120)") ||
+		!strings.Contains(stderr, "no task succeeded in 2 cells: io sequential, io pool 4") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatalf("the results were not written: %v\n%s", err, stdout)
+	}
+	for _, c := range res.Cells {
+		for i, r := range c.Repetitions {
+			if r.Efficiency > 1.05 {
+				t.Errorf("%s repetition %d: efficiency %.2f (ideal %v, wall %v), above 100%%", c.Name(), i, r.Efficiency, r.Ideal, r.Wall)
+			}
+		}
+	}
+	// Every request answered 500 by the embedded target.
+	code, _, stderr = bench(t, context.Background(), "-workloads", "http", "-param", "http.error-rate=1", "-param", "http.latency=1ms",
+		"-strategies", "pool", "-limits", "4", "-tasks", "20", "-reps", "1", "-warmup", "0", "-isolate=false", "-out", t.TempDir())
+	if code != 1 || !strings.Contains(stderr, "warning: http pool 4: 20 of 20 tasks failed (http-5xx 20)") || !strings.Contains(stderr, "no task succeeded in 1 cells: http pool 4") {
+		t.Errorf("all requests failing: exit %d, stderr:\n%s", code, stderr)
+	}
+}

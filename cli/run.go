@@ -253,27 +253,45 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var failed []string
 	for _, c := range res.Cells {
 		if c.Failed != "" {
-			failed = append(failed, fmt.Sprintf("%s %s %d: %s", c.Workload, c.Strategy, c.Limit, c.Failed))
-			fmt.Fprintf(stderr, "cell %s %s limit %d failed: %s\n%s\n", c.Workload, c.Strategy, c.Limit, c.Failed, c.Stderr)
+			failed = append(failed, fmt.Sprintf("%s: %s", c.Name(), c.Failed))
+			fmt.Fprintf(stderr, "cell %s failed: %s\n%s\n", c.Name(), c.Failed, c.Stderr)
 		}
 	}
-	if len(failed) > 0 {
+	for _, w := range res.ErrorWarnings() {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	var verdictErr error
+	if len(res.Thresholds) > 0 {
+		verdictErr = o.reportThresholds(res.Thresholds, stdout, stderr)
+	}
+	switch none := res.NoSuccess(); {
+	case len(failed) > 0:
 		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
+	case len(none) > 0:
+		return &noSuccessError{none}
 	}
-	if len(res.Thresholds) == 0 {
-		return nil
-	}
+	return verdictErr
+}
+
+// noSuccessError is a run in which some cell completed no task
+// successfully: exit 1, since its figures describe failures only.
+type noSuccessError struct{ cells []string }
+
+func (e *noSuccessError) Error() string {
+	return fmt.Sprintf("no task succeeded in %d cells: %s", len(e.cells), strings.Join(e.cells, ", "))
+}
+
+// reportThresholds prints every verdict and returns a *thresholdError when
+// one failed, unless the run is a -quick smoke run.
+func (o *runOptions) reportThresholds(verdicts []results.Verdict, stdout, stderr io.Writer) error {
 	var failures []results.Verdict
-	met := 0
-	for _, v := range res.Thresholds {
-		if v.Met {
-			met++
-		} else {
+	for _, v := range verdicts {
+		if !v.Met {
 			failures = append(failures, v)
 		}
 	}
-	fmt.Fprintf(stdout, "\nthresholds: %d met, %d failed\n", met, len(failures))
-	for _, v := range res.Thresholds {
+	fmt.Fprintf(stdout, "\nthresholds: %d met, %d failed\n", len(verdicts)-len(failures), len(failures))
+	for _, v := range verdicts {
 		fmt.Fprintln(stdout, "  "+v.String())
 	}
 	if len(failures) == 0 {

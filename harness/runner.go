@@ -223,7 +223,7 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	rt := pr.stop()
 
 	m := results.Summarize(rec.Samples(), wall)
-	m.Ideal = batch.Cost.Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
+	m.Ideal = batch.Cost.Within(cell.Workload.Timeout).Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
 	if wall > 0 {
 		m.Efficiency = float64(m.Ideal) / float64(wall)
 	}

@@ -35,6 +35,26 @@ type Cost struct {
 	Critical time.Duration
 }
 
+// Within returns the cost of the batch when every unit is cut short at
+// timeout (0: none): the critical path is at most timeout, and the work at
+// most Units x timeout, shared among wait, blocking and CPU time in
+// proportion. A task past its timeout stops working, so the ideal bound
+// must not count the rest of its latency.
+func (c Cost) Within(timeout time.Duration) Cost {
+	if timeout <= 0 || c.Units <= 0 {
+		return c
+	}
+	c.Critical = min(c.Critical, timeout)
+	work, most := c.Wait+c.Block+c.Compute, time.Duration(c.Units)*timeout
+	if work > most {
+		share := float64(most) / float64(work)
+		c.Wait = time.Duration(float64(c.Wait) * share)
+		c.Block = time.Duration(float64(c.Block) * share)
+		c.Compute = time.Duration(float64(c.Compute) * share)
+	}
+	return c
+}
+
 // Ideal returns the lower bound on wall time for c under capacity k with
 // gomaxprocs processors: the largest of the critical path, the CPU work
 // spread over the usable processors, the blocking work spread over the

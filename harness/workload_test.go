@@ -35,3 +35,26 @@ func TestIdeal(t *testing.T) {
 		})
 	}
 }
+
+func TestCostWithinATimeout(t *testing.T) {
+	const ms = time.Millisecond
+	io := Cost{Units: 10, Wait: 10 * 5 * ms, Critical: 5 * ms}
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		want    Cost
+	}{
+		{"no timeout changes nothing", 0, io},
+		{"a timeout above every task changes nothing", 10 * ms, io},
+		{"a timeout cuts the work and the critical path", ms, Cost{Units: 10, Wait: 10 * ms, Critical: ms}},
+	}
+	for _, tt := range tests {
+		if got := io.Within(tt.timeout); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+	mixed := Cost{Units: 2, Wait: 6 * ms, Compute: 2 * ms, Critical: 4 * ms}.Within(2 * ms) // 8 ms of work cut to 4 ms, 3:1
+	if mixed.Wait != 3*ms || mixed.Compute != ms || mixed.Critical != 2*ms {
+		t.Errorf("mixed: %+v", mixed)
+	}
+}

@@ -4,6 +4,8 @@
 package results
 
 import (
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -44,10 +46,7 @@ type Verdict struct {
 // String is the verdict on one line: "met: threshold p99<50ms: io pool 8"
 // or "failed: threshold ...: io pool 8: p99<50ms (was 61ms)".
 func (v Verdict) String() string {
-	cell := v.Workload + " " + v.Strategy
-	if v.Limit > 0 {
-		cell += " " + strconv.Itoa(v.Limit)
-	}
+	cell := CellResult{Workload: v.Workload, Strategy: v.Strategy, Limit: v.Limit}.Name()
 	if v.Met {
 		return "met: threshold " + v.Threshold + ": " + cell
 	}
@@ -209,6 +208,65 @@ type Quantiles struct {
 	P999  time.Duration `json:"p99.9_ns"`
 	P9999 time.Duration `json:"p99.99_ns"`
 	Max   time.Duration `json:"max_ns"`
+}
+
+// Succeeded is how many tasks ran to the end without error.
+func (r Repetition) Succeeded() int { return r.Completed - r.ErrorCount() }
+
+// Name is the cell as tables and warnings name it: "io pool 8", "io sequential".
+func (c CellResult) Name() string {
+	if c.Limit == 0 {
+		return c.Workload + " " + c.Strategy
+	}
+	return c.Workload + " " + c.Strategy + " " + strconv.Itoa(c.Limit)
+}
+
+// ErrorWarnings describes each measured cell in which tasks failed, with
+// the counts by kind: "io pool 8: 312 of 1000 tasks failed (http-503 300,
+// timeout 12)". Errors are data, not speed: a fast failing cell must not
+// pass for a fast one unnoticed.
+func (r *Results) ErrorWarnings() []string {
+	var out []string
+	for _, c := range r.Cells {
+		total, done := 0, 0
+		kinds := map[string]int{}
+		for _, rep := range c.Repetitions {
+			done += rep.Completed
+			for k, n := range rep.Errors {
+				total += n
+				kinds[k] += n
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		names := make([]string, 0, len(kinds))
+		for k := range kinds {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for i, k := range names {
+			names[i] = k + " " + strconv.Itoa(kinds[k])
+		}
+		out = append(out, fmt.Sprintf("%s: %d of %d tasks failed (%s)", c.Name(), total, done, strings.Join(names, ", ")))
+	}
+	return out
+}
+
+// NoSuccess names the measured cells in which no task succeeded in any
+// repetition: their latencies and throughput describe failures only.
+func (r *Results) NoSuccess() []string {
+	var out []string
+	for _, c := range r.Cells {
+		ok := 0
+		for _, rep := range c.Repetitions {
+			ok += rep.Succeeded()
+		}
+		if ok == 0 && len(c.Repetitions) > 0 {
+			out = append(out, c.Name())
+		}
+	}
+	return out
 }
 
 // ErrorCount is the total of e.
