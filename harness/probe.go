@@ -15,9 +15,10 @@ import (
 const probeInterval = time.Millisecond
 
 const (
-	metricHeap  = "/memory/classes/heap/objects:bytes"
-	metricGC    = "/gc/cycles/total:gc-cycles"
-	metricSched = "/sched/latencies:seconds"
+	metricHeap   = "/memory/classes/heap/objects:bytes"
+	metricStacks = "/memory/classes/heap/stacks:bytes"
+	metricGC     = "/gc/cycles/total:gc-cycles"
+	metricSched  = "/sched/latencies:seconds"
 )
 
 // probe samples the Go runtime on a goroutine of its own between start and
@@ -30,19 +31,21 @@ type probe struct {
 	done       sync.WaitGroup
 	peakG      int
 	peakHeap   uint64
-	heapSample []metrics.Sample
+	peakStacks uint64
+	peakMemory uint64           // of heap objects + stacks, sampled together
+	heapSample []metrics.Sample // heap objects, stacks
 }
 
 func newProbe() *probe {
 	return &probe{
 		before:     []metrics.Sample{{Name: metricHeap}, {Name: metricGC}, {Name: metricSched}},
-		heapSample: []metrics.Sample{{Name: metricHeap}},
+		heapSample: []metrics.Sample{{Name: metricHeap}, {Name: metricStacks}},
 	}
 }
 
 func (p *probe) start() {
 	p.stopping = make(chan struct{})
-	p.peakG, p.peakHeap = 0, 0
+	p.peakG, p.peakHeap, p.peakStacks, p.peakMemory = 0, 0, 0, 0
 	metrics.Read(p.before)
 	p.user, p.sys = cpuTimes()
 	p.done.Add(1)
@@ -56,14 +59,22 @@ func (p *probe) sample() {
 	defer tick.Stop()
 	for {
 		p.peakG = max(p.peakG, runtime.NumGoroutine())
-		metrics.Read(p.heapSample)
-		p.peakHeap = max(p.peakHeap, p.heapSample[0].Value.Uint64())
+		p.readMemory()
 		select {
 		case <-p.stopping:
 			return
 		case <-tick.C:
 		}
 	}
+}
+
+// readMemory samples heap objects and goroutine stacks.
+func (p *probe) readMemory() {
+	metrics.Read(p.heapSample)
+	heap, stacks := p.heapSample[0].Value.Uint64(), p.heapSample[1].Value.Uint64()
+	p.peakHeap = max(p.peakHeap, heap)
+	p.peakStacks = max(p.peakStacks, stacks)
+	p.peakMemory = max(p.peakMemory, heap+stacks)
 }
 
 // stop ends sampling and returns what was seen. It blocks for at most one
@@ -74,9 +85,12 @@ func (p *probe) stop() results.Runtime {
 	metrics.Read(after)
 	close(p.stopping)
 	p.done.Wait()
+	p.readMemory() // the sampler has ended
 	return results.Runtime{
 		PeakGoroutines: max(0, p.peakG-p.baseline),
 		PeakHeap:       max(p.peakHeap, after[0].Value.Uint64()),
+		PeakStacks:     p.peakStacks,
+		PeakMemory:     p.peakMemory,
 		GCCycles:       after[1].Value.Uint64() - p.before[1].Value.Uint64(),
 		SchedLatency:   histogramQuantile(p.before[2].Value.Float64Histogram(), after[2].Value.Float64Histogram(), 0.99),
 		UserCPU:        user - p.user,

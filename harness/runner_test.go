@@ -8,6 +8,7 @@ import (
 	"time"
 
 	. "github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy"
 )
 
 // stuck is a test strategy whose Go never returns until release is
@@ -48,5 +49,19 @@ func TestRunAbandonsADeadlockedStrategy(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v to give up", d)
+	}
+}
+
+// TestPeakMemoryCountsStacks runs 5000 parked tasks at once: each holds a
+// goroutine stack of at least 2 KiB, which the heap alone does not show.
+func TestPeakMemoryCountsStacks(t *testing.T) {
+	const n = 5000
+	res, err := runCell(t, context.Background(), sleepy{50 * time.Millisecond}, n, strategy.Unbounded{}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Cells[0].Repetitions[0]
+	if r.PeakStacks < n*2048 || r.PeakMemory < r.PeakStacks || r.PeakMemory <= r.PeakHeap {
+		t.Errorf("peak stacks %d B, heap %d B, memory %d B; want stacks of at least %d B counted in memory", r.PeakStacks, r.PeakHeap, r.PeakMemory, n*2048)
 	}
 }

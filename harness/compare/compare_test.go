@@ -224,3 +224,24 @@ func TestDifferentScenariosWarn(t *testing.T) {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 }
+
+// TestInterruptedRepetitionsAreLeftOut marks a repetition of the base
+// interrupted: the side's n no longer counts it.
+func TestInterruptedRepetitionsAreLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	res := load(t, "testdata/base.json").Runs[0]
+	n := len(res.Cells[0].Repetitions)
+	res.Cells[0].Repetitions[0].Interrupted = true
+	js, err := report.EncodeJSON(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, report.ResultsJSON)
+	if err := report.WriteFile(path, js); err != nil {
+		t.Fatal(err)
+	}
+	side := load(t, path)
+	if got := len(side.Cells[Key{res.Cells[0].Workload, res.Cells[0].Strategy, res.Cells[0].Limit}].Repetitions); got != n-1 {
+		t.Errorf("%d repetitions loaded, want %d", got, n-1)
+	}
+}

@@ -36,7 +36,8 @@ func (k Key) String() string {
 }
 
 // Load reads a side from path: a results.json, a run folder, or a folder
-// of run folders (every */results.json in it, pooled).
+// of run folders (every */results.json in it, pooled). Interrupted
+// repetitions are left out, and so are cells that have no other.
 func Load(path string) (*Side, error) {
 	files, err := resultFiles(path)
 	if err != nil {
@@ -51,11 +52,15 @@ func Load(path string) (*Side, error) {
 		s.Paths = append(s.Paths, f)
 		s.Runs = append(s.Runs, res)
 		for _, c := range res.Cells {
+			c.Repetitions = c.Whole() // an interrupted repetition is not comparable
+			if len(c.Repetitions) == 0 {
+				continue
+			}
 			k := Key{c.Workload, c.Strategy, c.Limit}
 			pooled, ok := s.Cells[k]
 			if !ok {
 				copy := c
-				copy.Repetitions = append([]results.Repetition(nil), c.Repetitions...)
+				copy.Summary = results.Combine(c.Repetitions)
 				s.Cells[k] = &copy
 				s.Order = append(s.Order, k)
 				continue

@@ -30,7 +30,7 @@ func WriteBenchfmt(w io.Writer, res *results.Results) error {
 	}
 	for _, c := range res.Cells {
 		name := fmt.Sprintf("Benchmark%s/%s/limit=%d-%d", benchName(c.Workload), c.Strategy, c.Limit, e.GOMAXPROCS)
-		for _, r := range c.Repetitions {
+		for _, r := range c.Whole() { // an interrupted repetition is not comparable
 			perTask := float64(r.Wall) / float64(max(c.Tasks, 1))
 			if _, err := fmt.Fprintf(w, "%s\t%d\t%.0f ns/op\t%d p50-ns\t%d p99-ns\t%g tasks/s\t%d peak-heap-B\n",
 				name, c.Tasks, perTask, int64(r.Response.P50), int64(r.Response.P99), r.Throughput, r.PeakHeap); err != nil {

@@ -19,9 +19,9 @@ var csvHeader = []string{
 	"throughput_per_s",
 	"response_p50_ns", "response_p90_ns", "response_p99_ns", "response_max_ns",
 	"wait_p50_ns", "wait_p99_ns", "service_p50_ns", "service_p99_ns",
-	"peak_in_flight", "peak_goroutines", "peak_heap_bytes", "gc_cycles",
+	"peak_in_flight", "peak_goroutines", "peak_heap_bytes", "peak_stack_bytes", "peak_memory_bytes", "gc_cycles",
 	"sched_latency_p99_ns", "user_cpu_ns", "system_cpu_ns",
-	"target_rate_per_s", "late", "dropped",
+	"target_rate_per_s", "late", "dropped", "interrupted",
 }
 
 // WriteCSV writes results.csv.
@@ -42,8 +42,9 @@ func WriteCSV(w io.Writer, res *results.Results) error {
 				ns(r.Response.P50), ns(r.Response.P90), ns(r.Response.P99), ns(r.Response.Max),
 				ns(r.Wait.P50), ns(r.Wait.P99), ns(r.Service.P50), ns(r.Service.P99),
 				num(r.PeakInFlight), num(r.PeakGoroutines), strconv.FormatUint(r.PeakHeap, 10),
+				strconv.FormatUint(r.PeakStacks, 10), strconv.FormatUint(r.PeakMemory, 10),
 				strconv.FormatUint(r.GCCycles, 10), ns(r.SchedLatency), ns(r.UserCPU), ns(r.SystemCPU),
-				flt(r.TargetRate), num(r.Late), num(r.Dropped),
+				flt(r.TargetRate), num(r.Late), num(r.Dropped), strconv.FormatBool(r.Interrupted),
 			}
 			if err := cw.Write(row); err != nil {
 				return err

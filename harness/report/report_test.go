@@ -209,3 +209,24 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedRepetitionsAreMarked checks that a repetition cut short is
+// marked in results.csv and left out of bench.txt, the comparable output.
+func TestInterruptedRepetitionsAreMarked(t *testing.T) {
+	res := fixture()
+	res.Cells[1].Repetitions[1].Interrupted = true
+	var csv, bench bytes.Buffer
+	if err := WriteCSV(&csv, res); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(csv.String()), "\n")
+	if !strings.HasSuffix(lines[0], ",interrupted") || !strings.HasSuffix(lines[4], ",true") || !strings.HasSuffix(lines[3], ",false") {
+		t.Errorf("results.csv does not mark the interrupted repetition:\n%s", csv.String())
+	}
+	if err := WriteBenchfmt(&bench, res); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(bench.String(), "BenchmarkIo/pool/limit=8-2\t"); n != 1 {
+		t.Errorf("bench.txt has %d lines for the pool cell, want 1 (the interrupted repetition left out):\n%s", n, bench.String())
+	}
+}

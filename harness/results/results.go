@@ -210,6 +210,19 @@ type Quantiles struct {
 	Max   time.Duration `json:"max_ns"`
 }
 
+// Whole returns the cell's repetitions that ran to the end: the ones every
+// comparable output (bench.txt, compare) uses. An interrupted repetition
+// holds only the tasks that finished before the interruption.
+func (c CellResult) Whole() []Repetition {
+	var out []Repetition
+	for _, r := range c.Repetitions {
+		if !r.Interrupted {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Succeeded is how many tasks ran to the end without error.
 func (r Repetition) Succeeded() int { return r.Completed - r.ErrorCount() }
 
@@ -282,6 +295,8 @@ func (r Repetition) ErrorCount() int {
 type Runtime struct {
 	PeakGoroutines int           `json:"peak_goroutines"`      // goroutines above those running before the repetition
 	PeakHeap       uint64        `json:"peak_heap_bytes"`      // largest heap (objects, live and unswept) seen
+	PeakStacks     uint64        `json:"peak_stack_bytes"`     // largest goroutine stack memory seen (/memory/classes/heap/stacks)
+	PeakMemory     uint64        `json:"peak_memory_bytes"`    // largest heap objects + stacks seen at once: what the cell held
 	GCCycles       uint64        `json:"gc_cycles"`            // GC cycles completed
 	SchedLatency   time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
 	UserCPU        time.Duration `json:"user_cpu_ns"`          // process user CPU time

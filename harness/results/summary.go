@@ -123,6 +123,8 @@ func Combine(reps []Repetition) Repetition {
 		Runtime: Runtime{
 			PeakGoroutines: num(func(r Repetition) int { return r.PeakGoroutines }),
 			PeakHeap:       uint64(med(func(r Repetition) float64 { return float64(r.PeakHeap) })),
+			PeakStacks:     uint64(med(func(r Repetition) float64 { return float64(r.PeakStacks) })),
+			PeakMemory:     uint64(med(func(r Repetition) float64 { return float64(r.PeakMemory) })),
 			GCCycles:       uint64(med(func(r Repetition) float64 { return float64(r.GCCycles) })),
 			SchedLatency:   dur(func(r Repetition) time.Duration { return r.SchedLatency }),
 			UserCPU:        dur(func(r Repetition) time.Duration { return r.UserCPU }),
