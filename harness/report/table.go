@@ -14,9 +14,13 @@ import (
 )
 
 // tableHeader names the columns of the terminal table and summary.md.
+// resp-* is response time, from each task's intended start (in a
+// closed-loop batch, the batch's start): what a caller saw, queueing
+// included. svc-* is service time, from the task's own start: the request
+// latency that wrk and hey report.
 var tableHeader = []string{
 	"workload", "strategy", "limit", "tasks", "wall", "tasks/s",
-	"p50", "p90", "p99", "max", "errors", "efficiency",
+	"resp-p50", "resp-p90", "resp-p99", "resp-max", "svc-p50", "svc-p99", "errors", "efficiency",
 }
 
 // Rows returns the table: one row per cell, each figure the median over
@@ -32,7 +36,7 @@ func Rows(res *results.Results) [][]string {
 		}
 		name := c.Workload
 		if c.Failed != "" {
-			rows = append(rows, []string{name + " (failed)", c.Strategy, limit, strconv.Itoa(c.Tasks), "-", "-", "-", "-", "-", "-", failedCell(c.Failed), "-"})
+			rows = append(rows, []string{name + " (failed)", c.Strategy, limit, strconv.Itoa(c.Tasks), "-", "-", "-", "-", "-", "-", "-", "-", failedCell(c.Failed), "-"})
 			continue
 		}
 		if !c.Complete {
@@ -42,6 +46,7 @@ func Rows(res *results.Results) [][]string {
 			name, c.Strategy, limit, strconv.Itoa(c.Tasks),
 			Duration(s.Wall), Rate(s.Throughput),
 			Duration(s.Response.P50), Duration(s.Response.P90), Duration(s.Response.P99), Duration(s.Response.Max),
+			Duration(s.Service.P50), Duration(s.Service.P99),
 			errorsCell(s.Errors), efficiency(s),
 		})
 	}
