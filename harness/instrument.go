@@ -6,11 +6,42 @@ import (
 )
 
 // instrumented wraps a strategy's Exec so that the recorder sees children
-// start and end, and sees a parent stop running while it waits on a Join.
-// Wrapping costs one small allocation per child task, none per root.
+// start and end, sees a parent stop running while it waits on a Join, and
+// sees how long a root's own sections wait for a slot (an executor worker)
+// before they run. Wrapping costs one small allocation per child task, and
+// per section of a root two clock reads and a closure.
 type instrumented struct {
 	Exec
-	rec *Recorder
+	rec  *Recorder
+	root int // the root's sample; -1 for a child, whose waits overlap its siblings'
+}
+
+// Compute runs fn through the strategy and records how long it waited to
+// start.
+func (x instrumented) Compute(fn func()) {
+	if x.root < 0 {
+		x.Exec.Compute(fn)
+		return
+	}
+	asked := time.Now()
+	var began time.Time
+	x.Exec.Compute(func() { began = time.Now(); fn() })
+	x.rec.Queue(x.root, began.Sub(asked))
+}
+
+// Block runs fn through the strategy and records how long it waited to
+// start.
+func (x instrumented) Block(fn func() error) error {
+	if x.root < 0 {
+		return x.Exec.Block(fn)
+	}
+	asked := time.Now()
+	var began time.Time
+	err := x.Exec.Block(func() error { began = time.Now(); return fn() })
+	if !began.IsZero() {
+		x.rec.Queue(x.root, began.Sub(asked))
+	}
+	return err
 }
 
 func (x instrumented) Spawn(children ...Task) Join {
@@ -19,7 +50,7 @@ func (x instrumented) Spawn(children ...Task) Join {
 		wrapped[i] = func(ctx context.Context, inner Exec) error {
 			x.rec.Enter()
 			defer x.rec.Leave()
-			return child(ctx, instrumented{Exec: inner, rec: x.rec})
+			return child(ctx, instrumented{Exec: inner, rec: x.rec, root: -1})
 		}
 	}
 	return instrumentedJoin{Join: x.Exec.Spawn(wrapped...), rec: x.rec}
@@ -57,7 +88,7 @@ func (r *root) run(ctx context.Context, x Exec) error {
 		defer cancel()
 	}
 	r.rec.Begin(r.i)
-	r.exec = instrumented{Exec: x, rec: r.rec}
+	r.exec = instrumented{Exec: x, rec: r.rec, root: r.i}
 	err := Call(ctx, r.task, &r.exec)
 	r.rec.End(r.i, err)
 	return nil

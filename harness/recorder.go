@@ -15,17 +15,23 @@ import (
 type Recorder struct {
 	base     time.Time
 	samples  []results.Sample
+	queued   []atomic.Int64 // per task, nanoseconds; folded into samples by Samples
 	inflight atomic.Int64
 	peak     atomic.Int64
 }
 
 // NewRecorder returns a recorder for n tasks.
-func NewRecorder(n int) *Recorder { return &Recorder{samples: make([]results.Sample, n)} }
+func NewRecorder(n int) *Recorder {
+	return &Recorder{samples: make([]results.Sample, n), queued: make([]atomic.Int64, n)}
+}
 
 // Reset clears the samples and sets the clock's zero to base; every task is
 // meant to start at base (a closed-loop batch).
 func (r *Recorder) Reset(base time.Time) {
 	clear(r.samples)
+	for i := range r.queued {
+		r.queued[i].Store(0)
+	}
 	r.base = base
 	r.inflight.Store(0)
 	r.peak.Store(0)
@@ -56,8 +62,17 @@ func (r *Recorder) Enter() {
 // Leave counts one task fewer running.
 func (r *Recorder) Leave() { r.inflight.Add(-1) }
 
-// Samples returns the samples; read them only after the repetition ended.
-func (r *Recorder) Samples() []results.Sample { return r.samples }
+// Queue adds d to the time task i, once started, waited for a slot (an
+// executor worker). It is safe for concurrent use.
+func (r *Recorder) Queue(i int, d time.Duration) { r.queued[i].Add(int64(d)) }
+
+// Samples returns the samples; call it only after the repetition ended.
+func (r *Recorder) Samples() []results.Sample {
+	for i := range r.samples {
+		r.samples[i].Queued = time.Duration(r.queued[i].Load())
+	}
+	return r.samples
+}
 
 // PeakInFlight is the most tasks that ran at once since Reset.
 func (r *Recorder) PeakInFlight() int { return int(r.peak.Load()) }

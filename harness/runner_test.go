@@ -3,6 +3,7 @@ package harness_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +64,43 @@ func TestPeakMemoryCountsStacks(t *testing.T) {
 	r := res.Cells[0].Repetitions[0]
 	if r.PeakStacks < n*2048 || r.PeakMemory < r.PeakStacks || r.PeakMemory <= r.PeakHeap {
 		t.Errorf("peak stacks %d B, heap %d B, memory %d B; want stacks of at least %d B counted in memory", r.PeakStacks, r.PeakHeap, r.PeakMemory, n*2048)
+	}
+}
+
+// burner is a test workload: each task runs one CPU section of d.
+type burner struct{ d time.Duration }
+
+func (w burner) Batch(n, _ int) (Batch, error) {
+	b := Batch{Tasks: make([]Task, n), Cost: Cost{Units: n, Compute: time.Duration(n) * w.d, Critical: w.d}}
+	for i := range b.Tasks {
+		b.Tasks[i] = func(_ context.Context, x Exec) error {
+			x.Compute(func() {
+				for start := time.Now(); time.Since(start) < w.d; {
+				}
+			})
+			return nil
+		}
+	}
+	return b, nil
+}
+
+// TestWaitForAnExecutorIsWait runs four CPU sections per processor under
+// offload: they queue for the GOMAXPROCS compute workers inside tasks that
+// have started. That queueing is wait, not service, and the means add up
+// to the mean response.
+func TestWaitForAnExecutorIsWait(t *testing.T) {
+	n := 4 * runtime.GOMAXPROCS(0)
+	res, err := runCell(t, context.Background(), burner{5 * time.Millisecond}, n, strategy.Offload{}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Cells[0].Repetitions[0]
+	t.Logf("response p50 %v, wait p50 %v, service p50 %v", r.Response.P50, r.Wait.P50, r.Service.P50)
+	// Responses spread over four rounds of 5 ms; service stays one section.
+	if float64(r.Service.P50) > 0.8*float64(r.Response.P50) { // was about 0.95 when the queue counted as service
+		t.Errorf("service p50 %v is most of response p50 %v: the executor's queue counts as service", r.Service.P50, r.Response.P50)
+	}
+	if d := r.Wait.Mean + r.Service.Mean - r.Response.Mean; d < -2 || d > 2 {
+		t.Errorf("mean wait %v + mean service %v != mean response %v", r.Wait.Mean, r.Service.Mean, r.Response.Mean)
 	}
 }
