@@ -227,6 +227,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.isolate {
 		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout}
 	}
+	var checkpointErr error
+	runner.Checkpoint = func(r *results.Results) {
+		if o.scenario != nil {
+			r.Scenario = o.scenario.Record()
+		}
+		if err := report.Checkpoint(dir, r); err != nil && checkpointErr == nil {
+			checkpointErr = err
+			fmt.Fprintf(stderr, "warning: cannot checkpoint %s: %v\n", dir, err)
+		}
+	}
 	res, runErr := runner.Run(ctx, p)
 	progress.clear()
 	if res != nil && o.scenario != nil {

@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -123,4 +125,134 @@ func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
 		}
 	}
 	t.Logf("%d of 8 killed runs had written results.json; all parse", len(files))
+}
+
+// TestSIGKILLKeepsFinishedCells kills a run in its second cell: the
+// checkpoint written after the first cell is a whole results.json, marked
+// incomplete, with that cell.
+func TestSIGKILLKeepsFinishedCells(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	cmd := exec.Command(bin, "-workloads", "io", "-strategies", "unbounded,sequential", "-param", "io.latency=20ms",
+		"-tasks", "100", "-reps", "2", "-warmup", "0", "-isolate=false", "-out", out)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // unbounded takes about 50 ms, sequential 4 s
+	cmd.Process.Kill()
+	cmd.Wait()
+	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if len(files) != 1 {
+		t.Fatalf("results.json files %v, want the checkpoint", files)
+	}
+	res, err := report.ReadResults(files[0])
+	if err != nil || res.Complete || len(res.Cells) != 1 || res.Cells[0].Strategy != "unbounded" || len(res.Cells[0].Repetitions) != 2 {
+		t.Fatalf("checkpoint %v: %+v", err, res)
+	}
+}
+
+// TestGroupSIGINTKeepsIsolatedCells sends SIGINT to the whole process
+// group, as a terminal's Ctrl-C does, at moments spread over isolated
+// cells: the child no longer gets the signal twice, so no cell is lost to
+// "signal: interrupt".
+func TestGroupSIGINTKeepsIsolatedCells(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	for i := range 5 {
+		out := t.TempDir()
+		cmd := exec.Command(bin, "-workloads", "io,cpu", "-strategies", "sequential", "-param", "io.latency=2ms", "-tasks", "100", "-out", out)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(600+250*i) * time.Millisecond)
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+			t.Errorf("trial %d: exit %v, want 130", i, err)
+		}
+		files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+		if len(files) != 1 {
+			continue // interrupted before the first repetition ended: nothing to keep
+		}
+		res, err := report.ReadResults(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Cells {
+			if c.Failed != "" {
+				t.Errorf("trial %d: cell %s lost: %s", i, c.Name(), c.Failed)
+			}
+		}
+	}
+}
+
+// TestChildrenDieWithTheirParent kills a run while an isolated cell runs:
+// the kernel kills the cell's process too.
+func TestChildrenDieWithTheirParent(t *testing.T) {
+	if testing.Short() || runtime.GOOS != "linux" {
+		t.Skip("Linux: builds and runs the command")
+	}
+	bin := buildBench(t)
+	cmd := exec.Command(bin, "-workloads", "io", "-strategies", "sequential", "-param", "io.latency=20s", "-tasks", "1",
+		"-reps", "1", "-warmup", "0", "-out", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var child int
+	for deadline := time.Now().Add(5 * time.Second); child == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		child = childOf(cmd.Process.Pid)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if child == 0 {
+		t.Fatal("the isolated cell's process never started")
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if !alive(child) {
+			return
+		}
+	}
+	syscall.Kill(child, syscall.SIGKILL)
+	t.Errorf("the cell's process %d outlived its killed parent", child)
+}
+
+// childOf returns a child process of pid, from /proc, or 0.
+func childOf(pid int) int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so cut at the last ')'.
+		rest := string(data[bytes.LastIndexByte(data, ')')+1:])
+		var state string
+		var ppid int
+		if _, err := fmt.Sscan(rest, &state, &ppid); err == nil && ppid == pid {
+			var p int
+			fmt.Sscan(string(data), &p)
+			return p
+		}
+	}
+	return 0
+}
+
+// alive reports whether pid is a process that has not exited (a zombie
+// counts as gone).
+func alive(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	rest := string(data[bytes.LastIndexByte(data, ')')+1:])
+	var state string
+	fmt.Sscan(rest, &state)
+	return state != "Z"
 }

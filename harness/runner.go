@@ -24,6 +24,10 @@ type Runner struct {
 	// Isolate, when set, runs each cell through it (package isolate runs
 	// a cell in a child process, so that a crash or a hang costs one cell).
 	Isolate CellRunner
+	// Checkpoint, when set, is called on the runner's goroutine after each
+	// cell with the results so far (marked incomplete), for example to
+	// write them so that a killed run loses at most the running cell.
+	Checkpoint func(*results.Results)
 }
 
 // A CellRunner runs all the repetitions of one cell of a plan somewhere
@@ -92,6 +96,9 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 		}
 		if cr.Failed != "" || len(cr.Repetitions) > 0 {
 			res.Cells = append(res.Cells, cr)
+			if r.Checkpoint != nil && ci < len(cells)-1 && ctx.Err() == nil {
+				r.Checkpoint(res)
+			}
 		}
 		if err != nil {
 			return res, err

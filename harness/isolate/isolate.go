@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 
@@ -81,7 +82,13 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // let it write what it has
 	cmd.WaitDelay = harness.DefaultGrace + 3*time.Second                  // then kill it
-	runErr := cmd.Run()
+	detach(cmd)
+	runtime.LockOSThread() // Pdeathsig follows the thread that starts the child
+	runErr := cmd.Start()
+	runtime.UnlockOSThread()
+	if runErr == nil {
+		runErr = cmd.Wait()
+	}
 	var got results.CellResult
 	decodeErr := json.Unmarshal(stdout.Bytes(), &got)
 	switch {
@@ -89,6 +96,8 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 		out.Failed = fmt.Sprintf("hung: possible deadlock: no result within %v (strategy %s, limit %d%s)", deadline, cell.Strategy.Name(), cell.Limit, depthOf(cell))
 	case decodeErr == nil && got.Workload != "":
 		return got // finished, or interrupted with its partial cell
+	case ctx.Err() != nil:
+		return out // interrupted before a repetition ended: nothing measured, nothing failed
 	case runErr != nil:
 		out.Failed = "the cell's process failed: " + runErr.Error()
 	default:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/concbench/concbench/harness/results"
 )
@@ -17,6 +18,32 @@ const (
 	SummaryMD   = "summary.md"
 	ReportHTML  = "report.html"
 )
+
+// Checkpoint writes the results measured so far as the run folder's
+// results.json (atomically, marked incomplete), replacing the previous
+// checkpoint of the same run: a run killed later loses at most the cell it
+// was running. It refuses to replace a complete results.json or another
+// run's.
+func Checkpoint(dir string, res *results.Results) error {
+	partial := *res
+	partial.Complete = false
+	return writeResultsJSON(dir, &partial)
+}
+
+// writeResultsJSON writes results.json, replacing only an incomplete one
+// of the same run (same start time and command line).
+func writeResultsJSON(dir string, res *results.Results) error {
+	js, err := EncodeJSON(res)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, ResultsJSON)
+	if old, err := ReadResults(path); err == nil && !old.Complete && old.Env.Start.Equal(res.Env.Start) &&
+		slices.Equal(old.Env.CommandLine, res.Env.CommandLine) {
+		return ReplaceFile(path, js)
+	}
+	return WriteFile(path, js)
+}
 
 // EncodeJSON renders results as indented JSON.
 func EncodeJSON(res *results.Results) ([]byte, error) {
@@ -45,14 +72,11 @@ func ReadResults(path string) (*results.Results, error) {
 }
 
 // Write writes a new run folder's files: results.json and results.csv,
-// which are never overwritten, then the files derived from them
-// (WriteDerived). results.json goes first: everything else derives from it.
+// which are never overwritten (results.json replaces only the run's own
+// checkpoint), then the files derived from them (WriteDerived).
+// results.json goes first: everything else derives from it.
 func Write(dir string, res *results.Results) error {
-	js, err := EncodeJSON(res)
-	if err != nil {
-		return err
-	}
-	if err := WriteFile(filepath.Join(dir, ResultsJSON), js); err != nil {
+	if err := writeResultsJSON(dir, res); err != nil {
 		return err
 	}
 	var csvBuf bytes.Buffer

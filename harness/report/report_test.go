@@ -230,3 +230,35 @@ func TestInterruptedRepetitionsAreMarked(t *testing.T) {
 		t.Errorf("bench.txt has %d lines for the pool cell, want 1 (the interrupted repetition left out):\n%s", n, bench.String())
 	}
 }
+
+// TestCheckpointsReplaceOnlyTheirOwnRun writes checkpoints, then the final
+// results, and checks what may replace what.
+func TestCheckpointsReplaceOnlyTheirOwnRun(t *testing.T) {
+	dir := t.TempDir()
+	res := fixture()
+	first := *res
+	first.Cells = res.Cells[:1]
+	if err := Checkpoint(dir, &first); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := ReadResults(dir); err != nil || back.Complete || len(back.Cells) != 1 {
+		t.Fatalf("checkpoint read back: %v, complete %v", err, back != nil && back.Complete)
+	}
+	other := *res
+	other.Env.Start = res.Env.Start.Add(time.Hour)
+	if err := Checkpoint(dir, &other); err == nil {
+		t.Error("another run's checkpoint replaced this one")
+	}
+	if err := Checkpoint(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, res); err != nil {
+		t.Fatalf("the final write over the run's own checkpoint: %v", err)
+	}
+	if back, _ := ReadResults(dir); !back.Complete || len(back.Cells) != 2 {
+		t.Errorf("final results: complete %v, %d cells", back.Complete, len(back.Cells))
+	}
+	if err := Checkpoint(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
+		t.Errorf("a checkpoint over complete results = %v, want a refusal", err)
+	}
+}
