@@ -222,6 +222,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
+	timeout := time.Duration(0)
+	if o.isolate {
+		timeout = o.cellTimeout
+	}
+	for _, w := range p.Warnings(timeout) {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	progress := newProgress(stderr)
 	runner := harness.Runner{Args: append([]string{"bench"}, args...), Progress: progress.show}
 	if o.isolate {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
@@ -111,5 +112,24 @@ func TestCells(t *testing.T) {
 	want := "b × sequential=10 b × unbounded=10 b × pool limit=1=10 b × pool limit=8=40 b × pool limit=64=320"
 	if got := strings.Join(tasks, " "); got != want {
 		t.Errorf("tasks per cell: %s\nwant %s", got, want)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	p, err := NewPlan(PlanConfig{Workloads: []PlannedWorkload{{Name: "tiny", Tasks: 10, Workload: sleepy{time.Nanosecond}},
+		{Name: "slow", Tasks: 10, Workload: sleepy{100 * time.Millisecond}}},
+		Strategies: []Strategy{strategy.Sequential{}}, Reps: 2, Warmup: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := p.Warnings(time.Second)
+	if TimerResolution() > 0 && (len(ws) == 0 || !strings.HasPrefix(ws[0], "tiny: tasks wait about 0s on timers, below this machine's timer resolution")) {
+		t.Errorf("no timer warning for 1 ns waits: %q", ws)
+	}
+	if last := ws[len(ws)-1]; !strings.HasPrefix(last, "slow × sequential: needs at least 3s (3 repetitions of an ideal 1s), more than the cell timeout 1s") {
+		t.Errorf("no cell-timeout warning: %q", ws)
+	}
+	if n := len(p.Warnings(0)); n != len(ws)-1 {
+		t.Errorf("without a cell timeout: %d warnings, want %d", n, len(ws)-1)
 	}
 }

@@ -92,6 +92,8 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 	var got results.CellResult
 	decodeErr := json.Unmarshal(stdout.Bytes(), &got)
 	switch {
+	case errors.Is(cellCtx.Err(), context.DeadlineExceeded) && p.Least(cell) > deadline/2:
+		out.Failed = fmt.Sprintf("too slow: no result within %v, and the cell needs at least %v at its ideal bound; raise the cell timeout", deadline, p.Least(cell).Round(time.Millisecond))
 	case errors.Is(cellCtx.Err(), context.DeadlineExceeded):
 		out.Failed = fmt.Sprintf("hung: possible deadlock: no result within %v (strategy %s, limit %d%s)", deadline, cell.Strategy.Name(), cell.Limit, depthOf(cell))
 	case decodeErr == nil && got.Workload != "":

@@ -33,6 +33,9 @@ type behaviour string
 
 func (b behaviour) Batch(n, _ int) (harness.Batch, error) {
 	batch := harness.Batch{Tasks: make([]harness.Task, n), Cost: harness.Cost{Units: n}}
+	if b == "slow" {
+		batch.Cost.Wait, batch.Cost.Critical = time.Duration(n)*3*time.Second, 3*time.Second
+	}
 	for i := range batch.Tasks {
 		batch.Tasks[i] = func(context.Context, harness.Exec) error {
 			switch b {
@@ -41,6 +44,8 @@ func (b behaviour) Batch(n, _ int) (harness.Batch, error) {
 				os.Exit(3)
 			case "hang":
 				select {}
+			case "slow":
+				time.Sleep(3 * time.Second)
 			}
 			return nil
 		}
@@ -113,5 +118,15 @@ func TestExcerptKeepsHeadAndTail(t *testing.T) {
 	}
 	if got := excerpt(strings.Join(lines, "\n"), 2, 3); got != "0\n1\n...\n17\n18\n19" {
 		t.Errorf("excerpt = %q", got)
+	}
+}
+
+// TestASlowCellIsNotCalledHung gives a cell that needs seconds one second:
+// the verdict says it is too slow, predicted from its ideal bound, not a
+// deadlock.
+func TestASlowCellIsNotCalledHung(t *testing.T) {
+	c := runIsolated(t, "slow", time.Second)
+	if !strings.HasPrefix(c.Failed, "too slow: no result within 1s, and the cell needs at least") {
+		t.Errorf("failed %q", c.Failed)
 	}
 }
