@@ -70,7 +70,7 @@ func TestAttackRejectsBadInput(t *testing.T) {
 		{[]string{"-pacer", "square"}, `-pacer: "square" is not one of constant, linear, sine`},
 		{[]string{"-pacer", "sine", "-rate", "100/s", "-sine-amp", "200/s"}, "-sine-amp: 200/s must be below the mean rate 100/s"},
 		{[]string{"-slo", "p99<fast"}, `-slo: "p99<fast"`},
-		{[]string{"-target", "ftp://127.0.0.1/"}, `-param http.target: "ftp://127.0.0.1/" is not an http or https URL`},
+		{[]string{"-target", "ftp://127.0.0.1/"}, `-target: "ftp://127.0.0.1/" is not an http or https URL`},
 		{[]string{"-target", "http://127.0.0.1:1/"}, "is not reachable"},
 		{[]string{"-param", "io.latency=1ms"}, "-param io: attack takes only http.* parameters"},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,6 +57,10 @@ func TestCapacityFitsAFile(t *testing.T) {
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "*", "capacity.png")); len(files) != 1 {
 		t.Errorf("capacity charts %v", files)
+	}
+	// The file has no latency, errors or Little's-law figures: none is shown as 0.
+	if !regexp.MustCompile(`\n\s+1\s+1000\s+-\s+-\s+-\s+-\s+-\n`).MatchString(stdout) {
+		t.Errorf("columns the input lacks are not marked unknown:\n%s", stdout)
 	}
 }
 

@@ -59,6 +59,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"-nope"}, "bench: flag provided but not defined: -nope"},
 		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, capacity, validate, init, help)`},
 		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},
+		{[]string{"-workloads", "http", "-target", "ftp://127.0.0.1/"}, `bench: -target: "ftp://127.0.0.1/" is not an http or https URL`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -215,5 +216,29 @@ func TestErrorsAreNotSpeed(t *testing.T) {
 		"-strategies", "pool", "-limits", "4", "-tasks", "20", "-reps", "1", "-warmup", "0", "-isolate=false", "-out", t.TempDir())
 	if code != 1 || !strings.Contains(stderr, "warning: http pool 4: 20 of 20 tasks failed (http-5xx 20)") || !strings.Contains(stderr, "no task succeeded in 1 cells: http pool 4") {
 		t.Errorf("all requests failing: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestOutputFolderProblemsAreBadInput checks an empty -out and one that
+// cannot be written: exit 2, one line naming -out.
+func TestOutputFolderProblemsAreBadInput(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o644)
+	for _, out := range []string{"", filepath.Join(file, "under-a-file")} {
+		code, stdout, stderr := bench(t, context.Background(), "-quick", "-workloads", "io", "-strategies", "sequential", "-isolate=false", "-out", out)
+		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "bench: -out: ") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("-out %q: exit %d, stderr %q", out, code, stderr)
+		}
+	}
+}
+
+// TestHugeScenarioFileIsRefused checks the size cap: results.json keeps
+// the scenario whole, so a 2 MiB file is bad input.
+func TestHugeScenarioFileIsRefused(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "huge.yaml")
+	os.WriteFile(f, []byte("schema: concbench/scenario/v1\n# "+strings.Repeat("x", 2<<20)+"\nworkloads: {io: {}}\n"), 0o644)
+	code, _, stderr := bench(t, context.Background(), "validate", "-f", f)
+	if code != 2 || !strings.Contains(stderr, "is larger than 1024 KiB") {
+		t.Errorf("exit %d, %q", code, stderr)
 	}
 }

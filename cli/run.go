@@ -184,11 +184,20 @@ func pick(set bool, flag, quick int) int {
 	return quick
 }
 
-// loadScenario reads and parses a scenario file; every problem is bad input.
+// loadScenario reads and parses a scenario file of at most
+// scenario.MaxSize bytes; every problem is bad input.
 func loadScenario(path string) (*scenario.File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("-f: %v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, scenario.MaxSize+1))
+	if err != nil {
+		return nil, usagef("-f: %v", err)
+	}
+	if len(data) > scenario.MaxSize {
+		return nil, usagef("-f: %s is larger than %d KiB, the most a scenario file may be (results.json keeps it whole)", path, scenario.MaxSize>>10)
 	}
 	return scenario.Parse(path, data)
 }

@@ -78,7 +78,8 @@ func Workload(rec results.WorkloadRecord, quick bool, target string) (harness.Pl
 	for k, v := range rec.Params {
 		params[k] = v
 	}
-	if family == "http" && target != "" && params["target"] == "" {
+	fromFlag := family == "http" && target != "" && params["target"] == ""
+	if fromFlag {
 		params["target"] = target
 	}
 	tasks := rec.Tasks
@@ -92,6 +93,9 @@ func Workload(rec results.WorkloadRecord, quick bool, target string) (harness.Pl
 		return harness.PlannedWorkload{}, input.Errorf("tasks", "%d is out of range 1..%d", tasks, harness.MaxTasks)
 	}
 	w, err := spec.Build(rec.Name, params, tasks)
+	if in, ok := input.As(err); ok && fromFlag && in.Field == "param "+rec.Name+".target" {
+		return w, &input.Error{Field: "target", Problem: in.Problem} // the URL came from -target
+	}
 	if err != nil {
 		return w, err
 	}

@@ -21,6 +21,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// MaxSize is the largest scenario file read, in bytes: results.json keeps
+// the file whole.
+const MaxSize = 1 << 20
+
 // Schema is the version a scenario file declares.
 const Schema = "concbench/scenario/v1"
 

@@ -61,7 +61,11 @@ func WriteCapacityTable(w io.Writer, c *results.CapacityReport) error {
 		if !p.LittleOK {
 			little += " !"
 		}
-		fmt.Fprintf(tw, "%g\t%s\t%s\t%s\t%.1f%%\t%s\t%s\t\n", p.Concurrency, Rate(p.Throughput), Duration(p.MeanResponse), Duration(p.P99), 100*p.ErrorRatio, little, slo)
+		mean, p99, errs := Duration(p.MeanResponse), Duration(p.P99), fmt.Sprintf("%.1f%%", 100*p.ErrorRatio)
+		if p.MeanResponse == 0 && p.P99 == 0 { // fitted from concurrency,throughput lines: nothing else is known
+			mean, p99, errs, little = "-", "-", "-", "-"
+		}
+		fmt.Fprintf(tw, "%g\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Concurrency, Rate(p.Throughput), mean, p99, errs, little, slo)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
