@@ -157,5 +157,14 @@ func parseHeaders(s string) (http.Header, error) {
 	return h, nil
 }
 
+// UnusedParams are the embedded target's settings when the requests go to
+// a target of the user's.
+func (w *httpWorkload) UnusedParams() []string {
+	if w.server != nil {
+		return nil
+	}
+	return target.FlagNames()
+}
+
 // Footprint is a request, a response and their buffers per task.
 func (w *httpWorkload) Footprint(n int) (int64, int64) { return int64(n), 8 << 10 }

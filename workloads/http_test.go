@@ -2,11 +2,13 @@ package workloads
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/strategy"
+	"github.com/concbench/concbench/harness/target"
 )
 
 // TestLimitedDownstream is the classic: a downstream of capacity 4 taking
@@ -42,5 +44,36 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("Build(%v) = %v, want %q", tt.params, err, tt.want)
 		}
+	}
+}
+
+// TestExternalTargetRecordsOnlyWhatApplies points http at a target of the
+// user's (an embedded one, started apart): the embedded target's settings
+// do not apply and are left out of the recorded parameters, and so out of
+// chart titles.
+func TestExternalTargetRecordsOnlyWhatApplies(t *testing.T) {
+	s, err := target.Start(target.Config{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	spec, _ := Lookup("http")
+	w, err := spec.Build("http", map[string]string{"target": s.URL()}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Workload.(io.Closer).Close()
+	for _, name := range target.FlagNames() {
+		if _, ok := w.Params[name]; ok {
+			t.Errorf("parameter %s of the embedded target is recorded for an external one", name)
+		}
+	}
+	if w.Params["target"] != s.URL() || w.Params["method"] != "GET" {
+		t.Errorf("params %v", w.Params)
+	}
+	own, _ := spec.Build("http", nil, 1)
+	defer own.Workload.(io.Closer).Close()
+	if own.Params["latency"] == "" {
+		t.Errorf("the embedded target's settings are missing: %v", own.Params)
 	}
 }

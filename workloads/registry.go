@@ -80,6 +80,14 @@ func Lookup(name string) (Spec, error) {
 	return Spec{}, input.Unknown("", "workload", name, Names())
 }
 
+// unusedParams is implemented by workloads some of whose parameters do not
+// apply to the values given (the embedded target's settings, when http
+// names a target of its own): Build leaves those out of the resolved
+// parameters, so that results.json and the charts show only what applied.
+type unusedParams interface {
+	UnusedParams() []string
+}
+
 // Param documents one parameter of a family.
 type Param struct {
 	Name, Default, Usage string
@@ -130,6 +138,11 @@ func (s Spec) Build(name string, params map[string]string, tasks int) (harness.P
 	}
 	resolved := map[string]string{}
 	fs.VisitAll(func(f *flag.Flag) { resolved[f.Name] = f.Value.String() })
+	if u, ok := w.(unusedParams); ok {
+		for _, name := range u.UnusedParams() {
+			delete(resolved, name)
+		}
+	}
 	if tasks == 0 {
 		tasks = s.Tasks
 	}

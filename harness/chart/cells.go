@@ -80,10 +80,15 @@ func (pal *palette) bars(p *plot.Plot, cells []results.CellResult, cols int, val
 
 // strategyLegend lists the strategies of the run with their colours.
 func (pal *palette) strategyLegend(res *results.Results) []LegendEntry {
+	return pal.legendOf(res, func(results.CellResult) bool { return true })
+}
+
+// legendOf lists, in run order, the strategies of the cells drawn picks.
+func (pal *palette) legendOf(res *results.Results, drawn func(results.CellResult) bool) []LegendEntry {
 	var out []LegendEntry
 	seen := map[string]bool{}
 	for _, c := range res.Cells {
-		if seen[c.Strategy] {
+		if seen[c.Strategy] || !drawn(c) {
 			continue
 		}
 		seen[c.Strategy] = true

@@ -161,6 +161,31 @@ func TestScalingOnlyForSweeps(t *testing.T) {
 	}
 }
 
+// TestScalingLegendListsOnlyWhatIsDrawn fails every semaphore cell and
+// drops the strategies without a limit: the legend names neither.
+func TestScalingLegendListsOnlyWhatIsDrawn(t *testing.T) {
+	res := fixture(t)
+	var kept []results.CellResult
+	for _, c := range res.Cells {
+		switch {
+		case c.Limit == 0:
+			continue
+		case c.Strategy == "semaphore":
+			c.Failed, c.Repetitions = "hung: possible deadlock", nil
+		}
+		kept = append(kept, c)
+	}
+	res.Cells = kept
+	var labels []string
+	for _, e := range Scaling(res).Legend {
+		labels = append(labels, e.Label)
+	}
+	if slices.Contains(labels, "semaphore") || slices.ContainsFunc(labels, func(l string) bool { return strings.Contains(l, "without a limit") }) ||
+		!slices.Contains(labels, "pool") {
+		t.Errorf("legend %q: want pool, and neither semaphore (failed) nor strategies without a limit (none)", labels)
+	}
+}
+
 // TestPNGSize checks the raster rendering's size: 10 in at 96 dpi.
 func TestPNGSize(t *testing.T) {
 	data, err := Runtime(fixture(t)).Render("png")

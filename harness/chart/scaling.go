@@ -27,6 +27,8 @@ func Scaling(res *results.Results) *Figure {
 		ticks[i] = plot.Tick{Value: float64(l), Label: strconv.Itoa(l)}
 	}
 	lo, hi := float64(limits[0]), float64(limits[len(limits)-1])
+	drawn := func(c results.CellResult) bool { return c.Failed == "" && len(c.Repetitions) > 0 }
+	var flatDrawn, idealDrawn bool
 	for _, g := range groups(res) {
 		tp := newPanel(panelTitle("Throughput", g, 45), "limit", "successful tasks per second (log)")
 		p99 := newPanel(panelTitle("p99 response", g, 45), "limit", "p99 response time (ms, log)")
@@ -40,7 +42,11 @@ func Scaling(res *results.Results) *Figure {
 		tails := map[string]plotter.XYs{}
 		best := map[int]float64{} // the least ideal wall at each limit
 		for _, c := range g.cells {
+			if !drawn(c) {
+				continue // a failed cell has no figures to draw
+			}
 			if c.Limit == 0 {
+				flatDrawn = true
 				flat := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
 				addLine(tp, flat(floorPositive(c.Summary.Throughput)), pal.line(c), true)
 				addLine(p99, flat(floorPositive(ms(c.Summary.Response.P99))), pal.line(c), true)
@@ -66,15 +72,20 @@ func Scaling(res *results.Results) *Figure {
 			}
 		}
 		if len(idealTP) > 0 {
+			idealDrawn = true
 			addLine(tp, idealTP, idealLine, false)
 			addLine(p99, idealWall, idealLine, false)
 		}
 		f.Panels = append(f.Panels, []*plot.Plot{tp, p99})
 	}
-	f.Legend = append([]LegendEntry{
-		{"ideal (throughput: tasks / ideal wall; p99: ideal wall, when the last task can end)", lineThumb(idealLine)},
-	}, pal.strategyLegend(res)...)
-	f.Legend = append(f.Legend, LegendEntry{"strategies without a limit: flat dotted lines", lineThumb(flatLine)})
+	// The legend lists only what is drawn.
+	if idealDrawn {
+		f.Legend = append(f.Legend, LegendEntry{"ideal (throughput: tasks / ideal wall; p99: ideal wall, when the last task can end)", lineThumb(idealLine)})
+	}
+	f.Legend = append(f.Legend, pal.legendOf(res, drawn)...)
+	if flatDrawn {
+		f.Legend = append(f.Legend, LegendEntry{"strategies without a limit: flat dotted lines", lineThumb(flatLine)})
+	}
 	return padLogAxes(f)
 }
 

@@ -19,3 +19,8 @@ func Flags(fs *flag.FlagSet, defaultLatency time.Duration) func() (Config, error
 	fs.IntVar(&c.Capacity, "capacity", 0, "target: requests in flight beyond which it answers 503 at once (0: no limit)")
 	return func() (Config, error) { return c, c.Validate() }
 }
+
+// FlagNames are the settings Flags declares.
+func FlagNames() []string {
+	return []string{"latency", "dist", "spread", "cpu", "size", "error-rate", "capacity"}
+}
