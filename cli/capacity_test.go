@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,12 +13,13 @@ import (
 )
 
 // TestCapacitySweepFindsTheKnee sweeps the http workload against an
-// embedded target of capacity 16: throughput must level off near 16 and
-// the SLO limit must sit at or below it.
+// embedded target of capacity 16: throughput must level off near 16, the
+// SLO limit must sit at or below it, and the points past it, where most
+// requests are rejected, are left out of the fit.
 func TestCapacitySweepFindsTheKnee(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := bench(t, context.Background(), "capacity", "-param", "http.capacity=16", "-param", "http.latency=10ms",
-		"-limits", "1,2,4,8,16,32,64", "-reps", "1", "-warmup", "0", "-tasks-per-limit", "6", "-slo", "p99<=50ms,errors<1%", "-out", out)
+		"-limits", "1,2,3,4,6,8,12,16,32,64", "-reps", "1", "-warmup", "0", "-tasks-per-limit", "6", "-slo", "p99<=50ms,errors<1%", "-out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -27,8 +29,11 @@ func TestCapacitySweepFindsTheKnee(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := res.Capacity
-	if c == nil || c.Fit == nil || len(c.Points) != 7 {
+	if c == nil || c.Fit == nil || len(c.Points) != 10 || !slices.Equal(c.FitExcluded, []float64{32, 64}) {
 		t.Fatalf("capacity report %+v", c)
+	}
+	if !strings.Contains(stdout, "left out of the fit, their errors above the budget of 1%: 32 (") {
+		t.Errorf("no note of the points left out:\n%s", stdout)
 	}
 	t.Logf("knee %v, SLO limit %d, USL N* %.1f, λ %.1f σ %.3g κ %.3g", c.Knee, c.SLOLimit, c.Fit.PeakN, c.Fit.Lambda, c.Fit.Sigma, c.Fit.Kappa)
 	if c.Knee < 8 || c.Knee > 32 {

@@ -230,7 +230,10 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	rt := pr.stop()
 
 	m := results.Summarize(rec.Samples(), wall)
-	m.Ideal = batch.Cost.Within(cell.Workload.Timeout).Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
+	// Tasks that failed without their timeout (a 503 at once) did not do
+	// their work; tasks cut at the timeout did it up to the timeout.
+	worked := float64(m.Succeeded()+m.Errors["timeout"]) / float64(max(n, 1))
+	m.Ideal = batch.Cost.Within(cell.Workload.Timeout).Share(worked).Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
 	if wall > 0 {
 		m.Efficiency = float64(m.Ideal) / float64(wall)
 	}

@@ -104,3 +104,34 @@ func TestWaitForAnExecutorIsWait(t *testing.T) {
 		t.Errorf("mean wait %v + mean service %v != mean response %v", r.Wait.Mean, r.Service.Mean, r.Response.Mean)
 	}
 }
+
+// halfFail is a test workload: even tasks park for d, odd ones fail at once.
+type halfFail struct{ d time.Duration }
+
+func (w halfFail) Batch(n, _ int) (Batch, error) {
+	b := Batch{Tasks: make([]Task, n), Cost: Cost{Units: n, Wait: time.Duration(n) * w.d, Critical: w.d}}
+	for i := range b.Tasks {
+		b.Tasks[i] = func(ctx context.Context, _ Exec) error {
+			if i%2 == 1 {
+				return errors.New("refused")
+			}
+			return Park(ctx, w.d)
+		}
+	}
+	return b, nil
+}
+
+// TestFastFailuresDoNotRaiseEfficiency runs half of the tasks failing at
+// once: the ideal counts only the work done, so efficiency stays at or
+// below 100% (it read 200% when the failures counted as done work).
+func TestFastFailuresDoNotRaiseEfficiency(t *testing.T) {
+	res, err := runCell(t, context.Background(), halfFail{5 * time.Millisecond}, 20, strategy.Sequential{}, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res.Cells[0].Repetitions {
+		if r.Efficiency > 1.05 || r.Efficiency < 0.5 {
+			t.Errorf("repetition %d: efficiency %.2f (ideal %v, wall %v), want near and not above 100%%", i, r.Efficiency, r.Ideal, r.Wall)
+		}
+	}
+}

@@ -11,6 +11,10 @@ import (
 // the concurrency before a point is flagged.
 const LittleTolerance = 0.10
 
+// DefaultErrorBudget is the share of failed tasks above which a point is
+// left out of the USL fit when the SLO sets no error condition.
+const DefaultErrorBudget = 0.01
+
 // KneeShare defines the knee: the first concurrency whose throughput
 // reaches this share of the best measured.
 const KneeShare = 0.9
@@ -19,13 +23,17 @@ const KneeShare = 0.9
 // limit of one workload and strategy. For each limit it takes the medians
 // over repetitions, checks Little's law (tasks in service = throughput x
 // mean service time), checks slo when given, finds the knee, and fits the
-// USL to the throughput of successful tasks.
+// USL to goodput (the throughput of successful tasks), leaving out points
+// whose failed share passes the error budget (the SLO's, else 1%).
 //
 // Latency here is service time, the time a task spends in the system: in a
 // closed-loop batch, the time spent queued for the strategy is the
 // harness's batch, not the service's queue, and would grow with the batch.
 func Analyze(cells []results.CellResult, slo results.SLO) *results.CapacityReport {
-	r := &results.CapacityReport{SLO: slo.String()}
+	r := &results.CapacityReport{SLO: slo.String(), ErrorBudget: DefaultErrorBudget}
+	if b, ok := slo.ErrorBudget(); ok {
+		r.ErrorBudget = b
+	}
 	var pts []Point
 	sorted := append([]results.CellResult(nil), cells...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Limit < sorted[j].Limit })
@@ -62,6 +70,10 @@ func Analyze(cells []results.CellResult, slo results.SLO) *results.CapacityRepor
 			}
 		}
 		r.Points = append(r.Points, p)
+		if p.ErrorRatio > r.ErrorBudget {
+			r.FitExcluded = append(r.FitExcluded, p.Concurrency)
+			continue
+		}
 		for _, rep := range c.Repetitions {
 			if rep.Throughput > 0 && c.Limit > 0 {
 				pts = append(pts, Point{N: float64(c.Limit), X: rep.Throughput})

@@ -94,6 +94,11 @@ func Capacity(res *results.Results) *Figure {
 		return g
 	}
 	tp.Add(pts)
+	fractions := make([]float64, len(c.Points))
+	for i, p := range c.Points {
+		fractions[i] = p.ErrorRatio
+	}
+	marked := errorMarks(tp, measured, fractions)
 	tp.Y.Min, tp.Y.Max = 0, top*1.15
 	tp.X.Min, tp.X.Max = 0.8, max(maxN, peakOf(c))*1.4
 
@@ -126,6 +131,9 @@ func Capacity(res *results.Results) *Figure {
 		{"USL fit", lineThumb(fittedLine)},
 		{"peak concurrency N*", lineThumb(peakLine)},
 		{"knee (90% of the best throughput)", lineThumb(kneeLine)},
+	}
+	if marked {
+		f.Legend = append(f.Legend, errorMarkEntry())
 	}
 	if c.SLOLimit > 0 {
 		f.Legend = append(f.Legend, LegendEntry{"highest concurrency meeting " + c.SLO, lineThumb(sloLine)})

@@ -241,3 +241,29 @@ func TestStackedBarsFitTheAxis(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsAreMarked gives one cell 70% failed tasks: the latency and
+// scaling charts label that point "70% err" and explain the mark.
+func TestErrorsAreMarked(t *testing.T) {
+	res := fixture(t)
+	for i := range res.Cells {
+		if res.Cells[i].Strategy == "pool" && res.Cells[i].Limit == 8 {
+			for r := range res.Cells[i].Repetitions {
+				rep := &res.Cells[i].Repetitions[r]
+				rep.Errors = map[string]int{"http-503": rep.Completed * 7 / 10}
+			}
+		}
+	}
+	for _, f := range []*Figure{Latency(res), Scaling(res)} {
+		got := texts(t, f)
+		if !contains(got, "70% err") || !contains(got, "share of the point's tasks that failed") {
+			t.Errorf("%s: no error mark or legend", f.Name)
+		}
+		if n := len(slices.DeleteFunc(slices.Clone(got), func(s string) bool { return !strings.HasSuffix(s, "% err") })); n != 2 && f.Name == "latency" {
+			t.Errorf("%s: %d error marks, want one per workload's pool 8 cell (2)", f.Name, n)
+		}
+	}
+	if got := texts(t, Latency(fixture(t))); contains(got, "% err") {
+		t.Error("a run without errors has error marks")
+	}
+}

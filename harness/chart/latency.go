@@ -29,6 +29,7 @@ var quantileMarks = []struct {
 func Latency(res *results.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "latency", Title: "Response time by strategy (median over repetitions)", Caption: caption(res)}
+	marked := false
 	for _, g := range groups(res) {
 		p := cellPanel(panelTitle("Response time", g, 95), "response time (ms, log scale)", g.cells, 1)
 		logAxis(&p.Y)
@@ -47,12 +48,22 @@ func Latency(res *results.Results) *Figure {
 			p.Add(s)
 		}
 		p.Add(p99Whiskers(g.cells))
+		top := make(plotter.XYs, len(g.cells))
+		fractions := make([]float64, len(g.cells))
+		for i, c := range g.cells {
+			top[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Response.Max))}
+			fractions[i] = c.ErrorFraction()
+		}
+		marked = errorMarks(p, top, fractions) || marked
 		f.Panels = append(f.Panels, []*plot.Plot{p})
 	}
 	for _, m := range quantileMarks {
 		f.Legend = append(f.Legend, LegendEntry{Label: m.name, Thumb: glyphThumb{Color: grey, Radius: vg.Points(3), Shape: m.shape}})
 	}
 	f.Legend = append(f.Legend, pal.strategyLegend(res)...)
+	if marked {
+		f.Legend = append(f.Legend, errorMarkEntry())
+	}
 	return padLogAxes(f)
 }
 

@@ -28,7 +28,7 @@ func Scaling(res *results.Results) *Figure {
 	}
 	lo, hi := float64(limits[0]), float64(limits[len(limits)-1])
 	drawn := func(c results.CellResult) bool { return c.Failed == "" && len(c.Repetitions) > 0 }
-	var flatDrawn, idealDrawn bool
+	var flatDrawn, idealDrawn, marked bool
 	for _, g := range groups(res) {
 		tp := newPanel(panelTitle("Throughput", g, 45), "limit", "successful tasks per second (log)")
 		p99 := newPanel(panelTitle("p99 response", g, 45), "limit", "p99 response time (ms, log)")
@@ -40,6 +40,8 @@ func Scaling(res *results.Results) *Figure {
 		}
 		lines := map[string]plotter.XYs{}
 		tails := map[string]plotter.XYs{}
+		var markAt plotter.XYs
+		var fractions []float64
 		best := map[int]float64{} // the least ideal wall at each limit
 		for _, c := range g.cells {
 			if !drawn(c) {
@@ -50,11 +52,15 @@ func Scaling(res *results.Results) *Figure {
 				flat := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
 				addLine(tp, flat(floorPositive(c.Summary.Throughput)), pal.line(c), true)
 				addLine(p99, flat(floorPositive(ms(c.Summary.Response.P99))), pal.line(c), true)
+				markAt = append(markAt, plotter.XY{X: hi, Y: floorPositive(ms(c.Summary.Response.P99))})
+				fractions = append(fractions, c.ErrorFraction())
 				continue
 			}
 			x := float64(c.Limit)
 			lines[c.Strategy] = append(lines[c.Strategy], plotter.XY{X: x, Y: floorPositive(c.Summary.Throughput)})
 			tails[c.Strategy] = append(tails[c.Strategy], plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
+			markAt = append(markAt, plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
+			fractions = append(fractions, c.ErrorFraction())
 			if b, ok := best[c.Limit]; !ok || ms(c.Summary.Ideal) < b {
 				best[c.Limit] = ms(c.Summary.Ideal)
 			}
@@ -76,6 +82,7 @@ func Scaling(res *results.Results) *Figure {
 			addLine(tp, idealTP, idealLine, false)
 			addLine(p99, idealWall, idealLine, false)
 		}
+		marked = errorMarks(p99, markAt, fractions) || marked
 		f.Panels = append(f.Panels, []*plot.Plot{tp, p99})
 	}
 	// The legend lists only what is drawn.
@@ -85,6 +92,9 @@ func Scaling(res *results.Results) *Figure {
 	f.Legend = append(f.Legend, pal.legendOf(res, drawn)...)
 	if flatDrawn {
 		f.Legend = append(f.Legend, LegendEntry{"strategies without a limit: flat dotted lines", lineThumb(flatLine)})
+	}
+	if marked {
+		f.Legend = append(f.Legend, errorMarkEntry())
 	}
 	return padLogAxes(f)
 }

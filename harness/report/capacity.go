@@ -29,6 +29,17 @@ func CapacityLines(c *results.CapacityReport) []string {
 	} else {
 		lines = append(lines, "no USL fit: "+c.FitError)
 	}
+	if len(c.FitExcluded) > 0 {
+		var at []string
+		for _, n := range c.FitExcluded {
+			for _, p := range c.Points {
+				if p.Concurrency == n {
+					at = append(at, fmt.Sprintf("%g (%.0f%% errors)", n, 100*p.ErrorRatio))
+				}
+			}
+		}
+		lines = append(lines, fmt.Sprintf("left out of the fit, their errors above the budget of %g%%: %s", 100*c.ErrorBudget, strings.Join(at, ", ")))
+	}
 	if c.SLO != "" {
 		if c.SLOLimit > 0 {
 			lines = append(lines, fmt.Sprintf("SLO %s: met up to concurrency %d; recommended limit for a pool or semaphore: %d", c.SLO, c.SLOLimit, c.SLOLimit))

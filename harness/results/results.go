@@ -83,6 +83,13 @@ type CapacityReport struct {
 	// Knee is the first concurrency whose throughput reaches 90% of the
 	// best measured: where adding concurrency stops paying.
 	Knee float64 `json:"knee,omitempty"`
+	// ErrorBudget is the share of failed tasks above which a point is
+	// left out of the fit: the SLO's, or 1% without one.
+	ErrorBudget float64 `json:"error_budget"`
+	// FitExcluded are the concurrencies left out of the fit: their errors
+	// passed the budget, so their throughput says how fast the system
+	// fails, not how much it serves.
+	FitExcluded []float64 `json:"fit_excluded,omitempty"`
 }
 
 // CapacityPoint is one concurrency of a sweep, medians over repetitions.
@@ -178,6 +185,7 @@ type Repetition struct {
 	Errors       map[string]int `json:"errors,omitempty"`
 	Throughput   float64        `json:"throughput_per_s"` // successful tasks per second of wall time
 	Response     Quantiles      `json:"response"`         // end - intended start
+	ResponseOK   Quantiles      `json:"response_ok"`      // the same, of successful tasks alone
 	Wait         Quantiles      `json:"wait"`             // start - intended start
 	Service      Quantiles      `json:"service"`          // end - start
 	PeakInFlight int            `json:"peak_in_flight"`
@@ -221,6 +229,19 @@ func (c CellResult) Whole() []Repetition {
 		}
 	}
 	return out
+}
+
+// ErrorFraction is the share of the cell's completed tasks that failed,
+// over all its repetitions.
+func (c CellResult) ErrorFraction() float64 {
+	errs, done := 0, 0
+	for _, r := range c.Repetitions {
+		errs, done = errs+r.ErrorCount(), done+r.Completed
+	}
+	if done == 0 {
+		return 0
+	}
+	return float64(errs) / float64(done)
 }
 
 // Succeeded is how many tasks ran to the end without error.

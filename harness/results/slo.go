@@ -80,6 +80,21 @@ func ParseSLO(field, s string) (SLO, error) {
 	return slo, nil
 }
 
+// ErrorBudget is the largest share of failed tasks the SLO allows (0.01
+// for "errors<1%" or "success>=99%"), and whether it sets one.
+func (s SLO) ErrorBudget() (float64, bool) {
+	budget, set := 1.0, false
+	for _, c := range s {
+		switch c.Metric {
+		case "errors":
+			budget, set = min(budget, c.Limit/100), true
+		case "success":
+			budget, set = min(budget, 1-c.Limit/100), true
+		}
+	}
+	return budget, set
+}
+
 // Check returns the conditions r does not meet, each with the measured
 // value: none means the SLO is met.
 func (s SLO) Check(r Repetition) []string {

@@ -9,13 +9,14 @@ import (
 )
 
 // Summarize computes a repetition's statistics from its samples. Latencies
-// cover every completed task, failed ones included; throughput counts only
-// successes. Percentiles interpolate between closest ranks (stats.Percentile).
+// cover every completed task, failed ones included, and ResponseOK the
+// successful ones alone; throughput counts only successes. Percentiles interpolate between closest ranks (stats.Percentile).
 func Summarize(samples []Sample, wall time.Duration) Repetition {
 	rep := Repetition{Wall: wall, Submitted: len(samples)}
 	response := make(stats.Float64Data, 0, len(samples))
 	wait := make(stats.Float64Data, 0, len(samples))
 	service := make(stats.Float64Data, 0, len(samples))
+	ok := make(stats.Float64Data, 0, len(samples))
 	for _, s := range samples {
 		if !s.Done {
 			continue
@@ -33,6 +34,9 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 			}
 		}
 		response = append(response, float64(s.Response()))
+		if s.Err == nil {
+			ok = append(ok, float64(s.Response()))
+		}
 		wait = append(wait, float64(s.Wait()))
 		service = append(service, float64(s.Service()))
 	}
@@ -40,6 +44,7 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 		rep.Throughput = float64(rep.Completed-rep.ErrorCount()) / wall.Seconds()
 	}
 	rep.Response, rep.Wait, rep.Service = quantiles(response), quantiles(wait), quantiles(service)
+	rep.ResponseOK = quantiles(ok)
 	return rep
 }
 
@@ -114,6 +119,7 @@ func Combine(reps []Repetition) Repetition {
 		Errors:       errs,
 		Throughput:   med(func(r Repetition) float64 { return r.Throughput }),
 		Response:     lat(func(r Repetition) Quantiles { return r.Response }),
+		ResponseOK:   lat(func(r Repetition) Quantiles { return r.ResponseOK }),
 		Wait:         lat(func(r Repetition) Quantiles { return r.Wait }),
 		Service:      lat(func(r Repetition) Quantiles { return r.Service }),
 		PeakInFlight: num(func(r Repetition) int { return r.PeakInFlight }),

@@ -22,6 +22,10 @@ func TestSummarize(t *testing.T) {
 	if r.Submitted != 101 || r.Completed != 100 || r.Errors["error"] != 10 {
 		t.Errorf("submitted %d completed %d errors %v, want 101, 100, error=10", r.Submitted, r.Completed, r.Errors)
 	}
+	// Successful tasks alone: the failures (1, 11, 21 ... 91 ms) are left out.
+	if r.ResponseOK.Min != 2*ms || r.ResponseOK.Max != 100*ms || r.ResponseOK.Mean <= r.Response.Mean {
+		t.Errorf("response of successes: min %v max %v mean %v (all: %v)", r.ResponseOK.Min, r.ResponseOK.Max, r.ResponseOK.Mean, r.Response.Mean)
+	}
 	if r.Throughput != 900 { // 90 successes in 0.1 s
 		t.Errorf("throughput %v, want 900/s", r.Throughput)
 	}
