@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	perLimit := fs.Int("tasks-per-limit", 10, "tasks per repetition are this many times the limit (at least the workload's default)")
 	sloText := fs.String("slo", "", "SLO, e.g. 'p99<=50ms,errors<1%': the highest concurrency that meets it is the recommended limit")
 	fit := fs.String("fit", "", "fit concurrency,throughput lines from this CSV file instead of measuring")
+	weights := fs.String("fit-weights", string(capacity.OLS), "residuals the USL fit minimises: ols (least squares on throughput, as the USL literature) or relative (1/throughput)")
 	target := fs.String("target", "", "URL for the http workload")
 	isolated := fs.Bool("isolate", true, "run each concurrency in a child process (see bench run -h)")
 	cellTimeout := fs.Duration("cell-timeout", isolate.DefaultDeadline, "an isolated point with no result by then is stopped and reported hung")
@@ -50,9 +52,12 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 	}
+	if !slices.Contains(capacity.Weightings(), capacity.Weighting(*weights)) {
+		return usagef("-fit-weights: %q: want ols or relative", *weights)
+	}
 	args = append([]string{"bench", "capacity"}, args...)
 	if *fit != "" {
-		return fitFile(*fit, *out, *label, args, stdout)
+		return fitFile(*fit, *out, *label, args, capacity.Weighting(*weights), stdout)
 	}
 
 	if *perLimit < 1 || *perLimit > 1000 {
@@ -89,7 +94,7 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *isolated {
 		runner.Isolate = &isolate.Cells{Deadline: *cellTimeout}
 	}
-	res, runErr := capacity.Sweep(ctx, &runner, p, slo)
+	res, runErr := capacity.Sweep(ctx, &runner, p, slo, capacity.Weighting(*weights))
 	progress.clear()
 	if res == nil || len(res.Cells) == 0 {
 		os.Remove(dir)
@@ -112,13 +117,13 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 // fitFile fits measurements from a CSV file and writes a run folder with
 // the model, capacity.csv and the chart.
-func fitFile(path, out, label string, args []string, stdout io.Writer) error {
+func fitFile(path, out, label string, args []string, w capacity.Weighting, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return usagef("-fit: %v", err)
 	}
 	defer f.Close()
-	res, err := capacity.FitReader(f, path, args)
+	res, err := capacity.FitReader(f, path, args, w)
 	if err != nil {
 		return usagef("-fit: %s: %v", path, err)
 	}

@@ -29,7 +29,7 @@ const KneeShare = 0.9
 // Latency here is service time, the time a task spends in the system: in a
 // closed-loop batch, the time spent queued for the strategy is the
 // harness's batch, not the service's queue, and would grow with the batch.
-func Analyze(cells []results.CellResult, slo results.SLO) *results.CapacityReport {
+func Analyze(cells []results.CellResult, slo results.SLO, w Weighting) *results.CapacityReport {
 	r := &results.CapacityReport{SLO: slo.String(), ErrorBudget: DefaultErrorBudget}
 	if b, ok := slo.ErrorBudget(); ok {
 		r.ErrorBudget = b
@@ -90,7 +90,7 @@ func Analyze(cells []results.CellResult, slo results.SLO) *results.CapacityRepor
 			break
 		}
 	}
-	fit, err := Fit(pts)
+	fit, err := FitWith(pts, w)
 	if err != nil {
 		r.FitError = err.Error()
 	} else {
@@ -100,8 +100,8 @@ func Analyze(cells []results.CellResult, slo results.SLO) *results.CapacityRepor
 }
 
 // FromPoints builds the capacity report of measurements taken elsewhere.
-func FromPoints(pts []Point) (*results.CapacityReport, error) {
-	fit, err := Fit(pts)
+func FromPoints(pts []Point, w Weighting) (*results.CapacityReport, error) {
+	fit, err := FitWith(pts, w)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func TestFitLeavesOutFailingPoints(t *testing.T) {
 		cells = append(cells, cellAt(n, u.X(float64(n)), 0))
 	}
 	cells = append(cells, cellAt(64, 300, 0.7), cellAt(128, 150, 0.88)) // fast 503s
-	r := Analyze(cells, nil)
+	r := Analyze(cells, nil, OLS)
 	if r.ErrorBudget != DefaultErrorBudget || !slices.Equal(r.FitExcluded, []float64{64, 128}) || r.Fit == nil {
 		t.Fatalf("budget %v, excluded %v, fit %v (%s)", r.ErrorBudget, r.FitExcluded, r.Fit, r.FitError)
 	}
@@ -39,7 +39,7 @@ func TestFitLeavesOutFailingPoints(t *testing.T) {
 		t.Errorf("fitted σ=%.4g κ=%.4g from the healthy points, want %.4g and %.4g", r.Fit.Sigma, r.Fit.Kappa, u.Sigma, u.Kappa)
 	}
 	slo, _ := results.ParseSLO("slo", "errors<75%")
-	if r := Analyze(cells, slo); r.ErrorBudget != 0.75 || !slices.Equal(r.FitExcluded, []float64{128}) {
+	if r := Analyze(cells, slo, OLS); r.ErrorBudget != 0.75 || !slices.Equal(r.FitExcluded, []float64{128}) {
 		t.Errorf("with errors<75%%: budget %v, excluded %v", r.ErrorBudget, r.FitExcluded)
 	}
 }

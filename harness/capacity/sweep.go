@@ -15,7 +15,7 @@ import (
 // something. Failed points are kept in the cells and left out of the fit.
 // Give the workload a TasksPerLimit so that every limit is kept busy. On
 // error (ctx done) it returns what was measured, analyzed.
-func Sweep(ctx context.Context, r *harness.Runner, p *harness.Plan, slo results.SLO) (*results.Results, error) {
+func Sweep(ctx context.Context, r *harness.Runner, p *harness.Plan, slo results.SLO, w Weighting) (*results.Results, error) {
 	if len(p.Workloads) != 1 || len(p.Strategies) != 1 || !p.Strategies[0].Limited() {
 		return nil, fmt.Errorf("capacity: a sweep is one workload under one limited strategy; got %d workloads and %d strategies", len(p.Workloads), len(p.Strategies))
 	}
@@ -29,18 +29,18 @@ func Sweep(ctx context.Context, r *harness.Runner, p *harness.Plan, slo results.
 			measured = append(measured, c)
 		}
 	}
-	res.Capacity = Analyze(measured, slo)
+	res.Capacity = Analyze(measured, slo, w)
 	return res, err
 }
 
 // FitReader fits "concurrency,throughput" lines from r (see ReadPoints),
 // measured elsewhere, and returns them as a run's results named name.
-func FitReader(rd io.Reader, name string, args []string) (*results.Results, error) {
+func FitReader(rd io.Reader, name string, args []string, w Weighting) (*results.Results, error) {
 	pts, err := ReadPoints(rd)
 	if err != nil {
 		return nil, err
 	}
-	c, err := FromPoints(pts)
+	c, err := FromPoints(pts, w)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func TestSweepFitsTheUSL(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r harness.Runner
-	res, err := Sweep(context.Background(), &r, p, nil)
+	res, err := Sweep(context.Background(), &r, p, nil, OLS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestSweepFitsTheUSL(t *testing.T) {
 	if c.Fit.Sigma > 0.2 {
 		t.Errorf("σ %.3f for parked tasks, want contention below 0.2", c.Fit.Sigma)
 	}
-	if _, err := Sweep(context.Background(), &r, mustPlan(t, strategy.Sequential{}), nil); err == nil {
+	if _, err := Sweep(context.Background(), &r, mustPlan(t, strategy.Sequential{}), nil, OLS); err == nil {
 		t.Error("a sweep of an unlimited strategy was accepted")
 	}
 }
@@ -69,11 +69,11 @@ func mustPlan(t *testing.T, s harness.Strategy) *harness.Plan {
 }
 
 func TestFitReader(t *testing.T) {
-	res, err := FitReader(strings.NewReader("1,100\n2,190\n4,350\n8,600\n16,800\n32,850\n"), "wrk.csv", []string{"bench"})
+	res, err := FitReader(strings.NewReader("1,100\n2,190\n4,350\n8,600\n16,800\n32,850\n"), "wrk.csv", []string{"bench"}, OLS)
 	if err != nil || res.Capacity == nil || res.Capacity.Fit == nil || res.Capacity.Workload != "wrk.csv" || !res.Complete {
 		t.Fatalf("FitReader: %+v, %v", res, err)
 	}
-	if _, err := FitReader(strings.NewReader("1,100\n"), "x", nil); err == nil {
+	if _, err := FitReader(strings.NewReader("1,100\n"), "x", nil, OLS); err == nil {
 		t.Error("one point was fitted")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/harness/results"
+	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -17,6 +18,7 @@ import (
 var (
 	red        = color.RGBA{0xc0, 0x20, 0x20, 0xff}
 	fittedLine = draw.LineStyle{Color: color.RGBA{0x00, 0x72, 0xb2, 0xff}, Width: vg.Points(1.5)}
+	bandLine   = draw.LineStyle{Color: tint(color.RGBA{0x00, 0x72, 0xb2, 0xff}, 0.5), Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
 	peakLine   = draw.LineStyle{Color: grey, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
 	kneeLine   = draw.LineStyle{Color: color.RGBA{0xd5, 0x5e, 0x00, 0xff}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(8), vg.Points(2), vg.Points(2), vg.Points(2)}}
 	sloLine    = draw.LineStyle{Color: color.RGBA{0x00, 0x9e, 0x73, 0xff}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
@@ -62,6 +64,7 @@ func Capacity(res *results.Results) *Figure {
 	for _, p := range measured {
 		top = max(top, p.Y)
 	}
+	banded := false
 	if c.Fit != nil {
 		u := func(n float64) float64 {
 			return c.Fit.X(n)
@@ -75,6 +78,21 @@ func Capacity(res *results.Results) *Figure {
 		l, _ := plotter.NewLine(curve)
 		l.LineStyle = fittedLine
 		tp.Add(l)
+		if c.Fit.DF > 0 {
+			banded = true
+			t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(c.Fit.DF)}.Quantile(0.975)
+			lo, hi := make(plotter.XYs, len(curve)), make(plotter.XYs, len(curve))
+			for i, pt := range curve {
+				x, half := c.Fit.Band(pt.X, t)
+				lo[i], hi[i] = plotter.XY{X: pt.X, Y: max(x-half, 0)}, plotter.XY{X: pt.X, Y: x + half}
+				top = max(top, min(x+half, 2*x))
+			}
+			for _, edge := range []plotter.XYs{lo, hi} {
+				b, _ := plotter.NewLine(edge)
+				b.LineStyle = bandLine
+				tp.Add(b)
+			}
+		}
 		if c.Fit.PeakN > 0 {
 			addVertical(tp, c.Fit.PeakN, top*1.1, peakLine)
 		}
@@ -126,11 +144,21 @@ func Capacity(res *results.Results) *Figure {
 		lat.X.Min, lat.X.Max = 0.8, maxN*1.4
 		f.Panels[0] = append(f.Panels[0], lat)
 	}
+	// The legend lists only what is drawn.
 	f.Legend = []LegendEntry{
 		{"measured (ring: Little's law off by more than 10%)", glyphThumb{Color: grey, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}},
-		{"USL fit", lineThumb(fittedLine)},
-		{"peak concurrency N*", lineThumb(peakLine)},
-		{"knee (90% of the best throughput)", lineThumb(kneeLine)},
+	}
+	if c.Fit != nil {
+		f.Legend = append(f.Legend, LegendEntry{"USL fit", lineThumb(fittedLine)})
+		if c.Fit.PeakN > 0 {
+			f.Legend = append(f.Legend, LegendEntry{"peak concurrency N*", lineThumb(peakLine)})
+		}
+	}
+	if c.Knee > 0 {
+		f.Legend = append(f.Legend, LegendEntry{"knee (90% of the best throughput)", lineThumb(kneeLine)})
+	}
+	if banded {
+		f.Legend = append(f.Legend, LegendEntry{"95% confidence band of the fit", lineThumb(bandLine)})
 	}
 	if marked {
 		f.Legend = append(f.Legend, errorMarkEntry())

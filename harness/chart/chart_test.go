@@ -228,6 +228,15 @@ func TestCapacityFigure(t *testing.T) {
 			t.Errorf("no text contains %q", w)
 		}
 	}
+	if contains(got, "confidence band") {
+		t.Error("a band is listed for a fit without covariance")
+	}
+	// With a covariance, the 95% band is drawn and listed.
+	res.Capacity.Fit.DF = 4
+	res.Capacity.Fit.Covariance = [3][3]float64{{25, 0, 0}, {0, 1e-5, 0}, {0, 0, 1e-8}}
+	if got := texts(t, Figures(res)[0]); !contains(got, "95% confidence band of the fit") {
+		t.Error("no confidence band in the legend")
+	}
 }
 
 // TestStackedBarsFitTheAxis checks that the wait-service axis holds wait

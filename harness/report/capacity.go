@@ -18,9 +18,20 @@ func CapacityLines(c *results.CapacityReport) []string {
 		lines = append(lines, fmt.Sprintf("knee: throughput reaches 90%% of its best at concurrency %g", c.Knee))
 	}
 	if u := c.Fit; u != nil {
-		lines = append(lines, fmt.Sprintf("USL fit: lambda %.4g/s, sigma %.4g (contention), kappa %.4g (coherency), R² %.4f", u.Lambda, u.Sigma, u.Kappa, u.R2))
+		lines = append(lines, fmt.Sprintf("USL fit (%s): lambda %.4g/s, sigma %.4g (contention), kappa %.4g (coherency), R² %.4f", orDefault(u.Weighting, "relative"), u.Lambda, u.Sigma, u.Kappa, u.R2))
+		if u.DF > 0 {
+			lines = append(lines, fmt.Sprintf("95%% intervals (standard errors, %d degrees of freedom): lambda %.4g to %.4g (±%.3g), sigma %.4g to %.4g (±%.3g), kappa %.4g to %.4g (±%.3g)",
+				u.DF, u.LambdaCI[0], u.LambdaCI[1], u.LambdaSE, u.SigmaCI[0], u.SigmaCI[1], u.SigmaSE, u.KappaCI[0], u.KappaCI[1], u.KappaSE))
+		}
 		if u.PeakN > 0 {
-			lines = append(lines, fmt.Sprintf("peak: %.0f concurrent at %s/s predicted (N* = sqrt((1-sigma)/kappa))", u.PeakN, Rate(u.PeakX)))
+			peak := fmt.Sprintf("peak: %.0f concurrent at %s/s predicted (N* = sqrt((1-sigma)/kappa))", u.PeakN, Rate(u.PeakX))
+			if u.PeakCI[1] > 0 {
+				peak += fmt.Sprintf("; 95%% interval %.0f to %.0f", max(u.PeakCI[0], 0), u.PeakCI[1])
+			}
+			lines = append(lines, peak)
+		}
+		for _, w := range u.Warnings {
+			lines = append(lines, "warning: "+w)
 		}
 		if u.Note != "" {
 			lines = append(lines, u.Note)
@@ -86,4 +97,13 @@ func WriteCapacityTable(w io.Writer, c *results.CapacityReport) error {
 		fmt.Fprintln(w, l)
 	}
 	return nil
+}
+
+// orDefault is s, or def when s is empty (results written before a field
+// existed).
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -5,6 +5,7 @@ package results
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -127,6 +128,12 @@ func (u USL) X(n float64) float64 {
 	return u.Lambda * n / (1 + u.Sigma*(n-1) + u.Kappa*n*(n-1))
 }
 
+// Gradient is ∂X/∂(λ, σ, κ) at concurrency n.
+func (u USL) Gradient(n float64) [3]float64 {
+	d := 1 + u.Sigma*(n-1) + u.Kappa*n*(n-1)
+	return [3]float64{n / d, -u.Lambda * n * (n - 1) / (d * d), -u.Lambda * n * n * (n - 1) / (d * d)}
+}
+
 // USLFit is the Universal Scalability Law fitted to a sweep.
 type USLFit struct {
 	USL
@@ -135,6 +142,40 @@ type USLFit struct {
 	PeakX    float64 `json:"peak_throughput_per_s,omitempty"`
 	Dominant string  `json:"dominant"`
 	Note     string  `json:"note,omitempty"`
+	// Weighting is the residuals minimised: "ols" (ordinary least squares
+	// on throughput, as the USL literature fits) or "relative" (1/X).
+	Weighting string `json:"weighting,omitempty"`
+	// Standard errors and 95% confidence intervals of the coefficients,
+	// and their covariance (order λ, σ, κ), from the Jacobian at the fit
+	// with DF = points - 3 degrees of freedom and residual standard error
+	// RSE; absent when the points do not determine them.
+	LambdaSE   float64       `json:"lambda_se,omitempty"`
+	SigmaSE    float64       `json:"sigma_se,omitempty"`
+	KappaSE    float64       `json:"kappa_se,omitempty"`
+	LambdaCI   [2]float64    `json:"lambda_ci95"`
+	SigmaCI    [2]float64    `json:"sigma_ci95"`
+	KappaCI    [2]float64    `json:"kappa_ci95"`
+	Covariance [3][3]float64 `json:"covariance"`
+	DF         int           `json:"df,omitempty"`
+	RSE        float64       `json:"residual_se,omitempty"`
+	// PeakCI is the peak concurrency's 95% interval (delta method).
+	PeakCI [2]float64 `json:"peak_ci95"`
+	// Warnings are statistical concerns, such as a wide peak interval.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Band is the fitted throughput at n with the half-width of its 95%
+// confidence band (delta method on the covariance; t is the Student
+// quantile for DF). It is 0 wide when the fit has no covariance.
+func (f USLFit) Band(n, t float64) (x, halfWidth float64) {
+	g := f.Gradient(n)
+	var v float64
+	for a := range 3 {
+		for b := range 3 {
+			v += g[a] * f.Covariance[a][b] * g[b]
+		}
+	}
+	return f.X(n), t * math.Sqrt(max(v, 0))
 }
 
 // PlanRecord is the plan as it ran.
