@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("compare")
 	failOn := fs.String("fail-on", "", "gates, e.g. 'p99>+10%,throughput<-5%': exit 1 when a significant change crosses one")
 	format := fs.String("format", "text", "what to print: text, markdown or json")
+	noise := fs.String("noise", fmt.Sprintf("%g%%", compare.DefaultNoisePct), "changes smaller than this, either way, are within noise (e.g. 2%)")
 	out := fs.String("out", "results", "parent folder of the comparison folder")
 	label := fs.String("label", "", "suffix of the comparison folder's name")
 	operands, help, err := parseWithOperands(fs, args, stdout, "BASE HEAD")
@@ -62,7 +64,11 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usagef("compare: head: %v", err)
 	}
-	c := compare.Compare(base, head)
+	noisePct, err := strconv.ParseFloat(strings.TrimSuffix(*noise, "%"), 64)
+	if err != nil || !strings.HasSuffix(*noise, "%") || !(noisePct > 0 && noisePct < 100) {
+		return usagef("-noise: %q: want a percentage above 0%% and below 100%%, e.g. 2%%", *noise)
+	}
+	c := compare.CompareWith(base, head, compare.Options{NoisePct: noisePct})
 	if len(c.Rows) == 0 {
 		return usagef("compare: base and head have no cell in common (base: %d cells, head: %d)", len(base.Order), len(head.Order))
 	}

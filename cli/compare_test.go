@@ -26,7 +26,7 @@ func TestCompareGates(t *testing.T) {
 		{"a regression under a matching gate exits 1", []string{synthBase, synthHead, "-fail-on", "p99>+10%,throughput<-5%"}, 1,
 			"io pool 8", "gate failed: p99>+10%: io pool 8 p99 +"},
 		{"the same regression under a looser gate exits 0", []string{"-fail-on", "p99>+50%", synthBase, synthHead}, 0, "io pool 8", ""},
-		{"identical runs show ~ and exit 0", []string{synthBase, synthBase, "-fail-on", "p99>+1%"}, 0, "~ (p=1.000 n=5)", ""},
+		{"identical runs show ~ and exit 0", []string{synthBase, synthBase, "-fail-on", "p99>+1%"}, 0, "~ (p=1.000 q=1.000 n=5)", ""},
 		{"markdown for a pull request", []string{"-format", "markdown", synthBase, synthHead}, 0, "| io pool 8 |", ""},
 		{"json", []string{"-format", "json", synthBase, synthHead}, 0, `"significant": true`, ""},
 	}
@@ -73,6 +73,7 @@ func TestCompareRejectsBadInput(t *testing.T) {
 		{"a bad gate", []string{"-fail-on", "p99>10", synthBase, synthHead}, `-fail-on: "p99>10": the threshold needs a % sign`},
 		{"an unknown gate metric", []string{"-fail-on", "latency>+5%", synthBase, synthHead}, `unknown metric "latency"`},
 		{"a bad format", []string{"-format", "xml", synthBase, synthHead}, `-format: "xml"`},
+		{"a bad noise threshold", []string{"-noise", "2", synthBase, synthHead}, `-noise: "2": want a percentage`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

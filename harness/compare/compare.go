@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -19,39 +20,72 @@ type Comparison struct {
 	OnlyBase []Key    `json:"only_base,omitempty"` // cells measured on one side only
 	OnlyHead []Key    `json:"only_head,omitempty"`
 	Warnings []string `json:"warnings,omitempty"` // statistical and plan oddities: read them, they are not errors
+	// Correction names how the comparison controls the errors of testing
+	// many rows at once: "benjamini-hochberg" (each row's q).
+	Correction string `json:"correction"`
+	// NoisePct is the change, in percent either way, below which a
+	// significant row is called within noise, as criterion does.
+	NoisePct float64 `json:"noise_pct"`
 }
+
+// Options tune a comparison; the zero value takes the defaults.
+type Options struct {
+	// NoisePct is the smallest change, in percent either way, that counts
+	// as a change: below it a row is within noise (default DefaultNoisePct).
+	NoisePct float64
+}
+
+// DefaultNoisePct is the default noise threshold: changes smaller than
+// 2% are within the noise of a shared 2-core machine.
+const DefaultNoisePct = 2.0
 
 // Row is one metric of one cell.
 type Row struct {
 	Key
-	Metric      string   `json:"metric"`
-	Base        float64  `json:"base"` // median over repetitions
-	Head        float64  `json:"head"`
-	DeltaPct    float64  `json:"delta_pct"` // (head - base) / base x 100
-	P           float64  `json:"p"`         // Mann-Whitney U p-value
-	N1          int      `json:"n_base"`
-	N2          int      `json:"n_head"`
-	Alpha       float64  `json:"alpha"`
-	Significant bool     `json:"significant"` // P < Alpha
-	Better      bool     `json:"better"`      // significant and in the metric's good direction
-	Warnings    []string `json:"warnings,omitempty"`
+	Metric      string  `json:"metric"`
+	Base        float64 `json:"base"` // median over repetitions
+	Head        float64 `json:"head"`
+	DeltaPct    float64 `json:"delta_pct"` // (head - base) / base x 100
+	P           float64 `json:"p"`         // Mann-Whitney U p-value
+	N1          int     `json:"n_base"`
+	N2          int     `json:"n_head"`
+	Alpha       float64 `json:"alpha"`
+	Significant bool    `json:"significant"` // P < Alpha: this row alone, as benchstat judges it
+	// Q is the Benjamini-Hochberg adjusted p-value over every row of the
+	// comparison: testing 50 rows at α = 0.05 finds a few "changes" in
+	// identical code; Q < Alpha keeps the expected share of false ones
+	// among the rows called changed at α.
+	Q float64 `json:"q"`
+	// WithinNoise marks a change smaller than the noise threshold.
+	WithinNoise bool `json:"within_noise,omitempty"`
+	// Changed is the verdict gates use: Q < Alpha and not within noise.
+	Changed  bool     `json:"changed"`
+	Better   bool     `json:"better"` // changed, in the metric's good direction
+	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Verdict is the change as benchstat prints it: "~" when not significant,
-// else the signed percentage.
+// Verdict is the change: the signed percentage when the row changed,
+// "~" when it did not (as benchstat prints), and "~ (noise)" or "~ (q)"
+// when benchstat alone would call it a change but it is within the noise
+// threshold or does not survive the correction for many rows.
 func (r Row) Verdict() string {
-	if !r.Significant {
-		return "~"
+	switch {
+	case r.Changed:
+		return fmt.Sprintf("%+.2f%%", r.DeltaPct)
+	case r.Significant && r.WithinNoise:
+		return "~ (noise)"
+	case r.Significant:
+		return "~ (q)"
 	}
-	return fmt.Sprintf("%+.2f%%", r.DeltaPct)
+	return "~"
 }
 
-// Stat is the test's detail: "p=0.008 n=5+5".
+// Stat is the test's detail: "p=0.008 q=0.040 n=5+5".
 func (r Row) Stat() string {
 	if r.N1 == r.N2 {
-		return fmt.Sprintf("p=%.3f n=%d", r.P, r.N1)
+		return fmt.Sprintf("p=%.3f q=%.3f n=%d", r.P, r.Q, r.N1)
 	}
-	return fmt.Sprintf("p=%.3f n=%d+%d", r.P, r.N1, r.N2)
+	return fmt.Sprintf("p=%.3f q=%.3f n=%d+%d", r.P, r.Q, r.N1, r.N2)
 }
 
 // Row returns the row of cell k and metric; the zero Row (verdict "~")
@@ -65,9 +99,19 @@ func (c *Comparison) Row(k Key, metric string) Row {
 	return Row{}
 }
 
-// Compare compares every metric of every cell present on both sides.
-func Compare(base, head *Side) *Comparison {
-	c := &Comparison{Base: base.Paths, Head: head.Paths}
+// Compare compares every metric of every cell present on both sides with
+// the default options.
+func Compare(base, head *Side) *Comparison { return CompareWith(base, head, Options{}) }
+
+// CompareWith compares every metric of every cell present on both sides:
+// a Mann-Whitney U test per row (golang.org/x/perf/benchmath, as
+// benchstat), then the Benjamini-Hochberg correction over all rows and
+// the noise threshold.
+func CompareWith(base, head *Side, o Options) *Comparison {
+	if o.NoisePct <= 0 {
+		o.NoisePct = DefaultNoisePct
+	}
+	c := &Comparison{Base: base.Paths, Head: head.Paths, Correction: "benjamini-hochberg", NoisePct: o.NoisePct}
 	for _, k := range base.Order {
 		if _, ok := head.Cells[k]; !ok {
 			c.OnlyBase = append(c.OnlyBase, k)
@@ -96,9 +140,39 @@ func Compare(base, head *Side) *Comparison {
 		}
 	}
 	for _, w := range slices.Sorted(maps.Keys(needMore)) {
-		c.Warnings = append(c.Warnings, "too few repetitions: "+w+" (run with -reps 5 or more)")
+		hint := ""
+		var n int
+		if _, err := fmt.Sscanf(w, "need >= %d samples", &n); err == nil {
+			hint = fmt.Sprintf(" (run with -reps %d or more)", n)
+		}
+		c.Warnings = append(c.Warnings, "too few repetitions: "+w+hint)
+	}
+	adjust(c.Rows)
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		r.WithinNoise = math.Abs(r.DeltaPct) < o.NoisePct
+		r.Changed = r.Q < r.Alpha && !r.WithinNoise
+		m, _ := MetricByName(r.Metric)
+		r.Better = r.Changed && (r.Head > r.Base) == m.HigherIsBetter
 	}
 	return c
+}
+
+// adjust sets each row's Q, the Benjamini-Hochberg adjusted p-value:
+// q(i) = min over j >= i of p(j) x m / j, p sorted ascending, at most 1.
+func adjust(rows []Row) {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rows[order[a]].P < rows[order[b]].P })
+	m := float64(len(rows))
+	q := 1.0
+	for rank := len(order); rank >= 1; rank-- {
+		r := &rows[order[rank-1]]
+		q = min(q, r.P*m/float64(rank))
+		r.Q = q
+	}
 }
 
 func compareCell(k Key, m Metric, base, head *results.CellResult) Row {
@@ -112,8 +186,8 @@ func compareCell(k Key, m Metric, base, head *results.CellResult) Row {
 		row.DeltaPct = (h - b) / b * 100
 	}
 	row.Significant = cmp.P < cmp.Alpha
-	row.Better = row.Significant && (h > b) == m.HigherIsBetter
-	for _, w := range append(append(s1.Warnings, s2.Warnings...), cmp.Warnings...) {
+	sum1, sum2 := benchmath.AssumeNothing.Summary(s1, 0.95), benchmath.AssumeNothing.Summary(s2, 0.95)
+	for _, w := range append(append(append(s1.Warnings, s2.Warnings...), cmp.Warnings...), append(sum1.Warnings, sum2.Warnings...)...) {
 		row.Warnings = append(row.Warnings, w.Error())
 	}
 	return row

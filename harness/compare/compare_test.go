@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/report"
@@ -162,9 +165,12 @@ func TestTooFewRepetitionsWarn(t *testing.T) {
 		}
 	}
 	c := Compare(base, head)
-	want := "too few repetitions: need >= 4 samples to detect a difference at alpha level 0.05 (run with -reps 5 or more)"
-	if len(c.Warnings) != 1 || c.Warnings[0] != want {
-		t.Errorf("warnings %q, want [%q]", c.Warnings, want)
+	want := []string{ // benchstat's own warnings, with the repetitions that answer them
+		"too few repetitions: need >= 4 samples to detect a difference at alpha level 0.05 (run with -reps 4 or more)",
+		"too few repetitions: need >= 6 samples for confidence interval at level 0.95 (run with -reps 6 or more)",
+	}
+	if !slices.Equal(c.Warnings, want) {
+		t.Errorf("warnings %q, want %q", c.Warnings, want)
 	}
 }
 
@@ -244,4 +250,65 @@ func TestInterruptedRepetitionsAreLeftOut(t *testing.T) {
 	if got := len(side.Cells[Key{res.Cells[0].Workload, res.Cells[0].Strategy, res.Cells[0].Limit}].Repetitions); got != n-1 {
 		t.Errorf("%d repetitions loaded, want %d", got, n-1)
 	}
+}
+
+// sideOf makes a side of one run.
+func sideOf(res *results.Results) *Side {
+	s := &Side{Cells: map[Key]*results.CellResult{}, Runs: []*results.Results{res}}
+	for i := range res.Cells {
+		c := &res.Cells[i]
+		k := Key{c.Workload, c.Strategy, c.Limit}
+		s.Cells[k], s.Order = c, append(s.Order, k)
+	}
+	return s
+}
+
+// TestIdenticalCodeRarelyFailsAGate compares 40 pairs of runs drawn from
+// the same distributions (A/A), 10 cells x 5 metrics each: uncorrected, a
+// comparison of 50 rows at α = 0.05 calls rows "changed" in most pairs;
+// with the Benjamini-Hochberg correction and the noise threshold, a gate
+// fails in at most 2 of 40 (the goal: at most 1 in 20).
+func TestIdenticalCodeRarelyFailsAGate(t *testing.T) {
+	gates, _ := ParseGates("p99>+10%,throughput<-5%")
+	var uncorrected, changed, failed int
+	for seed := range uint64(40) {
+		base, head := aaRun(2*seed), aaRun(2*seed+1)
+		c := Compare(sideOf(base), sideOf(head))
+		if slices.ContainsFunc(c.Rows, func(r Row) bool { return r.Significant }) {
+			uncorrected++
+		}
+		if slices.ContainsFunc(c.Rows, func(r Row) bool { return r.Changed }) {
+			changed++
+		}
+		if len(c.Check(gates)) > 0 {
+			failed++
+		}
+	}
+	t.Logf("of 40 A/A comparisons: %d with an uncorrected 'significant' row, %d with a changed row, %d failing the gate", uncorrected, changed, failed)
+	if failed > 2 || changed > 2 {
+		t.Errorf("%d A/A comparisons failed the gate and %d called a row changed, want at most 2 of 40", failed, changed)
+	}
+	if uncorrected < 10 {
+		t.Errorf("only %d A/A comparisons had an uncorrected significant row: the test does not exercise the correction", uncorrected)
+	}
+}
+
+// aaRun is a run of 10 cells, 5 repetitions each, every figure with 10%
+// noise around the same values.
+func aaRun(seed uint64) *results.Results {
+	r := rand.New(rand.NewPCG(seed, 11))
+	res := &results.Results{Schema: results.Schema, Complete: true, Plan: results.PlanRecord{Reps: 5}}
+	for cell := range 10 {
+		c := results.CellResult{Workload: "io", Strategy: "pool", Limit: cell + 1, Tasks: 100, Complete: true}
+		for range 5 {
+			n := func() float64 { return 1 + 0.1*(2*r.Float64()-1) }
+			c.Repetitions = append(c.Repetitions, results.Repetition{
+				Wall: time.Duration(100e6 * n()), Submitted: 100, Completed: 100, Throughput: 1000 * n(),
+				Response: results.Quantiles{P50: time.Duration(50e6 * n()), P99: time.Duration(90e6 * n())},
+				Runtime:  results.Runtime{PeakHeap: uint64(1 << 20 * n())},
+			})
+		}
+		res.Cells = append(res.Cells, c)
+	}
+	return res
 }

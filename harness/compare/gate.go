@@ -67,12 +67,13 @@ func (f Failure) String() string {
 	return fmt.Sprintf("%s: %s %s %s (%s)", f.Gate, f.Row.Key, f.Row.Metric, f.Row.Verdict(), f.Row.Stat())
 }
 
-// Check returns the significant changes that cross a gate.
+// Check returns the changes (significant after the correction for many
+// rows, and beyond the noise threshold) that cross a gate.
 func (c *Comparison) Check(gates []Gate) []Failure {
 	var out []Failure
 	for _, g := range gates {
 		for _, r := range c.Rows {
-			if r.Metric != g.Metric || !r.Significant {
+			if r.Metric != g.Metric || !r.Changed {
 				continue
 			}
 			if g.Above && r.DeltaPct > g.Pct || !g.Above && r.DeltaPct < g.Pct {
