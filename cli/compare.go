@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ func (e *gateError) Error() string {
 func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare")
 	failOn := fs.String("fail-on", "", "gates, e.g. 'p99>+10%,throughput<-5%': exit 1 when a significant change crosses one")
-	format := fs.String("format", "text", "what to print: text, markdown or json")
+	format := fs.String("format", "text", "what to print: text, markdown, github (markdown with Mermaid charts GitHub renders) or json")
 	noise := fs.String("noise", fmt.Sprintf("%g%%", compare.DefaultNoisePct), "changes smaller than this, either way, are within noise (e.g. 2%)")
 	out := fs.String("out", "results", "parent folder of the comparison folder")
 	label := fs.String("label", "", "suffix of the comparison folder's name")
@@ -50,8 +51,8 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	if *format != "text" && *format != "markdown" && *format != "json" {
-		return usagef("-format: %q: want text, markdown or json", *format)
+	if !slices.Contains([]string{"text", "markdown", "github", "json"}, *format) {
+		return usagef("-format: %q: want text, markdown, github or json", *format)
 	}
 	if !report.ValidLabel(*label) {
 		return usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", *label)
@@ -79,6 +80,8 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 		err = c.WriteJSON(&text)
 	case "markdown":
 		c.WriteMarkdown(&text, nil)
+	case "github":
+		c.WriteGitHub(&text)
 	default:
 		err = c.WriteText(&text)
 	}
@@ -104,7 +107,8 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// writeComparison writes compare.md (with charts), compare.json and
+// writeComparison writes compare.md (with PNG charts), compare-github.md
+// (with Mermaid charts, for a comment or job summary), compare.json and
 // compare.txt, and the charts, into a new folder under parent.
 func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, label string) (string, error) {
 	name := "compare"
@@ -130,15 +134,16 @@ func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, la
 		}
 		charts = append(charts, f.Name)
 	}
-	var md, js, txt bytes.Buffer
+	var md, gh, js, txt bytes.Buffer
 	c.WriteMarkdown(&md, charts)
+	c.WriteGitHub(&gh)
 	if err := c.WriteJSON(&js); err != nil {
 		return "", err
 	}
 	if err := c.WriteText(&txt); err != nil {
 		return "", err
 	}
-	files["compare.md"], files["compare.json"], files["compare.txt"] = md.Bytes(), js.Bytes(), txt.Bytes()
+	files["compare.md"], files["compare-github.md"], files["compare.json"], files["compare.txt"] = md.Bytes(), gh.Bytes(), js.Bytes(), txt.Bytes()
 	for name, data := range files {
 		if err := report.WriteFile(filepath.Join(dir, name), data); err != nil {
 			return "", err

@@ -29,6 +29,7 @@ func TestCompareGates(t *testing.T) {
 		{"identical runs show ~ and exit 0", []string{synthBase, synthBase, "-fail-on", "p99>+1%"}, 0, "~ (p=1.000 q=1.000 n=5)", ""},
 		{"markdown for a pull request", []string{"-format", "markdown", synthBase, synthHead}, 0, "| io pool 8 |", ""},
 		{"json", []string{"-format", "json", synthBase, synthHead}, 0, `"significant": true`, ""},
+		{"github: markdown with Mermaid charts", []string{"-format", "github", synthBase, synthHead}, 0, "```mermaid\nxychart-beta\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestCompareGates(t *testing.T) {
 			if len(dirs) != 1 {
 				t.Fatalf("comparison folders %v, want 1", dirs)
 			}
-			for _, f := range []string{"compare.md", "compare.json", "compare.txt", "compare-latency.png", "compare-latency.svg", "compare-percentiles.png", "compare-percentiles.svg"} {
+			for _, f := range []string{"compare.md", "compare-github.md", "compare.json", "compare.txt", "compare-latency.png", "compare-latency.svg", "compare-percentiles.png", "compare-percentiles.svg"} {
 				if fi, err := os.Stat(filepath.Join(dirs[0], f)); err != nil || fi.Size() == 0 {
 					t.Errorf("%s missing or empty", f)
 				}

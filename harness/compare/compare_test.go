@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -311,4 +312,28 @@ func aaRun(seed uint64) *results.Results {
 		res.Cells = append(res.Cells, c)
 	}
 	return res
+}
+
+// TestGitHubOutput checks the Mermaid output against a golden file
+// (testdata/github.golden.md; -update rewrites it after checking it with
+// scripts/check-mermaid.sh).
+func TestGitHubOutput(t *testing.T) {
+	c := fixtureComparison(t)
+	c.Base, c.Head = []string{"base.json"}, []string{"head.json"}
+	var b bytes.Buffer
+	c.WriteGitHub(&b)
+	path := filepath.Join("testdata", "github.golden.md")
+	if *update {
+		os.WriteFile(path, b.Bytes(), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("the GitHub output differs from %s (go test -update, then check it):\n%s", path, b.String())
+	}
+	if n := strings.Count(b.String(), "```mermaid\nxychart-beta\n"); n != 3 {
+		t.Errorf("%d Mermaid charts, want 3 (p50, p99, throughput)", n)
+	}
 }
