@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +97,15 @@ func TestServeRunsForABoundedTime(t *testing.T) {
 	code, _, stderr = bench(t, context.Background(), "serve", "-addr", "192.168.1.1:80")
 	if code != 2 || !strings.Contains(stderr, "not a loopback address") {
 		t.Errorf("serve on a non-loopback address: exit %d, %q", code, stderr)
+	}
+	// A port in use is a problem with -addr, named so.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	code, _, stderr = bench(t, context.Background(), "serve", "-addr", ln.Addr().String(), "-for", "1ms")
+	if code != 2 || !strings.HasPrefix(stderr, "bench: -addr: listen tcp ") {
+		t.Errorf("serve on a port in use: exit %d, %q", code, stderr)
 	}
 }

@@ -92,7 +92,7 @@ func Start(cfg Config, addr string) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("addr: %v", err) // named by its flag, not by the system call ("listen tcp ...")
 	}
 	s := &Server{cfg: cfg, ln: ln, body: make([]byte, cfg.Size), closing: make(chan struct{})}
 	for i := range s.body {
