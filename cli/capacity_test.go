@@ -57,7 +57,7 @@ func TestCapacityFitsAFile(t *testing.T) {
 	csv := filepath.Join(dir, "wrk.csv")
 	os.WriteFile(csv, []byte("concurrency,throughput\n1,1000\n2,1950\n4,3700\n8,6400\n16,9300\n32,10100\n64,8500\n"), 0o644)
 	code, stdout, stderr := bench(t, context.Background(), "capacity", "-fit", csv, "-out", dir)
-	if code != 0 || !strings.Contains(stdout, "USL fit: lambda") || !strings.Contains(stdout, "peak: ") {
+	if code != 0 || !strings.Contains(stdout, "USL fit (ols): lambda") || !strings.Contains(stdout, "peak: ") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "*", "capacity.png")); len(files) != 1 {
