@@ -113,6 +113,12 @@ func FitWith(points []Point, w Weighting) (results.USLFit, error) {
 		return results.USLFit{}, fmt.Errorf("the fit did not converge")
 	}
 	u := polish(unbound(best.X), points, weight, cost)
+	if u.Sigma < 1e-12 { // at its bound: 0, not floating-point dust
+		u.Sigma = 0
+	}
+	if u.Kappa < 1e-15 {
+		u.Kappa = 0
+	}
 	f := describe(u, points)
 	f.Weighting = string(w)
 	uncertainty(&f, points, weight, cost(u))
