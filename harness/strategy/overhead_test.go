@@ -79,7 +79,7 @@ func bareGoroutines(b *testing.B) {
 
 func bareChannelPool(b *testing.B) {
 	ctx := context.Background()
-	jobs := make(chan harness.Task)
+	jobs := make(chan harness.Task, benchLimit) // buffered to the workers, as Pool's roots
 	var wg sync.WaitGroup
 	for range benchLimit {
 		wg.Add(1)

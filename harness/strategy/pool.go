@@ -10,13 +10,14 @@ import (
 )
 
 // Pool runs tasks on limit long-lived workers. Go hands each root task to
-// an idle worker over a channel, blocking while all are busy. Children go
+// the workers over a channel buffered to limit, blocking while limit roots
+// already wait. Children go
 // to a separate queue that workers drain first (depth first, which keeps it
 // short), and a parent waiting on its children runs those still queued on
 // its own worker, as fork-join pools do, so a tree of any depth finishes at
 // any limit and no worker idles while its own children wait. A root costs
 // one channel hand-off; a child one lock round trip to queue and one to
-// dequeue, and a wake-up token per idle worker.
+// dequeue, and a wake-up token (a nil task on the same channel).
 type Pool struct{}
 
 var _ harness.Strategy = Pool{}
@@ -33,7 +34,7 @@ func (Pool) Capacity(limit int) harness.Capacity {
 // Start starts limit workers; they end in Wait.
 func (Pool) Start(ctx context.Context, limit int) harness.Group {
 	n := CheckLimit("pool", limit)
-	g := &poolGroup{Tracker: NewTracker(ctx), roots: make(chan harness.Task), wake: make(chan struct{}, n)}
+	g := &poolGroup{Tracker: NewTracker(ctx), roots: make(chan harness.Task, n)}
 	g.workers.Add(n)
 	for range n {
 		go g.work()
@@ -44,8 +45,7 @@ func (Pool) Start(ctx context.Context, limit int) harness.Group {
 type poolGroup struct {
 	Inline
 	Tracker
-	roots    chan harness.Task // unbuffered: Go meets an idle worker
-	wake     chan struct{}     // a token per worker to wake: children are queued
+	roots    chan harness.Task // buffered to the worker count; nil is a wake-up: children are queued
 	mu       sync.Mutex
 	children deque.Deque[poolChild]
 	queued   atomic.Int64 // len(children), read without the lock
@@ -58,7 +58,7 @@ type poolChild struct {
 	idx  int
 }
 
-// Go blocks until a worker takes t.
+// Go queues t for the workers, blocking while limit roots already wait.
 func (g *poolGroup) Go(t harness.Task) {
 	g.Add(1)
 	g.roots <- t // workers run until Wait closes roots, skipping tasks once ctx is done
@@ -71,24 +71,24 @@ func (g *poolGroup) Wait() error {
 	return err
 }
 
-// work drains the child queue, then parks until a root or a wake-up token
-// comes. A token sent while the worker was busy stays in the buffer, so a
-// worker cannot miss children queued just before it parks. Wait closes
-// roots once every task, children included, has ended.
+// work drains the child queue, then takes the next root or wake-up token.
+// A token sent while the worker was busy stays in the buffer, so a worker
+// cannot miss children queued just before it parks; and when the buffer
+// is full no worker is parked at all. Wait closes roots once every task,
+// children included, has ended.
 func (g *poolGroup) work() {
 	defer g.workers.Done()
 	for {
 		for c, ok := g.popChild(); ok; c, ok = g.popChild() {
 			c.join.claim(c.idx)
 		}
-		select {
-		case t, ok := <-g.roots:
-			if !ok {
-				return
-			}
+		t, ok := <-g.roots
+		if !ok {
+			return
+		}
+		if t != nil {
 			g.Run(t, g) //nolint:errcheck // kept by Run
 			g.Done()
-		case <-g.wake:
 		}
 	}
 }
@@ -107,7 +107,7 @@ func (g *poolGroup) popChild() (poolChild, bool) {
 }
 
 // Spawn queues the children at the front of the child queue and leaves a
-// wake-up token for each (up to one per worker); it never blocks.
+// wake-up token for each while the buffer has room; it never blocks.
 func (g *poolGroup) Spawn(children ...harness.Task) harness.Join {
 	j := &poolJoin{g: g, children: children, claimed: make([]atomic.Bool, len(children))}
 	j.Add(len(children))
@@ -120,8 +120,8 @@ func (g *poolGroup) Spawn(children ...harness.Task) harness.Join {
 	g.mu.Unlock()
 	for range children {
 		select {
-		case g.wake <- struct{}{}:
-		default: // every worker already has a token
+		case g.roots <- nil:
+		default: // the buffer is full: no worker is parked
 			return j
 		}
 	}
