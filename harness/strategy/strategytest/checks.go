@@ -169,7 +169,6 @@ func checkNoStartAfterDone(s harness.Strategy) error {
 		var m meter
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		m.stopped.Store(true)
 		if err := run(ctx, s, limit, m.task(sleep(0)), m.task(sleep(0)), m.task(sleep(0))); err != nil {
 			var re *ruleError
 			if errors.As(err, &re) {
@@ -185,7 +184,6 @@ func checkNoStartAfterDone(s harness.Strategy) error {
 		ctx, cancel = context.WithCancel(context.Background())
 		parent := func(_ context.Context, x harness.Exec) error {
 			cancel()
-			c.stopped.Store(true)
 			joinErr.Store(errBox{x.Spawn(c.task(sleep(0)), c.task(sleep(0))).Wait()})
 			return nil
 		}

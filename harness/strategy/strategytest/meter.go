@@ -11,10 +11,8 @@ import (
 // meter counts the tasks running their own code, as the runner's recorder
 // does: a parent waiting on its children is not running.
 type meter struct {
-	running, peak   atomic.Int64
-	started, ended  atomic.Int64
-	startedAfterEnd atomic.Bool // a task started once stopped was set
-	stopped         atomic.Bool
+	running, peak  atomic.Int64
+	started, ended atomic.Int64
 }
 
 func (m *meter) enter() {
@@ -28,9 +26,6 @@ func (m *meter) leave() { m.running.Add(-1) }
 // task wraps body so that m counts it.
 func (m *meter) task(body harness.Task) harness.Task {
 	return func(ctx context.Context, x harness.Exec) error {
-		if m.stopped.Load() {
-			m.startedAfterEnd.Store(true)
-		}
 		m.started.Add(1)
 		m.enter()
 		defer func() {
