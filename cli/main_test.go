@@ -187,14 +187,16 @@ func TestResourceGuard(t *testing.T) {
 }
 
 // TestErrorsAreNotSpeed checks what a run with failing tasks reports: io
-// tasks of 5 ms cut at 1 ms by -task-timeout keep their efficiency at or
+// tasks of 100 ms cut at 1 ms by -task-timeout keep their efficiency at or
 // below 100% (the ideal counts only the time before the timeout), each
 // failing cell is a warning naming it, and a run in which a cell completed
 // no task successfully exits 1.
 func TestErrorsAreNotSpeed(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := bench(t, context.Background(), "-workloads", "io", "-task-timeout", "1ms", "-strategies", "sequential,pool",
-		"-limits", "4", "-tasks", "40", "-reps", "3", "-warmup", "0", "-isolate=false", "-out", out)
+	// 100 ms tasks cut at 1 ms: far apart, so that even a loaded machine
+	// does not let a task finish first.
+	code, stdout, stderr := bench(t, context.Background(), "-workloads", "io", "-param", "io.latency=100ms", "-task-timeout", "1ms",
+		"-strategies", "sequential,pool", "-limits", "4", "-tasks", "40", "-reps", "3", "-warmup", "0", "-isolate=false", "-out", out)
 	if code != 1 || !strings.Contains(stderr, "warning: io sequential: 120 of 120 tasks failed (timeout 120)") ||
 		!strings.Contains(stderr, "no task succeeded in 2 cells: io sequential, io pool 4") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
