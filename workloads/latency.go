@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/param"
 )
 
 // simulatedIO is the I/O part shared by the io, mixed and recursive
@@ -15,25 +16,25 @@ import (
 // timer or blocked in a system call.
 type simulatedIO struct {
 	latency time.Duration
-	dist    *oneOf
+	dist    *param.Choice
 	spread  float64
 	seed    uint64
-	mode    *oneOf
+	mode    *param.Choice
 }
 
 // defineIO declares the I/O parameters on fs with the given default latency.
 func defineIO(fs *flag.FlagSet, latency time.Duration) *simulatedIO {
 	s := &simulatedIO{}
 	fs.DurationVar(&s.latency, "latency", latency, "median simulated I/O time")
-	s.dist = newOneOf(fs, "dist", harness.DistKinds, "latency distribution")
+	s.dist = param.NewChoice(fs, "dist", harness.DistKinds, "latency distribution")
 	fs.Float64Var(&s.spread, "spread", 0.5, "uniform: ± fraction of latency; lognormal: sigma")
 	fs.Uint64Var(&s.seed, "seed", 1, "random seed; repetition r draws from stream (seed, r)")
-	s.mode = newOneOf(fs, "mode", []string{"park", "block"}, "park on a timer, or block an OS thread in nanosleep")
+	s.mode = param.NewChoice(fs, "mode", []string{"park", "block"}, "park on a timer, or block an OS thread in nanosleep")
 	return s
 }
 
 func (s *simulatedIO) distribution() harness.Dist {
-	return harness.Dist{Kind: s.dist.value, Median: s.latency, Spread: s.spread}
+	return harness.Dist{Kind: s.dist.Value(), Median: s.latency, Spread: s.spread}
 }
 
 func (s *simulatedIO) validate() error {
@@ -51,7 +52,7 @@ func (s *simulatedIO) rng(rep int) *rand.Rand { return rand.New(rand.NewPCG(s.se
 func (s *simulatedIO) draw(r *rand.Rand) time.Duration { return s.distribution().Draw(r) }
 
 // blocks reports whether the I/O holds an OS thread.
-func (s *simulatedIO) blocks() bool { return s.mode.value == "block" }
+func (s *simulatedIO) blocks() bool { return s.mode.Value() == "block" }
 
 // wait spends d as the mode says: parked on a timer (returning early when
 // ctx is done) or in a blocking section.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/param"
 )
 
 // Bounds on recursion, checked before anything runs.
@@ -26,10 +27,10 @@ func init() {
 		Tasks: 4,
 		Define: func(fs *flag.FlagSet) func() (harness.Workload, error) {
 			w := &recursiveWorkload{io: defineIO(fs, time.Millisecond)}
-			w.shape = newOneOf(fs, "shape", []string{"tree", "chain"}, "a fan-out tree, or a chain of mutual recursion")
+			w.shape = param.NewChoice(fs, "shape", []string{"tree", "chain"}, "a fan-out tree, or a chain of mutual recursion")
 			fs.IntVar(&w.fanout, "fanout", 4, "tree: children per parent")
 			fs.IntVar(&w.depth, "depth", 4, "tree: levels below the root; chain: calls from top to bottom")
-			w.call = newOneOf(fs, "call", []string{"spawn", "direct"}, "chain: each level a child task, or a plain call on the same goroutine")
+			w.call = param.NewChoice(fs, "call", []string{"spawn", "direct"}, "chain: each level a child task, or a plain call on the same goroutine")
 			return func() (harness.Workload, error) { return w, w.validate() }
 		},
 	})
@@ -37,10 +38,10 @@ func init() {
 
 type recursiveWorkload struct {
 	io     *simulatedIO
-	shape  *oneOf
+	shape  *param.Choice
 	fanout int
 	depth  int
-	call   *oneOf
+	call   *param.Choice
 	leaves int // per tree, or 1 for a chain
 }
 
@@ -48,7 +49,7 @@ func (w *recursiveWorkload) validate() error {
 	if err := w.io.validate(); err != nil {
 		return err
 	}
-	if w.shape.value == "chain" {
+	if w.shape.Value() == "chain" {
 		if w.depth < 1 {
 			return badParam("depth", "%d is out of range 1..%d for a chain", w.depth, MaxChainDepth)
 		}
@@ -76,7 +77,7 @@ var _ harness.Hazardous = (*recursiveWorkload)(nil)
 // Hazard refuses a chain of direct recursion deeper than MaxChainDepth
 // unless the plan is forced; see harness.Hazardous.
 func (w *recursiveWorkload) Hazard() error {
-	if w.shape.value == "chain" && w.depth > MaxChainDepth {
+	if w.shape.Value() == "chain" && w.depth > MaxChainDepth {
 		return badParam("depth", "%d is out of range 1..%d for a chain (deeper may overflow the goroutine stack, which aborts the process)", w.depth, MaxChainDepth)
 	}
 	return nil
@@ -108,12 +109,12 @@ func (w *recursiveWorkload) Batch(n, rep int) (harness.Batch, error) {
 		var run func(context.Context, harness.Exec, *int64) error
 		var want int64
 		switch {
-		case w.shape.value == "tree":
+		case w.shape.Value() == "tree":
 			run = func(ctx context.Context, x harness.Exec, out *int64) error {
 				return w.node(0, 0, lat)(ctx, x, out)
 			}
 			want = int64(w.leaves) * int64(w.leaves+1) / 2
-		case w.call.value == "direct":
+		case w.call.Value() == "direct":
 			run = func(ctx context.Context, x harness.Exec, out *int64) error { return w.direct(ctx, x, 0, lat[0], out) }
 			want = chainSum(w.depth)
 		default:
@@ -214,7 +215,7 @@ func (w *recursiveWorkload) directB(ctx context.Context, x harness.Exec, level i
 // holding a closure and its children's values.
 func (w *recursiveWorkload) Footprint(n int) (int64, int64) {
 	nodes := int64(w.depth + 1)
-	if w.shape.value == "tree" {
+	if w.shape.Value() == "tree" {
 		nodes = 0
 		for level, width := 0, int64(1); level <= w.depth; level, width = level+1, width*int64(w.fanout) {
 			nodes += width

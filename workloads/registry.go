@@ -6,14 +6,11 @@ package workloads
 
 import (
 	"flag"
-	"fmt"
-	"io"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/param"
 )
 
 // Spec describes a workload family.
@@ -89,17 +86,13 @@ type unusedParams interface {
 }
 
 // Param documents one parameter of a family.
-type Param struct {
-	Name, Default, Usage string
-}
+type Param = param.Doc
 
 // Params lists the parameters of s, sorted by name.
 func (s Spec) Params() []Param {
-	fs := newFlagSet(s.Name)
+	fs := param.NewSet(s.Name)
 	s.Define(fs)
-	var ps []Param
-	fs.VisitAll(func(f *flag.Flag) { ps = append(ps, Param{f.Name, f.DefValue, f.Usage}) })
-	return ps
+	return param.Docs(fs)
 }
 
 // Build makes the workload name of family s from params (parameter name to
@@ -107,37 +100,16 @@ func (s Spec) Params() []Param {
 // family's default). A bad parameter is an *input.Error whose field is
 // "param <family>.<name>".
 func (s Spec) Build(name string, params map[string]string, tasks int) (harness.PlannedWorkload, error) {
-	fs := newFlagSet(s.Name)
+	fs := param.NewSet(s.Name)
 	construct := s.Define(fs)
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if fs.Lookup(k) == nil {
-			var known []string
-			fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
-			problem := fmt.Sprintf("unknown parameter (known: %s)", strings.Join(known, ", "))
-			if c := input.Closest(k, known); c != "" {
-				problem = fmt.Sprintf("unknown parameter; did you mean %s.%s?", name, c)
-			}
-			return harness.PlannedWorkload{}, &input.Error{Field: "param " + name + "." + k, Problem: problem}
-		}
-		if err := fs.Set(k, params[k]); err != nil {
-			return harness.PlannedWorkload{}, &input.Error{Field: "param " + name + "." + k,
-				Problem: fmt.Sprintf("invalid value %q: %v", params[k], explainSetError(fs.Lookup(k), err))}
-		}
+	resolved, err := param.Apply(fs, name, params)
+	if err != nil {
+		return harness.PlannedWorkload{}, err
 	}
 	w, err := construct()
 	if err != nil {
-		if in, ok := input.As(err); ok && in.Field != "" {
-			return harness.PlannedWorkload{}, &input.Error{Field: "param " + name + "." + in.Field, Problem: in.Problem}
-		}
-		return harness.PlannedWorkload{}, &input.Error{Field: "param " + name, Problem: err.Error()}
+		return harness.PlannedWorkload{}, param.Named(name, err)
 	}
-	resolved := map[string]string{}
-	fs.VisitAll(func(f *flag.Flag) { resolved[f.Name] = f.Value.String() })
 	if u, ok := w.(unusedParams); ok {
 		for _, name := range u.UnusedParams() {
 			delete(resolved, name)
@@ -147,59 +119,4 @@ func (s Spec) Build(name string, params map[string]string, tasks int) (harness.P
 		tasks = s.Tasks
 	}
 	return harness.PlannedWorkload{Name: name, Family: s.Name, Params: resolved, Tasks: tasks, Workload: w}, nil
-}
-
-func newFlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs
-}
-
-// explainSetError replaces the flag package's bare "parse error" and
-// "value out of range" with the type the parameter wants.
-func explainSetError(f *flag.Flag, err error) string {
-	kind, _ := flag.UnquoteUsage(f)
-	want := map[string]string{
-		"duration": "a duration such as 10ms or 1.5s",
-		"int":      "a whole number",
-		"uint":     "a whole number >= 0",
-		"float":    "a number",
-	}[kind]
-	switch {
-	case want == "":
-		return err.Error()
-	case err.Error() == "value out of range":
-		return "out of range for " + want
-	default:
-		return "want " + want
-	}
-}
-
-// oneOf is a string parameter limited to a set of values.
-type oneOf struct {
-	value   string
-	allowed []string
-}
-
-func newOneOf(fs *flag.FlagSet, name string, allowed []string, usage string) *oneOf {
-	v := &oneOf{value: allowed[0], allowed: allowed}
-	fs.Var(v, name, fmt.Sprintf("%s (%s)", usage, strings.Join(allowed, "|")))
-	return v
-}
-
-func (o *oneOf) String() string {
-	if o == nil {
-		return ""
-	}
-	return o.value
-}
-
-func (o *oneOf) Set(s string) error {
-	for _, a := range o.allowed {
-		if s == a {
-			o.value = s
-			return nil
-		}
-	}
-	return fmt.Errorf("want one of %s", strings.Join(o.allowed, ", "))
 }
