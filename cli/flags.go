@@ -97,7 +97,7 @@ func (p paramsValue) Set(s string) error {
 	key, value, ok := strings.Cut(s, "=")
 	family, name, dotted := strings.Cut(key, ".")
 	if !ok || !dotted || family == "" || name == "" {
-		return fmt.Errorf("%q: want workload.name=value, e.g. io.latency=10ms", s)
+		return fmt.Errorf("%q: want name.key=value, e.g. io.latency=10ms", s)
 	}
 	if p[family] == nil {
 		p[family] = map[string]string{}

@@ -24,13 +24,16 @@ func list(_ context.Context, args []string, stdout, _ io.Writer) error {
 			fmt.Fprintf(tw, "    %s.%s\t%s (default %s)\n", s.Name, p.Name, p.Usage, p.Default)
 		}
 	}
-	fmt.Fprintln(tw, "\nSTRATEGIES (-strategies; limited ones run once per -limits value)")
+	fmt.Fprintln(tw, "\nSTRATEGIES (-strategies; limited ones run once per -limits value; set a parameter with -param <strategy>.<name>=<value>)")
 	for _, s := range strategy.All() {
 		limited := "no limit"
 		if s.Limited() {
 			limited = "uses limit"
 		}
 		fmt.Fprintf(tw, "  %s\t%s (%s)\n", s.Name(), s.Doc(), limited)
+		for _, p := range strategy.Params(s) {
+			fmt.Fprintf(tw, "    %s.%s\t%s (default %s)\n", s.Name(), p.Name, p.Usage, p.Default)
+		}
 	}
 	return tw.Flush()
 }

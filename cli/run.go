@@ -50,7 +50,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: a tenth of the tasks, 1 repetition, no warm-up")
-	fs.Var(o.params, "param", "workload parameter workload.name=value (repeatable)")
+	fs.Var(o.params, "param", "workload or strategy parameter name.key=value (repeatable)")
 	fs.StringVar(&o.target, "target", "", "URL for the http workload (same as -param http.target=URL)")
 	fs.DurationVar(&o.taskTimeout, "task-timeout", 0, "per-task timeout: a task past it sees its context done (0: none)")
 	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
@@ -80,9 +80,16 @@ func (o *runOptions) spec() (plan.Spec, error) {
 			return s, err
 		}
 	} else {
-		for family := range o.params {
-			if !slices.Contains(o.workloads, family) {
-				return s, usagef("-param %s: workload %q is not in -workloads", family, family)
+		for name, params := range o.params {
+			switch {
+			case slices.Contains(o.workloads, name):
+			case slices.Contains(o.strategies, name):
+				if s.StrategyParams == nil {
+					s.StrategyParams = map[string]map[string]string{}
+				}
+				s.StrategyParams[name] = params
+			default:
+				return s, usagef("-param %s: %q is neither a workload in -workloads nor a strategy in -strategies", name, name)
 			}
 		}
 		for _, name := range o.workloads {
@@ -133,6 +140,14 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	s.Workloads = fs.Workloads
 	if !o.set["strategies"] && len(fs.Strategies) > 0 {
 		s.Strategies = fs.Strategies
+	}
+	for name, params := range fs.StrategyParams {
+		if slices.Contains(s.Strategies, name) { // -strategies may leave some out
+			if s.StrategyParams == nil {
+				s.StrategyParams = map[string]map[string]string{}
+			}
+			s.StrategyParams[name] = params
+		}
 	}
 	if !o.set["limits"] && len(fs.Limits) > 0 {
 		s.Limits = fs.Limits

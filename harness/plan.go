@@ -23,9 +23,12 @@ const (
 type PlanConfig struct {
 	Workloads  []PlannedWorkload
 	Strategies []Strategy
-	Limits     []int // the limits of limited strategies; unlimited ones run once
-	Reps       int   // measured repetitions per cell
-	Warmup     int   // discarded repetitions before them
+	// StrategyParams records the parameters of configured strategies, by
+	// name, for results.json and isolated cells.
+	StrategyParams map[string]map[string]string
+	Limits         []int // the limits of limited strategies; unlimited ones run once
+	Reps           int   // measured repetitions per cell
+	Warmup         int   // discarded repetitions before them
 	// Force accepts a plan beyond the safety bounds: a workload's Hazard
 	// (a chain deep enough to overflow the goroutine stack, which aborts
 	// the process) and a footprint beyond the machine. Run forced plans
@@ -186,7 +189,7 @@ func CloseWorkloads(ws []PlannedWorkload) error {
 
 // Record is the plan as results.json keeps it.
 func (p *Plan) Record() results.PlanRecord {
-	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force}
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

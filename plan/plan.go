@@ -6,6 +6,9 @@
 package plan
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/results"
@@ -20,9 +23,12 @@ type Spec struct {
 	// Tasks 0 takes the family's default.
 	Workloads  []results.WorkloadRecord
 	Strategies []string // registered strategy names
-	Limits     []int
-	Reps       int
-	Warmup     int
+	// StrategyParams set the parameters of strategies that take some, by
+	// strategy name (the rest keep their defaults).
+	StrategyParams map[string]map[string]string
+	Limits         []int
+	Reps           int
+	Warmup         int
 	// Quick makes a smoke run: each workload runs a tenth of its tasks.
 	Quick bool
 	// Target is the URL of http workloads that set no target parameter;
@@ -36,7 +42,7 @@ type Spec struct {
 // FromRecord is the spec of a plan as results.json (or an isolated cell's
 // spec) records it.
 func FromRecord(r results.PlanRecord) Spec {
-	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced}
+	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, StrategyParams: r.StrategyParams, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced}
 }
 
 // Build builds and validates the plan. Every problem is an *input.Error
@@ -45,12 +51,23 @@ func FromRecord(r results.PlanRecord) Spec {
 // closed.
 func Build(s Spec) (*harness.Plan, error) {
 	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force}
+	for name := range s.StrategyParams {
+		if !slices.Contains(s.Strategies, name) {
+			return nil, input.Errorf("param "+name, "strategy %q is not among the strategies (%s)", name, strings.Join(s.Strategies, ", "))
+		}
+	}
 	for _, name := range s.Strategies {
-		st, err := strategy.Lookup(name)
+		st, resolved, err := strategy.Build(name, s.StrategyParams[name])
 		if err != nil {
 			return nil, named("strategies", err)
 		}
 		c.Strategies = append(c.Strategies, st)
+		if resolved != nil {
+			if c.StrategyParams == nil {
+				c.StrategyParams = map[string]map[string]string{}
+			}
+			c.StrategyParams[name] = resolved
+		}
 	}
 	for _, rec := range s.Workloads {
 		w, err := Workload(rec, s.Quick, s.Target)

@@ -7,6 +7,7 @@ import (
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/strategy"
 	"github.com/concbench/concbench/plan"
 	"github.com/concbench/concbench/workloads"
 )
@@ -15,7 +16,7 @@ import (
 // repetitions and target. A command overrides parts of it (flags), then
 // builds it with plan.Build and points errors at lines with Locate.
 func (f *File) Spec() plan.Spec {
-	s := plan.Spec{Strategies: f.Strategies, Limits: f.Limits, Target: f.Target}
+	s := plan.Spec{Strategies: f.Strategies, StrategyParams: f.StrategyParams, Limits: f.Limits, Target: f.Target}
 	if f.Reps != nil {
 		s.Reps = *f.Reps
 	}
@@ -43,9 +44,21 @@ func (f *File) Locate(err error) error {
 			}
 		}
 	}
+	if in.Field == "strategies" {
+		for _, name := range f.Strategies {
+			if _, err := strategy.Lookup(name); err != nil {
+				return &input.Error{Path: f.Path, Line: f.strategyLines[name], Field: "strategies", Problem: input.Problem(err)}
+			}
+		}
+	}
 	ref, isParam := strings.CutPrefix(in.Field, "param ")
 	if !isParam {
 		return err
+	}
+	for name, lines := range f.strategyParamLines {
+		if key, ok := strings.CutPrefix(ref, name+"."); ok {
+			return &input.Error{Path: f.Path, Line: lines[key], Field: "strategies." + name + ".params." + key, Problem: in.Problem}
+		}
 	}
 	for _, w := range f.Workloads {
 		param, ok := strings.CutPrefix(ref, w.Name+".")

@@ -36,11 +36,15 @@ type File struct {
 	Name, Description string
 	Workloads         []Workload
 	Strategies        []string
+	StrategyParams    map[string]map[string]string // by strategy name, from the mapping form of strategies
 	Limits            []int
 	Reps, Warmup      *int // nil: the command's default
 	Target            string
 	Thresholds        []Threshold
 	Out, Label        string
+
+	strategyLines      map[string]int            // line of each strategy's name
+	strategyParamLines map[string]map[string]int // line of each strategy parameter
 }
 
 // Workload is one named workload of a scenario.
@@ -156,7 +160,7 @@ func (p *parser) file(n *yaml.Node, f *File) {
 		case "workloads":
 			p.workloads(v, f)
 		case "strategies":
-			f.Strategies = p.strs(v, k)
+			p.strategies(v, f)
 		case "limits":
 			for i, s := range p.seq(v, k) {
 				f.Limits = append(f.Limits, p.int(s, fmt.Sprintf("limits[%d]", i), 1, harness.MaxLimit))
@@ -222,6 +226,47 @@ func (p *parser) workloads(n *yaml.Node, f *File) {
 		})
 		f.Workloads = append(f.Workloads, w)
 	})
+}
+
+// strategies reads a list of names, or a mapping of names to their
+// parameters, as workloads are written:
+//
+//	strategies:
+//	  pool: {}
+//	  queue: {params: {size: 10, policy: reject}}
+func (p *parser) strategies(n *yaml.Node, f *File) {
+	f.strategyLines = map[string]int{}
+	if n.Kind != yaml.MappingNode {
+		for i, s := range p.seq(n, "strategies") {
+			name := p.str(s, fmt.Sprintf("strategies[%d]", i))
+			f.Strategies = append(f.Strategies, name)
+			f.strategyLines[name] = s.Line
+		}
+		return
+	}
+	f.StrategyParams, f.strategyParamLines = map[string]map[string]string{}, map[string]map[string]int{}
+	p.mapping(n, "strategies", nil, func(name string, v *yaml.Node) {
+		key := "strategies." + name
+		f.Strategies = append(f.Strategies, name)
+		f.strategyLines[name] = v.Line
+		if v.Tag == "!!null" {
+			return // "pool:" alone: no parameters
+		}
+		p.mapping(v, key, []string{"params"}, func(_ string, pv *yaml.Node) {
+			params, lines := map[string]string{}, map[string]int{}
+			p.mapping(pv, key+".params", nil, func(k string, val *yaml.Node) {
+				if val.Kind != yaml.ScalarNode {
+					p.fail(val, key+".params."+k, "want a value, got %s", kind(val))
+					return
+				}
+				params[k], lines[k] = val.Value, val.Line
+			})
+			f.StrategyParams[name], f.strategyParamLines[name] = params, lines
+		})
+	})
+	if p.err == nil && len(f.Strategies) == 0 {
+		p.fail(n, "strategies", "empty mapping")
+	}
 }
 
 func (p *parser) threshold(n *yaml.Node, key string) Threshold {

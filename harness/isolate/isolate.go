@@ -61,6 +61,9 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 		Workloads: []results.WorkloadRecord{cell.Workload.Record()}, Strategies: []string{cell.Strategy.Name()},
 		Limits: []int{max(cell.Limit, 1)}, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force,
 	}
+	if params, ok := p.StrategyParams[cell.Strategy.Name()]; ok {
+		spec.StrategyParams = map[string]map[string]string{cell.Strategy.Name(): params}
+	}
 	in, err := json.Marshal(spec)
 	if err != nil {
 		out.Failed = "cannot encode the cell: " + err.Error()

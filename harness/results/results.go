@@ -182,10 +182,13 @@ func (f USLFit) Band(n, t float64) (x, halfWidth float64) {
 type PlanRecord struct {
 	Workloads  []WorkloadRecord `json:"workloads"`
 	Strategies []string         `json:"strategies"`
-	Limits     []int            `json:"limits"`
-	Reps       int              `json:"reps"`
-	Warmup     int              `json:"warmup"`
-	Forced     bool             `json:"forced,omitempty"` // run beyond the safety bounds (-force)
+	// StrategyParams are the parameters of the strategies that take some,
+	// every one resolved, by strategy name.
+	StrategyParams map[string]map[string]string `json:"strategy_params,omitempty"`
+	Limits         []int                        `json:"limits"`
+	Reps           int                          `json:"reps"`
+	Warmup         int                          `json:"warmup"`
+	Forced         bool                         `json:"forced,omitempty"` // run beyond the safety bounds (-force)
 }
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.
