@@ -68,7 +68,9 @@ func (j instrumentedJoin) Wait() error {
 }
 
 // root is a root task as the runner hands it to a strategy: it stamps
-// sample i and always returns nil, since a task's error is a data point.
+// sample i and returns the task's error, which is a data point: the runner
+// ignores what Wait returns, but a strategy may act on it (errgroup
+// cancels the rest).
 type root struct {
 	task    Task
 	i       int
@@ -91,5 +93,5 @@ func (r *root) run(ctx context.Context, x Exec) error {
 	r.exec = instrumented{Exec: x, rec: r.rec, root: r.i}
 	err := Call(ctx, r.task, &r.exec)
 	r.rec.End(r.i, err)
-	return nil
+	return err // recorded; a strategy with TaskGroup semantics (errgroup) cancels on it
 }

@@ -218,7 +218,7 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 			}
 			g.Go(fn)
 		}
-		_ = g.Wait() // root tasks return nil; their errors are in the samples
+		_ = g.Wait() // task errors are in the samples
 	}()
 	select {
 	case <-waited:

@@ -221,11 +221,15 @@ type CellResult struct {
 
 // Repetition is one measured execution of a cell.
 type Repetition struct {
-	Wall         time.Duration  `json:"wall_ns"`
-	Ideal        time.Duration  `json:"ideal_ns"`   // the least wall time the strategy's capacity allows
-	Efficiency   float64        `json:"efficiency"` // ideal / wall: 1 is perfect
-	Submitted    int            `json:"submitted"`  // root tasks handed to the strategy
-	Completed    int            `json:"completed"`  // root tasks that ran to the end, with or without error
+	Wall       time.Duration `json:"wall_ns"`
+	Ideal      time.Duration `json:"ideal_ns"`   // the least wall time the strategy's capacity allows
+	Efficiency float64       `json:"efficiency"` // ideal / wall: 1 is perfect
+	Submitted  int           `json:"submitted"`  // root tasks handed to the strategy
+	Completed  int           `json:"completed"`  // root tasks that ran to the end, with or without error
+	// Cancelled counts root tasks that never started or ended with their
+	// context cancelled: what a group cancelled on a first error (errgroup)
+	// or an interruption stopped.
+	Cancelled    int            `json:"cancelled,omitempty"`
 	Errors       map[string]int `json:"errors,omitempty"`
 	Throughput   float64        `json:"throughput_per_s"` // successful tasks per second of wall time
 	Response     Quantiles      `json:"response"`         // end - intended start

@@ -43,6 +43,7 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 	if wall > 0 {
 		rep.Throughput = float64(rep.Completed-rep.ErrorCount()) / wall.Seconds()
 	}
+	rep.Cancelled = rep.Submitted - rep.Completed + rep.Errors["canceled"]
 	rep.Response, rep.Wait, rep.Service = quantiles(response), quantiles(wait), quantiles(service)
 	rep.ResponseOK = quantiles(ok)
 	return rep
@@ -116,6 +117,7 @@ func Combine(reps []Repetition) Repetition {
 		Efficiency:   med(func(r Repetition) float64 { return r.Efficiency }),
 		Submitted:    num(func(r Repetition) int { return r.Submitted }),
 		Completed:    num(func(r Repetition) int { return r.Completed }),
+		Cancelled:    num(func(r Repetition) int { return r.Cancelled }),
 		Errors:       errs,
 		Throughput:   med(func(r Repetition) float64 { return r.Throughput }),
 		Response:     lat(func(r Repetition) Quantiles { return r.Response }),

@@ -102,6 +102,9 @@ func TestTaskErrorsAreCounted(t *testing.T) {
 		}
 	}
 	for _, s := range All() {
+		if _, cancels := s.(Errgroup); cancels {
+			continue // the first error cancels the rest: TestErrgroupCancelsOnTheFirstError
+		}
 		t.Run(s.Name(), func(t *testing.T) {
 			res, err := runCell(t, context.Background(), tasks, n, s, 2, 1)
 			if err != nil {
@@ -176,5 +179,47 @@ func TestGroupWaitReturnsFirstError(t *testing.T) {
 				t.Errorf("Wait() = %v, want %v", err, boom)
 			}
 		})
+	}
+}
+
+// TestErrgroupCancelsOnTheFirstError has one of 12 tasks fail at once while
+// the others park for 200 ms: errgroup cancels the rest (they end with
+// their context cancelled, or never start), where a semaphore of the same
+// limit runs them all.
+func TestErrgroupCancelsOnTheFirstError(t *testing.T) {
+	const n = 12
+	boom := errors.New("boom")
+	tasks := make(tasksOf, n)
+	for i := range tasks {
+		tasks[i] = func(ctx context.Context, _ harness.Exec) error {
+			if i == 0 {
+				return boom
+			}
+			return harness.Park(ctx, 200*time.Millisecond)
+		}
+	}
+	wall := map[string]time.Duration{}
+	for _, s := range []harness.Strategy{Errgroup{}, Semaphore{}} {
+		res, err := runCell(t, context.Background(), tasks, n, s, 4, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res.Cells[0].Repetitions[0]
+		wall[s.Name()] = r.Wall
+		t.Logf("%s: wall %v, completed %d, errors %v, cancelled %d", s.Name(), r.Wall, r.Completed, r.Errors, r.Cancelled)
+		switch s.(type) {
+		case Errgroup:
+			if r.Errors["error"] != 1 || r.Cancelled != n-1 {
+				t.Errorf("errgroup: errors %v, cancelled %d; want the one failure and the %d others cancelled", r.Errors, r.Cancelled, n-1)
+			}
+		default:
+			if r.Errors["error"] != 1 || r.Cancelled != 0 || r.Completed != n {
+				t.Errorf("semaphore: errors %v, cancelled %d, completed %d; want every task run", r.Errors, r.Cancelled, r.Completed)
+			}
+		}
+	}
+	// A semaphore of 4 needs 3 rounds of 200 ms; errgroup stops at once.
+	if wall["errgroup"]*3 > wall["semaphore"] {
+		t.Errorf("errgroup took %v, semaphore %v: want errgroup far faster", wall["errgroup"], wall["semaphore"])
 	}
 }

@@ -111,11 +111,16 @@ func checkPanic(s harness.Strategy) error {
 		if !errors.As(err, &pe) {
 			return broke(RulePanic, "%s: Wait returned %v after a root panicked", describe(s, limit), err)
 		}
-		box, _ := childErr.Load().(errBox)
-		if !errors.As(box.err, &pe) {
+		// The parent may not have run at all when the root's panic
+		// cancelled the group first (errgroup): then there is no join.
+		box, ran := childErr.Load().(errBox)
+		if ran && !errors.As(box.err, &pe) {
 			return broke(RulePanic, "%s: Join.Wait returned %v after children panicked", describe(s, limit), box.err)
 		}
-		if got := most.Load(); got < int64(width) {
+		// A strategy that cancels the rest on the first error (errgroup)
+		// starts none of them: nothing to count. Started ones must run
+		// width at once.
+		if got := most.Load(); got > 0 && got < int64(width) {
 			return broke(RulePanic, "%s: after the panics, at most %d of %d tasks ran at once", describe(s, limit), got, width)
 		}
 	}
