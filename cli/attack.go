@@ -166,8 +166,9 @@ func (o *attackOptions) validate() (attackPlan, error) {
 		return p, usagef("-reps: %d is out of range 1..100", o.reps)
 	case o.encode != "gob" && o.encode != "json" && o.encode != "csv" && o.encode != "none":
 		return p, usagef("-encode: %q: want gob, json, csv or none", o.encode)
-	case !report.ValidLabel(o.label):
-		return p, usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.label)
+	}
+	if err := checkLabel("-label", o.label); err != nil {
+		return p, err
 	}
 	for _, r := range p.rates {
 		if hits := load.PerSecond(r) * o.duration.Seconds(); hits > load.MaxHits {

@@ -42,8 +42,8 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if help, err := parseFlags(fs, args, stdout); help || err != nil {
 		return err
 	}
-	if !report.ValidLabel(*label) {
-		return usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", *label)
+	if err := checkLabel("-label", *label); err != nil {
+		return err
 	}
 	var slo results.SLO
 	if *sloText != "" {
@@ -63,8 +63,8 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *perLimit < 1 || *perLimit > 1000 {
 		return usagef("-tasks-per-limit: %d is out of range 1..1000", *perLimit)
 	}
-	if *cellTimeout <= 0 || *cellTimeout > 24*time.Hour {
-		return usagef("-cell-timeout: %v is out of range (0, 24h]", *cellTimeout)
+	if err := checkCellTimeout(*cellTimeout); err != nil {
+		return err
 	}
 	for family := range params {
 		if family != *workload {

@@ -54,8 +54,8 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if !slices.Contains([]string{"text", "markdown", "github", "json"}, *format) {
 		return usagef("-format: %q: want text, markdown, github or json", *format)
 	}
-	if !report.ValidLabel(*label) {
-		return usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", *label)
+	if err := checkLabel("-label", *label); err != nil {
+		return err
 	}
 	base, err := compare.Load(operands[0])
 	if err != nil {

@@ -7,6 +7,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/concbench/concbench/harness/report"
 )
 
 // newFlagSet returns a flag set that reports errors instead of printing
@@ -103,5 +106,22 @@ func (p paramsValue) Set(s string) error {
 		p[family] = map[string]string{}
 	}
 	p[family][name] = value
+	return nil
+}
+
+// checkLabel refuses a run folder label that is not a safe file name
+// part; field names where it came from ("-label", "FILE: output.label").
+func checkLabel(field, label string) error {
+	if report.ValidLabel(label) {
+		return nil
+	}
+	return usagef("%s: %q: use letters, digits, '.', '_' and '-' (at most 64)", field, label)
+}
+
+// checkCellTimeout refuses a -cell-timeout outside (0, 24h].
+func checkCellTimeout(d time.Duration) error {
+	if d <= 0 || d > 24*time.Hour {
+		return usagef("-cell-timeout: %v is out of range (0, 24h]", d)
+	}
 	return nil
 }

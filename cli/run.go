@@ -63,15 +63,17 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 // spec turns the flags (and the scenario file, when -f names one) into a
 // plan by name. Every error is bad input.
 func (o *runOptions) spec() (plan.Spec, error) {
+	if err := checkCellTimeout(o.cellTimeout); err != nil {
+		return plan.Spec{}, err
+	}
+	if err := checkLabel("-label", o.label); err != nil {
+		return plan.Spec{}, err
+	}
 	switch {
-	case o.cellTimeout <= 0 || o.cellTimeout > 24*time.Hour:
-		return plan.Spec{}, usagef("-cell-timeout: %v is out of range (0, 24h]", o.cellTimeout)
 	case o.force && !o.isolate:
 		return plan.Spec{}, usagef("-force: run forced plans with -isolate, so that a crash costs one cell")
 	case o.set["tasks"] && o.tasks < 1:
 		return plan.Spec{}, usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)
-	case !report.ValidLabel(o.label):
-		return plan.Spec{}, usagef("-label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.label)
 	}
 	s := plan.Spec{Strategies: o.strategies, Limits: o.limits, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
 		Target: o.target, Force: o.force}
@@ -166,8 +168,8 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	}
 	if !o.set["label"] && f.Label != "" {
 		o.label = f.Label
-		if !report.ValidLabel(o.label) {
-			return usagef("%s: output.label: %q: use letters, digits, '.', '_' and '-' (at most 64)", o.file, o.label)
+		if err := checkLabel(o.file+": output.label", o.label); err != nil {
+			return err
 		}
 	}
 	return nil
