@@ -81,8 +81,8 @@ type root struct {
 }
 
 func (r *root) run(ctx context.Context, x Exec) error {
-	if r.stop != nil && r.stop.Err() != nil {
-		return nil // interrupted before it started: no sample
+	if r.stop != nil && r.stop.Err() != nil || ctx.Err() != nil {
+		return nil // interrupted or past the group's deadline before it started: no sample
 	}
 	if r.timeout > 0 { // costs a timer per task, only when asked for
 		var cancel context.CancelFunc

@@ -53,6 +53,10 @@ type PlannedWorkload struct {
 	Params  map[string]string // every parameter, resolved
 	Tasks   int               // root tasks per repetition
 	Timeout time.Duration     // per task; 0: none. A task past it sees its context done.
+	// GroupTimeout is one deadline for every task of a repetition, from
+	// its start: tasks running then see their context done, and tasks not
+	// yet started never start. 0: none.
+	GroupTimeout time.Duration
 	// TasksPerLimit, when above 0, raises a cell's tasks to this many times
 	// its limit (a concurrency sweep keeps every limit busy).
 	TasksPerLimit int
@@ -63,7 +67,7 @@ type PlannedWorkload struct {
 // cell's child rebuilds it.
 func (w PlannedWorkload) Record() results.WorkloadRecord {
 	return results.WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks,
-		TasksPerLimit: w.TasksPerLimit, Timeout: w.Timeout}
+		TasksPerLimit: w.TasksPerLimit, Timeout: w.Timeout, GroupTimeout: w.GroupTimeout}
 }
 
 // A Hazardous workload can be built with parameters beyond a safety
@@ -122,6 +126,9 @@ func NewPlan(c PlanConfig) (_ *Plan, err error) {
 		}
 		if w.Timeout < 0 || w.Timeout > MaxLatency {
 			return nil, input.Errorf("task-timeout", "%v is out of range [0, %v]", w.Timeout, MaxLatency)
+		}
+		if w.GroupTimeout < 0 || w.GroupTimeout > MaxLatency {
+			return nil, input.Errorf("group-timeout", "%v is out of range [0, %v]", w.GroupTimeout, MaxLatency)
 		}
 		if h, ok := w.Workload.(Hazardous); ok && !c.Force {
 			if err := h.Hazard(); err != nil {

@@ -22,7 +22,9 @@ const (
 )
 
 // probe samples the Go runtime on a goroutine of its own between start and
-// stop. It is not safe for concurrent use.
+// stop, every probeInterval, and measures how late each of its ticks ran:
+// a stall of the scheduler that every runnable goroutine suffers. It is
+// not safe for concurrent use.
 type probe struct {
 	before     []metrics.Sample // read at start and never again, so Read does not reuse it
 	baseline   int
@@ -33,6 +35,7 @@ type probe struct {
 	peakHeap   uint64
 	peakStacks uint64
 	peakMemory uint64           // of heap objects + stacks, sampled together
+	stall      time.Duration    // the most a tick came late
 	heapSample []metrics.Sample // heap objects, stacks
 }
 
@@ -45,7 +48,7 @@ func newProbe() *probe {
 
 func (p *probe) start() {
 	p.stopping = make(chan struct{})
-	p.peakG, p.peakHeap, p.peakStacks, p.peakMemory = 0, 0, 0, 0
+	p.peakG, p.peakHeap, p.peakStacks, p.peakMemory, p.stall = 0, 0, 0, 0, 0
 	metrics.Read(p.before)
 	p.user, p.sys = cpuTimes()
 	p.done.Add(1)
@@ -57,6 +60,7 @@ func (p *probe) sample() {
 	defer p.done.Done()
 	tick := time.NewTicker(probeInterval)
 	defer tick.Stop()
+	last := time.Now()
 	for {
 		p.peakG = max(p.peakG, runtime.NumGoroutine())
 		p.readMemory()
@@ -64,6 +68,11 @@ func (p *probe) sample() {
 		case <-p.stopping:
 			return
 		case <-tick.C:
+			// The stall probe, as Node's monitorEventLoopDelay: how much
+			// later than one interval after the last tick this one ran.
+			now := time.Now()
+			p.stall = max(p.stall, now.Sub(last)-probeInterval)
+			last = now
 		}
 	}
 }
@@ -93,6 +102,7 @@ func (p *probe) stop() results.Runtime {
 		PeakMemory:     p.peakMemory,
 		GCCycles:       after[1].Value.Uint64() - p.before[1].Value.Uint64(),
 		SchedLatency:   histogramQuantile(p.before[2].Value.Float64Histogram(), after[2].Value.Float64Histogram(), 0.99),
+		Stall:          p.stall,
 		UserCPU:        user - p.user,
 		SystemCPU:      sys - p.sys,
 	}

@@ -204,8 +204,14 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	runtime.GC() // start every repetition from a collected heap
 	pr := newProbe()
 	pr.start()
-	g := cell.Strategy.Start(taskCtx, max(cell.Limit, 1))
 	t0 := time.Now()
+	groupCtx := taskCtx
+	if gt := cell.Workload.GroupTimeout; gt > 0 {
+		var cancel context.CancelFunc
+		groupCtx, cancel = context.WithDeadline(taskCtx, t0.Add(gt))
+		defer cancel()
+	}
+	g := cell.Strategy.Start(groupCtx, max(cell.Limit, 1))
 	rec.Reset(t0)
 	waited, abandoned := make(chan struct{}), make(chan struct{})
 	stopAbandon := context.AfterFunc(stop, func() { time.AfterFunc(abandon, func() { close(abandoned) }) })
@@ -229,15 +235,44 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	wall := time.Since(t0)
 	rt := pr.stop()
 
-	m := results.Summarize(rec.Samples(), wall)
+	samples := rec.Samples()
+	for i, class := range batch.Classes {
+		samples[i].Class = class
+	}
+	m := results.Summarize(samples, wall)
 	// Tasks that failed without their timeout (a 503 at once) did not do
 	// their work; tasks cut at the timeout did it up to the timeout.
 	worked := float64(m.Succeeded()+m.Errors["timeout"]) / float64(max(n, 1))
 	m.Ideal = batch.Cost.Within(cell.Workload.Timeout).Share(worked).Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
+	if gt := cell.Workload.GroupTimeout; gt > 0 {
+		m.Ideal = min(m.Ideal, gt) // nothing works past the group's deadline
+	}
 	if wall > 0 {
 		m.Efficiency = float64(m.Ideal) / float64(wall)
 	}
 	m.PeakInFlight = rec.PeakInFlight()
 	m.Runtime = rt
+	m.Counters = counters(g, batch)
 	return m, nil
+}
+
+// counters gathers what the strategy's group and the workload's batch
+// counted; nil when neither counts.
+func counters(g Group, b Batch) map[string]float64 {
+	var out map[string]float64
+	add := func(m map[string]float64) {
+		for k, v := range m {
+			if out == nil {
+				out = map[string]float64{}
+			}
+			out[k] = v
+		}
+	}
+	if c, ok := g.(Counting); ok {
+		add(c.Counters())
+	}
+	if b.Counters != nil {
+		add(b.Counters())
+	}
+	return out
 }

@@ -59,3 +59,10 @@ type Capacity struct {
 	Block   int // blocking sections at once
 	Workers int // long-lived goroutines the strategy starts, busy or not
 }
+
+// A Counting group reports what its strategy counted during a repetition,
+// by name (a queue: "queue-peak", "rejected", "dropped"). The runner calls
+// Counters once, after Wait, and keeps them in the results.
+type Counting interface {
+	Counters() map[string]float64
+}

@@ -19,6 +19,13 @@ type Workload interface {
 type Batch struct {
 	Tasks []Task
 	Cost  Cost
+	// Classes, when set, names the class of each task (one per task, such
+	// as "hog" and "victim"), so that results report each class's
+	// response times apart.
+	Classes []string
+	// Counters, when set, is called once the repetition's tasks have all
+	// ended, for what they counted (retries: "requests", "amplification").
+	Counters func() map[string]float64
 }
 
 // Cost describes the work of a batch for the ideal bound: the least wall

@@ -116,7 +116,7 @@ func Workload(rec results.WorkloadRecord, quick bool, target string) (harness.Pl
 	if err != nil {
 		return w, err
 	}
-	w.Timeout, w.TasksPerLimit = rec.Timeout, rec.TasksPerLimit
+	w.Timeout, w.GroupTimeout, w.TasksPerLimit = rec.Timeout, rec.GroupTimeout, rec.TasksPerLimit
 	return w, nil
 }
 

@@ -24,7 +24,7 @@ func (f *File) Spec() plan.Spec {
 		s.Warmup = *f.Warmup
 	}
 	for _, w := range f.Workloads {
-		s.Workloads = append(s.Workloads, results.WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout})
+		s.Workloads = append(s.Workloads, results.WorkloadRecord{Name: w.Name, Family: w.Family, Params: w.Params, Tasks: w.Tasks, Timeout: w.Timeout, GroupTimeout: w.GroupTimeout})
 	}
 	return s
 }

@@ -52,6 +52,7 @@ type Workload struct {
 	Name, Family string
 	Tasks        int           // 0: the family's default
 	Timeout      time.Duration // per task; 0: none
+	GroupTimeout time.Duration // for all of a repetition's tasks, from its start; 0: none
 	Params       map[string]string
 	line         int // of the workload's name
 	familyLine   int
@@ -204,7 +205,7 @@ func (p *parser) workloads(n *yaml.Node, f *File) {
 			return
 		}
 		w := Workload{Name: name, Family: name, line: v.Line, familyLine: v.Line, Params: map[string]string{}, paramLines: map[string]int{}}
-		p.mapping(v, key, []string{"family", "tasks", "timeout", "params"}, func(k string, wv *yaml.Node) {
+		p.mapping(v, key, []string{"family", "tasks", "timeout", "group_timeout", "params"}, func(k string, wv *yaml.Node) {
 			switch k {
 			case "family":
 				w.Family = p.str(wv, key+".family")
@@ -213,6 +214,8 @@ func (p *parser) workloads(n *yaml.Node, f *File) {
 				w.Tasks = p.int(wv, key+".tasks", 1, harness.MaxTasks)
 			case "timeout":
 				w.Timeout = p.duration(wv, key+".timeout")
+			case "group_timeout":
+				w.GroupTimeout = p.duration(wv, key+".group_timeout")
 			case "params":
 				p.mapping(wv, key+".params", nil, func(pk string, pv *yaml.Node) {
 					if pv.Kind != yaml.ScalarNode {

@@ -201,6 +201,9 @@ type WorkloadRecord struct {
 	// times its limit (concurrency sweeps).
 	TasksPerLimit int           `json:"tasks_per_limit,omitempty"`
 	Timeout       time.Duration `json:"task_timeout_ns,omitempty"` // per task; 0: none
+	// GroupTimeout is one deadline for all of a repetition's tasks, from
+	// its start (asyncio.timeout around a TaskGroup); 0: none.
+	GroupTimeout time.Duration `json:"group_timeout_ns,omitempty"`
 }
 
 // CellResult is one workload x strategy x limit combination.
@@ -229,7 +232,11 @@ type Repetition struct {
 	// Cancelled counts root tasks that never started or ended with their
 	// context cancelled: what a group cancelled on a first error (errgroup)
 	// or an interruption stopped.
-	Cancelled    int            `json:"cancelled,omitempty"`
+	Cancelled int `json:"cancelled,omitempty"`
+	// NotStarted counts root tasks that never started: a group deadline
+	// passed, a group cancelled on an error, a queue rejected or dropped
+	// them, or the run was interrupted.
+	NotStarted   int            `json:"not_started,omitempty"`
 	Errors       map[string]int `json:"errors,omitempty"`
 	Throughput   float64        `json:"throughput_per_s"` // successful tasks per second of wall time
 	Response     Quantiles      `json:"response"`         // end - intended start
@@ -237,6 +244,13 @@ type Repetition struct {
 	Wait         Quantiles      `json:"wait"`             // start - intended start
 	Service      Quantiles      `json:"service"`          // end - start
 	PeakInFlight int            `json:"peak_in_flight"`
+	// Classes are the response times of each class of task, when the
+	// workload mixes classes (hog's victims and hogs).
+	Classes map[string]Quantiles `json:"classes,omitempty"`
+	// Counters are what the strategy and the workload counted, by name:
+	// a queue's "queue-peak", "rejected" and "dropped"; retry's
+	// "requests", "amplification" and "attempts-max".
+	Counters map[string]float64 `json:"counters,omitempty"`
 	// Open-loop attacks only: the rate asked for, the requests sent late
 	// (after their intended time by more than the attack's allowance) and
 	// those scheduled within the duration but never sent.
@@ -368,6 +382,7 @@ type Runtime struct {
 	PeakMemory     uint64        `json:"peak_memory_bytes"`    // largest heap objects + stacks seen at once: what the cell held
 	GCCycles       uint64        `json:"gc_cycles"`            // GC cycles completed
 	SchedLatency   time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
+	Stall          time.Duration `json:"stall_max_ns"`         // the most a 1 ms ticker fired late: the Go analogue of event-loop delay
 	UserCPU        time.Duration `json:"user_cpu_ns"`          // process user CPU time
 	SystemCPU      time.Duration `json:"system_cpu_ns"`        // process system CPU time
 }

@@ -13,6 +13,9 @@ type Sample struct {
 	// Queued is the time the task, once started, waited for a slot of
 	// its strategy: an executor worker for its CPU or blocking sections.
 	Queued time.Duration
+	// Class is the task's class when a workload mixes kinds of task (hog
+	// and victim); empty otherwise.
+	Class string
 }
 
 // Wait is the time the task was ready but not running its own code:

@@ -14,10 +14,17 @@ import (
 // "p99<=50ms,success>=99.9%".
 type SLO []Condition
 
-// Condition is one bound: a response-time quantile (p50, p90, p95, p99,
-// p99.9, max) under a duration, success (successful / submitted, so that
-// dropped requests count against it) above a percentage, or errors
-// (everything else) under one.
+// Condition is one bound on a metric of a repetition:
+//   - a response-time quantile (p50, p90, p95, p99, p99.9, max) under or
+//     over a duration, of every task or of one class ("victim.p99");
+//   - wall, stall (the stall probe's worst delay) or sched-p99 (the
+//     scheduler latency's p99), a duration;
+//   - success (successful / submitted, so that dropped requests count
+//     against it) or errors (everything else), a percentage;
+//   - any other name, a plain number: not-started, cancelled,
+//     goroutines (peak), memory-mib (peak heap and stacks), efficiency
+//     (ideal / wall), or a counter of the strategy or workload
+//     (queue-peak, rejected, dropped, amplification, attempts-max).
 type Condition struct {
 	Metric string
 	Op     string // "<", "<=", ">", ">="
@@ -42,6 +49,33 @@ var sloLatency = map[string]func(Quantiles) time.Duration{
 	"p99.9": func(q Quantiles) time.Duration { return q.P999 }, "max": func(q Quantiles) time.Duration { return q.Max },
 }
 
+// sloDuration are the metrics of a whole repetition measured in time.
+var sloDuration = map[string]func(Repetition) time.Duration{
+	"wall":      func(r Repetition) time.Duration { return r.Wall },
+	"stall":     func(r Repetition) time.Duration { return r.Stall },
+	"sched-p99": func(r Repetition) time.Duration { return r.SchedLatency },
+}
+
+// sloNumber are the numeric metrics every repetition has; other numeric
+// names are counters (Repetition.Counters).
+var sloNumber = map[string]func(Repetition) float64{
+	"not-started": func(r Repetition) float64 { return float64(r.NotStarted) },
+	"cancelled":   func(r Repetition) float64 { return float64(r.Cancelled) },
+	"goroutines":  func(r Repetition) float64 { return float64(r.PeakGoroutines) },
+	"memory-mib":  func(r Repetition) float64 { return float64(r.PeakMemory) / (1 << 20) },
+	"efficiency":  func(r Repetition) float64 { return r.Efficiency },
+}
+
+// latencyMetric splits "victim.p99" into the class and the quantile; ok
+// is false when the quantile is not one of sloLatency's.
+func latencyMetric(metric string) (class, quantile string, ok bool) {
+	quantile = metric
+	if i := strings.LastIndex(metric, "."); i > 0 && sloLatency[metric] == nil {
+		class, quantile = metric[:i], metric[i+1:]
+	}
+	return class, quantile, sloLatency[quantile] != nil
+}
+
 // ParseSLO reads a comma-separated list of conditions; a bad one is an
 // *input.Error on field.
 func ParseSLO(field, s string) (SLO, error) {
@@ -58,8 +92,10 @@ func ParseSLO(field, s string) (SLO, error) {
 			c.Op += "="
 			rest = rest[1:]
 		}
+		_, _, isLatency := latencyMetric(c.Metric)
+		number, numErr := strconv.ParseFloat(rest, 64)
 		switch {
-		case sloLatency[c.Metric] != nil:
+		case isLatency || sloDuration[c.Metric] != nil:
 			d, err := time.ParseDuration(rest)
 			if err != nil || d <= 0 {
 				return nil, input.Errorf(field, "%q: %q is not a duration above 0", part, rest)
@@ -72,12 +108,27 @@ func ParseSLO(field, s string) (SLO, error) {
 				return nil, input.Errorf(field, "%q: %q is not a percentage from 0%% to 100%%", part, rest)
 			}
 			c.Limit = v
+		case numErr == nil && !math.IsNaN(number) && counterName(c.Metric):
+			c.Limit = number
+		case sloNumber[c.Metric] != nil:
+			return nil, input.Errorf(field, "%q: %q is not a number", part, rest)
 		default:
-			return nil, input.Errorf(field, "%q: unknown metric %q (p50, p90, p95, p99, p99.9, max, success, errors)", part, c.Metric)
+			return nil, input.Errorf(field, "%q: unknown metric %q (p50, p90, p95, p99, p99.9, max, class.p99, wall, stall, sched-p99, success, errors, or a count such as rejected)", part, c.Metric)
 		}
 		slo = append(slo, c)
 	}
 	return slo, nil
+}
+
+// counterName reports whether name can name a counter: lower-case
+// letters, digits and dashes, starting with a letter.
+func counterName(name string) bool {
+	for i, r := range name {
+		if !(r >= 'a' && r <= 'z' || r == '-' && i > 0 || r >= '0' && r <= '9' && i > 0) {
+			return false
+		}
+	}
+	return name != ""
 }
 
 // ErrorBudget is the largest share of failed tasks the SLO allows (0.01
@@ -96,23 +147,15 @@ func (s SLO) ErrorBudget() (float64, bool) {
 }
 
 // Check returns the conditions r does not meet, each with the measured
-// value: none means the SLO is met.
+// value: none means the SLO is met. A condition on a class or counter r
+// does not have fails, saying so.
 func (s SLO) Check(r Repetition) []string {
 	var failed []string
 	for _, c := range s {
-		var v float64
-		var shown string
-		switch {
-		case sloLatency[c.Metric] != nil:
-			d := sloLatency[c.Metric](r.Response)
-			v, shown = float64(d), d.String()
-		default:
-			ok := float64(r.Completed - r.ErrorCount())
-			v = 100 * ok / float64(max(r.Submitted, 1))
-			if c.Metric == "errors" {
-				v = 100 - v
-			}
-			shown = strconv.FormatFloat(v, 'f', 3, 64) + "%"
+		v, shown, missing := c.measure(r)
+		if missing != "" {
+			failed = append(failed, fmt.Sprintf("%s (%s)", c, missing))
+			continue
 		}
 		met := map[string]bool{"<": v < c.Limit, "<=": v <= c.Limit, ">": v > c.Limit, ">=": v >= c.Limit}[c.Op]
 		if !met {
@@ -120,6 +163,42 @@ func (s SLO) Check(r Repetition) []string {
 		}
 	}
 	return failed
+}
+
+// measure returns c's metric in r, as a number and as shown, or why r
+// does not have it.
+func (c Condition) measure(r Repetition) (v float64, shown, missing string) {
+	duration := func(d time.Duration) (float64, string, string) { return float64(d), d.String(), "" }
+	if class, q, ok := latencyMetric(c.Metric); ok {
+		if class == "" {
+			return duration(sloLatency[q](r.Response))
+		}
+		qs, has := r.Classes[class]
+		if !has {
+			return 0, "", "no task class " + strconv.Quote(class) + " in this cell"
+		}
+		return duration(sloLatency[q](qs))
+	}
+	if f := sloDuration[c.Metric]; f != nil {
+		return duration(f(r))
+	}
+	switch c.Metric {
+	case "success", "errors":
+		ok := float64(r.Completed - r.ErrorCount())
+		v = 100 * ok / float64(max(r.Submitted, 1))
+		if c.Metric == "errors" {
+			v = 100 - v
+		}
+		return v, strconv.FormatFloat(v, 'f', 3, 64) + "%", ""
+	}
+	if f := sloNumber[c.Metric]; f != nil {
+		v = f(r)
+	} else if n, has := r.Counters[c.Metric]; has {
+		v = n
+	} else {
+		return 0, "", "no counter " + strconv.Quote(c.Metric) + " in this cell"
+	}
+	return v, strconv.FormatFloat(v, 'g', 4, 64), ""
 }
 
 // CheckReps checks each repetition: the SLO holds when at least half of

@@ -74,3 +74,32 @@ func FuzzParseSLO(f *testing.F) {
 		}
 	})
 }
+
+func TestSLOClassesCountersAndRuntime(t *testing.T) {
+	slo, err := ParseSLO("slo", "victim.p99<20ms, wall>500ms, stall<5ms, rejected>0, amplification<=1.5, not-started>=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Repetition{
+		Wall: 600 * time.Millisecond, NotStarted: 2,
+		Classes:  map[string]Quantiles{"victim": {P99: 10 * time.Millisecond}, "hog": {P99: time.Second}},
+		Counters: map[string]float64{"rejected": 3, "amplification": 1.5},
+		Runtime:  Runtime{Stall: time.Millisecond},
+	}
+	if failed := slo.Check(r); len(failed) != 0 {
+		t.Errorf("a repetition meeting every condition failed: %v", failed)
+	}
+	r.Classes = map[string]Quantiles{"victim": {P99: 30 * time.Millisecond}}
+	r.Counters = map[string]float64{"amplification": 3.25}
+	failed := slo.Check(r)
+	want := []string{"victim.p99<20ms (was 30ms)", `rejected>0 (no counter "rejected" in this cell)`, "amplification<=1.5 (was 3.25)"}
+	if strings.Join(failed, "|") != strings.Join(want, "|") {
+		t.Errorf("failed = %q, want %q", failed, want)
+	}
+	if _, err := ParseSLO("slo", "victim.p99<fast"); err == nil {
+		t.Error("a class latency without a duration was accepted")
+	}
+	if _, err := ParseSLO("slo", "goroutines<many"); err == nil || !strings.Contains(err.Error(), "not a number") {
+		t.Errorf("goroutines<many: %v", err)
+	}
+}

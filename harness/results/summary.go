@@ -17,6 +17,7 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 	wait := make(stats.Float64Data, 0, len(samples))
 	service := make(stats.Float64Data, 0, len(samples))
 	ok := make(stats.Float64Data, 0, len(samples))
+	var classes map[string]stats.Float64Data
 	for _, s := range samples {
 		if !s.Done {
 			continue
@@ -39,11 +40,24 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 		}
 		wait = append(wait, float64(s.Wait()))
 		service = append(service, float64(s.Service()))
+		if s.Class != "" {
+			if classes == nil {
+				classes = map[string]stats.Float64Data{}
+			}
+			classes[s.Class] = append(classes[s.Class], float64(s.Response()))
+		}
+	}
+	for class, d := range classes {
+		if rep.Classes == nil {
+			rep.Classes = map[string]Quantiles{}
+		}
+		rep.Classes[class] = quantiles(d)
 	}
 	if wall > 0 {
 		rep.Throughput = float64(rep.Completed-rep.ErrorCount()) / wall.Seconds()
 	}
-	rep.Cancelled = rep.Submitted - rep.Completed + rep.Errors["canceled"]
+	rep.NotStarted = rep.Submitted - rep.Completed
+	rep.Cancelled = rep.NotStarted + rep.Errors["canceled"]
 	rep.Response, rep.Wait, rep.Service = quantiles(response), quantiles(wait), quantiles(service)
 	rep.ResponseOK = quantiles(ok)
 	return rep
@@ -103,13 +117,34 @@ func Combine(reps []Repetition) Repetition {
 		return quantilesFrom(out)
 	}
 	var errs map[string]int
+	classes, counters := map[string]bool{}, map[string]bool{}
 	for _, r := range reps {
+		for k := range r.Classes {
+			classes[k] = true
+		}
+		for k := range r.Counters {
+			counters[k] = true
+		}
 		for k, n := range r.Errors {
 			if errs == nil {
 				errs = map[string]int{}
 			}
 			errs[k] += n
 		}
+	}
+	var byClass map[string]Quantiles
+	for k := range classes {
+		if byClass == nil {
+			byClass = map[string]Quantiles{}
+		}
+		byClass[k] = lat(func(r Repetition) Quantiles { return r.Classes[k] })
+	}
+	var counted map[string]float64
+	for k := range counters {
+		if counted == nil {
+			counted = map[string]float64{}
+		}
+		counted[k] = med(func(r Repetition) float64 { return r.Counters[k] })
 	}
 	return Repetition{
 		Wall:         dur(func(r Repetition) time.Duration { return r.Wall }),
@@ -118,6 +153,9 @@ func Combine(reps []Repetition) Repetition {
 		Submitted:    num(func(r Repetition) int { return r.Submitted }),
 		Completed:    num(func(r Repetition) int { return r.Completed }),
 		Cancelled:    num(func(r Repetition) int { return r.Cancelled }),
+		NotStarted:   num(func(r Repetition) int { return r.NotStarted }),
+		Classes:      byClass,
+		Counters:     counted,
 		Errors:       errs,
 		Throughput:   med(func(r Repetition) float64 { return r.Throughput }),
 		Response:     lat(func(r Repetition) Quantiles { return r.Response }),
@@ -135,6 +173,7 @@ func Combine(reps []Repetition) Repetition {
 			PeakMemory:     uint64(med(func(r Repetition) float64 { return float64(r.PeakMemory) })),
 			GCCycles:       uint64(med(func(r Repetition) float64 { return float64(r.GCCycles) })),
 			SchedLatency:   dur(func(r Repetition) time.Duration { return r.SchedLatency }),
+			Stall:          dur(func(r Repetition) time.Duration { return r.Stall }),
 			UserCPU:        dur(func(r Repetition) time.Duration { return r.UserCPU }),
 			SystemCPU:      dur(func(r Repetition) time.Duration { return r.SystemCPU }),
 		},
