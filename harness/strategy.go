@@ -58,6 +58,10 @@ type Capacity struct {
 	Compute int // CPU sections at once (further bounded by GOMAXPROCS)
 	Block   int // blocking sections at once
 	Workers int // long-lived goroutines the strategy starts, busy or not
+	// Rate is how many tasks a second the strategy starts at most, after
+	// a first Burst at once (a token bucket); 0: no bound.
+	Rate  float64
+	Burst int
 }
 
 // A Counting group reports what its strategy counted during a repetition,

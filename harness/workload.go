@@ -83,7 +83,8 @@ func (c Cost) Share(f float64) Cost {
 // Ideal returns the lower bound on wall time for c under capacity k with
 // gomaxprocs processors: the largest of the critical path, the CPU work
 // spread over the usable processors, the blocking work spread over the
-// blocking slots, and all work spread over the task slots.
+// blocking slots, all work spread over the task slots, and the time a
+// rate limit takes to start every unit.
 func (c Cost) Ideal(k Capacity, gomaxprocs int) time.Duration {
 	spread := func(d time.Duration, slots int) time.Duration {
 		if slots <= 0 {
@@ -95,7 +96,12 @@ func (c Cost) Ideal(k Capacity, gomaxprocs int) time.Duration {
 	if k.Compute > 0 {
 		cpus = min(k.Compute, gomaxprocs)
 	}
+	var paced time.Duration
+	if k.Rate > 0 && c.Units > k.Burst {
+		paced = time.Duration(float64(c.Units-max(k.Burst, 1)) / k.Rate * float64(time.Second))
+	}
 	return max(
+		paced,
 		c.Critical,
 		spread(c.Compute, cpus),
 		spread(c.Block, k.Block),

@@ -2,7 +2,6 @@ package strategy
 
 import (
 	"context"
-	"sync"
 
 	"github.com/concbench/concbench/harness"
 	"golang.org/x/sync/errgroup"
@@ -63,51 +62,11 @@ func (g *errgroupGroup) Wait() error {
 // the group (errgroup's TryGo), up to one per child; a drainer runs queued
 // children one after another. It never blocks.
 func (g *errgroupGroup) Spawn(children ...harness.Task) harness.Join {
-	j := &errgroupJoin{g: g, queue: children}
-	j.wg.Add(len(children))
+	j := NewDrainJoin(children, func(c harness.Task) error { return g.Run(c, g) })
 	for range children {
-		if !g.eg.TryGo(func() error { return j.drain() }) {
+		if !g.eg.TryGo(j.Drain) {
 			break
 		}
 	}
 	return j
-}
-
-// errgroupJoin is one Spawn's children, drained by the goroutines that
-// found a slot and by the waiting parent, in the slot it holds.
-type errgroupJoin struct {
-	g     *errgroupGroup
-	wg    sync.WaitGroup // one per child
-	err   FirstError
-	mu    sync.Mutex
-	queue []harness.Task // children not started yet
-}
-
-// drain runs queued children until none is left and returns the first of
-// their errors (errgroup cancels the group on it).
-func (j *errgroupJoin) drain() error {
-	var first FirstError
-	for {
-		j.mu.Lock()
-		if len(j.queue) == 0 {
-			j.mu.Unlock()
-			return first.Err()
-		}
-		c := j.queue[0]
-		j.queue = j.queue[1:]
-		j.mu.Unlock()
-		err := j.g.Run(c, j.g)
-		first.Set(err)
-		j.err.Set(err)
-		j.wg.Done()
-	}
-}
-
-// Wait drains the queue on the parent's goroutine, beside the drainers
-// in other slots, then waits for the children they run. The parent needs
-// no slot of its own: it runs children in the slot it already holds.
-func (j *errgroupJoin) Wait() error {
-	j.drain() //nolint:errcheck // kept in j.err
-	j.wg.Wait()
-	return j.err.Err()
 }

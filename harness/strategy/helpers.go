@@ -111,6 +111,55 @@ func GoChildren(g *Tracker, x harness.Exec, children []harness.Task) *WaitJoin {
 	return j
 }
 
+// DrainJoin is a Join whose children wait in a list until someone drains
+// it: helpers in free slots of the group, and in Wait the waiting parent
+// itself, on its own goroutine and in the slot it already holds, so a
+// bounded group never deadlocks on a tree deeper than its limit. Use
+// NewDrainJoin. It costs a mutex lock per child.
+type DrainJoin struct {
+	run   func(harness.Task) error
+	wg    sync.WaitGroup // one per child
+	err   FirstError
+	mu    sync.Mutex
+	queue []harness.Task // children not started yet
+}
+
+// NewDrainJoin returns the Join of children, each run by run (which
+// should be the group's Tracker.Run).
+func NewDrainJoin(children []harness.Task, run func(harness.Task) error) *DrainJoin {
+	j := &DrainJoin{run: run, queue: children}
+	j.wg.Add(len(children))
+	return j
+}
+
+// Drain runs queued children one after another until none is left, and
+// returns the first of their errors.
+func (j *DrainJoin) Drain() error {
+	var first FirstError
+	for {
+		j.mu.Lock()
+		if len(j.queue) == 0 {
+			j.mu.Unlock()
+			return first.Err()
+		}
+		c := j.queue[0]
+		j.queue = j.queue[1:]
+		j.mu.Unlock()
+		err := j.run(c)
+		first.Set(err)
+		j.err.Set(err)
+		j.wg.Done()
+	}
+}
+
+// Wait drains the queue on the parent's goroutine, beside the helpers,
+// then waits for the children they run, and returns the first error.
+func (j *DrainJoin) Wait() error {
+	j.Drain() //nolint:errcheck // kept in j.err
+	j.wg.Wait()
+	return j.err.Err()
+}
+
 // Inline is the Exec part of strategies that run every section on the
 // task's own goroutine.
 type Inline struct{}

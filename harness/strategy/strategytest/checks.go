@@ -83,9 +83,10 @@ func checkPanic(s harness.Strategy) error {
 		if width == 0 {
 			width = 4
 		}
-		var arrived, most atomic.Int64
+		var arrived, most, started atomic.Int64
 		var reached atomic.Bool // once width tasks ran at once, none waits more
 		barrier := func(ctx context.Context, _ harness.Exec) error {
+			started.Add(1)
 			n := arrived.Add(1)
 			defer arrived.Add(-1)
 			for deadline := time.Now().Add(time.Second); n < int64(width) && !reached.Load() && time.Now().Before(deadline); n = arrived.Load() {
@@ -118,9 +119,9 @@ func checkPanic(s harness.Strategy) error {
 			return broke(RulePanic, "%s: Join.Wait returned %v after children panicked", describe(s, limit), box.err)
 		}
 		// A strategy that cancels the rest on the first error (errgroup)
-		// starts none of them: nothing to count. Started ones must run
-		// width at once.
-		if got := most.Load(); got > 0 && got < int64(width) {
+		// starts none or some of them: nothing to count. Once all have
+		// started, they must have run width at once.
+		if got := most.Load(); started.Load() >= int64(width) && got < int64(width) {
 			return broke(RulePanic, "%s: after the panics, at most %d of %d tasks ran at once", describe(s, limit), got, width)
 		}
 	}
