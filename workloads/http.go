@@ -27,6 +27,7 @@ func init() {
 			fs.StringVar(&w.body, "body", "", "request body")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "idle connections kept per host (at least the limit you run)")
+			w.retry = defineRetry(fs)
 			embedded := target.Flags(fs, 5*time.Millisecond)
 			return func() (harness.Workload, error) {
 				cfg, err := embedded()
@@ -47,6 +48,7 @@ type httpWorkload struct {
 	timeout                    time.Duration
 	conns                      int
 	cfg                        target.Config
+	retry                      *retryPolicy
 	header                     http.Header
 	client                     *http.Client
 	server                     *target.Server // the embedded target, if any
@@ -64,6 +66,9 @@ func (w *httpWorkload) start() error {
 		return badParam("conns", "%d is out of range 1..65536", w.conns)
 	case !validMethod(w.method):
 		return badParam("method", "%q is not an HTTP method", w.method)
+	}
+	if err := w.retry.validate(); err != nil {
+		return err
 	}
 	h, err := parseHeaders(w.headers)
 	if err != nil {
@@ -104,9 +109,19 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 		b.Cost.Compute = time.Duration(n) * w.cfg.CPU
 		b.Cost.Critical = w.cfg.Latency.Median + w.cfg.CPU
 	}
-	for i := range b.Tasks {
-		b.Tasks[i] = w.request
+	if w.retry.attempts == 1 {
+		for i := range b.Tasks {
+			b.Tasks[i] = w.request
+		}
+		return b, nil
 	}
+	counts := &retryCounts{}
+	for i := range b.Tasks {
+		b.Tasks[i] = func(ctx context.Context, x harness.Exec) error {
+			return w.retry.do(ctx, counts, func() error { return w.request(ctx, x) })
+		}
+	}
+	b.Counters = func() map[string]float64 { return counts.counters(n) }
 	return b, nil
 }
 
