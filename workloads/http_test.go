@@ -77,3 +77,19 @@ func TestExternalTargetRecordsOnlyWhatApplies(t *testing.T) {
 		t.Errorf("the embedded target's settings are missing: %v", own.Params)
 	}
 }
+
+// TestRetryStorm retries against a downstream of capacity 4: 32 unbounded
+// callers get 503s and retry them, sending well over one request per
+// task (a storm); a semaphore of 4 gets no 503 and sends exactly one.
+func TestRetryStorm(t *testing.T) {
+	params := map[string]string{"capacity": "4", "latency": "20ms", "retry-attempts": "8", "retry-base": "5ms", "retry-cap": "100ms"}
+	cells := measure(t, "http", params, 32, 4, 1, strategy.Unbounded{}, strategy.Semaphore{})
+	storm, calm := cells[0].Summary.Counters, cells[1].Summary.Counters
+	if storm["amplification"] < 1.5 || storm["attempts-max"] < 3 || storm["requests"] != 32*storm["amplification"] {
+		t.Errorf("unbounded with retries: counters %v, want amplification >= 1.5 and a task retried at least twice", storm)
+	}
+	if calm["amplification"] != 1 || calm["attempts-max"] != 1 {
+		t.Errorf("semaphore 4 with retries: counters %v, want one request a task", calm)
+	}
+	checkClean(t, cells[1])
+}

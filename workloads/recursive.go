@@ -2,8 +2,10 @@ package workloads
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/concbench/concbench/harness"
@@ -18,19 +20,23 @@ const (
 	// few tens of MiB of goroutine stack, far below Go's 1 GiB maximum,
 	// past which the process aborts (not a panic).
 	MaxChainDepth = 100_000
+	// MaxTrampolineDepth bounds any chain: a trampoline runs in constant
+	// stack, one small heap allocation per level.
+	MaxTrampolineDepth = 100_000_000
 )
 
 func init() {
 	Register(Spec{
 		Name:  "recursive",
-		Doc:   "each task is a tree whose parents spawn children and sum their leaves' values (or a chain a->b->a...)",
+		Doc:   "each task is a tree whose parents spawn children and sum their leaves' values, a nested list walked the same way, or a chain a->b->a...",
 		Tasks: 4,
 		Define: func(fs *flag.FlagSet) func() (harness.Workload, error) {
 			w := &recursiveWorkload{io: defineIO(fs, time.Millisecond)}
-			w.shape = param.NewChoice(fs, "shape", []string{"tree", "chain"}, "a fan-out tree, or a chain of mutual recursion")
+			w.shape = param.NewChoice(fs, "shape", []string{"tree", "list", "chain"}, "a fan-out tree, a nested list (see list), or a chain of mutual recursion")
+			fs.StringVar(&w.listJSON, "list", "[1,[2,3,[4,5]],6]", "list: a JSON nested list of integers; each list is a task that spawns its elements, each integer a leaf that waits the latency and reports itself")
 			fs.IntVar(&w.fanout, "fanout", 4, "tree: children per parent")
 			fs.IntVar(&w.depth, "depth", 4, "tree: levels below the root; chain: calls from top to bottom")
-			w.call = param.NewChoice(fs, "call", []string{"spawn", "direct"}, "chain: each level a child task, or a plain call on the same goroutine")
+			w.call = param.NewChoice(fs, "call", []string{"spawn", "direct", "trampoline"}, "chain: each level a child task, a plain call on the same goroutine (the stack grows), or a trampoline (each call returns the next as a thunk that a loop runs: constant stack)")
 			return func() (harness.Workload, error) { return w, w.validate() }
 		},
 	})
@@ -42,19 +48,90 @@ type recursiveWorkload struct {
 	fanout int
 	depth  int
 	call   *param.Choice
-	leaves int // per tree, or 1 for a chain
+	leaves int // per tree or list, or 1 for a chain
+
+	listJSON string
+	list     *listNode // the parsed list
+	listSum  int64
+}
+
+// listNode is one element of a nested list: a leaf (its value, and its
+// index among the leaves) or a list of elements.
+type listNode struct {
+	value int64
+	leaf  int
+	elems []*listNode // nil for a leaf
+}
+
+// MaxListDepth bounds how deeply lists nest.
+const MaxListDepth = 64
+
+// parseList reads a JSON nested list of integers.
+func (w *recursiveWorkload) parseList() error {
+	dec := json.NewDecoder(strings.NewReader(w.listJSON))
+	dec.UseNumber()
+	var root any
+	if err := dec.Decode(&root); err != nil {
+		return badParam("list", "%q is not JSON: %v", w.listJSON, err)
+	}
+	if _, ok := root.([]any); !ok {
+		return badParam("list", "%q is not a list", w.listJSON)
+	}
+	w.leaves, w.listSum = 0, 0
+	var build func(v any, depth int) (*listNode, error)
+	build = func(v any, depth int) (*listNode, error) {
+		switch v := v.(type) {
+		case json.Number:
+			n, err := v.Int64()
+			if err != nil {
+				return nil, fmt.Errorf("%v is not an integer", v)
+			}
+			if w.leaves++; w.leaves > MaxLeaves {
+				return nil, fmt.Errorf("more than %d numbers", MaxLeaves)
+			}
+			w.listSum += n
+			return &listNode{value: n, leaf: w.leaves - 1}, nil
+		case []any:
+			if depth > MaxListDepth {
+				return nil, fmt.Errorf("lists nest deeper than %d", MaxListDepth)
+			}
+			node := &listNode{elems: make([]*listNode, 0, len(v))}
+			for _, e := range v {
+				child, err := build(e, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				node.elems = append(node.elems, child)
+			}
+			return node, nil
+		default:
+			return nil, fmt.Errorf("%v is neither an integer nor a list", v)
+		}
+	}
+	list, err := build(root, 1)
+	if err != nil {
+		return badParam("list", "%v", err)
+	}
+	if w.leaves == 0 {
+		return badParam("list", "%q has no number", w.listJSON)
+	}
+	w.list = list
+	return nil
 }
 
 func (w *recursiveWorkload) validate() error {
 	if err := w.io.validate(); err != nil {
 		return err
 	}
-	if w.shape.Value() == "chain" {
-		if w.depth < 1 {
-			return badParam("depth", "%d is out of range 1..%d for a chain", w.depth, MaxChainDepth)
+	switch w.shape.Value() {
+	case "chain":
+		if w.depth < 1 || w.depth > MaxTrampolineDepth {
+			return badParam("depth", "%d is out of range 1..%d for a chain", w.depth, MaxTrampolineDepth)
 		}
 		w.leaves = 1
 		return nil
+	case "list":
+		return w.parseList()
 	}
 	if w.fanout < 1 || w.fanout > 64 {
 		return badParam("fanout", "%d is out of range 1..64", w.fanout)
@@ -74,10 +151,11 @@ func (w *recursiveWorkload) validate() error {
 
 var _ harness.Hazardous = (*recursiveWorkload)(nil)
 
-// Hazard refuses a chain of direct recursion deeper than MaxChainDepth
-// unless the plan is forced; see harness.Hazardous.
+// Hazard refuses a chain deeper than MaxChainDepth by direct calls or by
+// spawned children, unless the plan is forced; a trampoline's stack does
+// not grow. See harness.Hazardous.
 func (w *recursiveWorkload) Hazard() error {
-	if w.shape.Value() == "chain" && w.depth > MaxChainDepth {
+	if w.shape.Value() == "chain" && w.call.Value() != "trampoline" && w.depth > MaxChainDepth {
 		return badParam("depth", "%d is out of range 1..%d for a chain (deeper may overflow the goroutine stack, which aborts the process)", w.depth, MaxChainDepth)
 	}
 	return nil
@@ -109,11 +187,21 @@ func (w *recursiveWorkload) Batch(n, rep int) (harness.Batch, error) {
 		var run func(context.Context, harness.Exec, *int64) error
 		var want int64
 		switch {
+		case w.shape.Value() == "list":
+			run = func(ctx context.Context, x harness.Exec, out *int64) error {
+				return w.walk(w.list, lat)(ctx, x, out)
+			}
+			want = w.listSum
 		case w.shape.Value() == "tree":
 			run = func(ctx context.Context, x harness.Exec, out *int64) error {
 				return w.node(0, 0, lat)(ctx, x, out)
 			}
 			want = int64(w.leaves) * int64(w.leaves+1) / 2
+		case w.call.Value() == "trampoline":
+			run = func(ctx context.Context, x harness.Exec, out *int64) error {
+				return w.trampoline(ctx, x, lat[0], out)
+			}
+			want = chainSum(w.depth)
 		case w.call.Value() == "direct":
 			run = func(ctx context.Context, x harness.Exec, out *int64) error { return w.direct(ctx, x, 0, lat[0], out) }
 			want = chainSum(w.depth)
@@ -167,6 +255,33 @@ func (w *recursiveWorkload) node(level, leaf int, lat []time.Duration) func(cont
 	}
 }
 
+// walk returns the task of a list node: a leaf waits its latency and
+// reports its value; a list spawns its elements and reports their sum.
+func (w *recursiveWorkload) walk(n *listNode, lat []time.Duration) func(context.Context, harness.Exec, *int64) error {
+	return func(ctx context.Context, x harness.Exec, out *int64) error {
+		if n.elems == nil {
+			if err := w.io.wait(ctx, x, lat[n.leaf]); err != nil {
+				return err
+			}
+			*out = n.value
+			return nil
+		}
+		vals := make([]int64, len(n.elems))
+		children := make([]harness.Task, len(n.elems))
+		for k, e := range n.elems {
+			child := w.walk(e, lat)
+			children[k] = func(ctx context.Context, x harness.Exec) error { return child(ctx, x, &vals[k]) }
+		}
+		if err := x.Spawn(children...).Wait(); err != nil {
+			return err
+		}
+		for _, v := range vals {
+			*out += v
+		}
+		return nil
+	}
+}
+
 // chainSum is the result of a chain of depth d: even levels (a) add 1, odd
 // levels (b) add 2, the bottom adds 0.
 func chainSum(d int) int64 { return int64(d/2)*3 + int64(d%2) }
@@ -206,16 +321,51 @@ func (w *recursiveWorkload) direct(ctx context.Context, x harness.Exec, level in
 	return err
 }
 
+// A thunk is one step of a trampolined computation: it does the step and
+// returns the next, or nil when the computation is done.
+type thunk func() thunk
+
+// trampoline is the chain by mutual recursion without stack growth: a
+// and b do not call each other; each returns the other as a thunk, and
+// one loop runs thunks until none is left. Each level costs a closure on
+// the heap instead of a stack frame.
+func (w *recursiveWorkload) trampoline(ctx context.Context, x harness.Exec, lat time.Duration, out *int64) error {
+	var a, b func(level int) thunk
+	var sum int64
+	step := func(level int, next func(int) thunk) thunk {
+		if level == w.depth {
+			return nil
+		}
+		sum += chainStep(level)
+		return func() thunk { return next(level + 1) }
+	}
+	a = func(level int) thunk { return step(level, b) }
+	b = func(level int) thunk { return step(level, a) }
+	for t := a(0); t != nil; t = t() {
+	}
+	if err := w.io.wait(ctx, x, lat); err != nil { // the bottom's I/O
+		return err
+	}
+	*out = sum
+	return nil
+}
+
 // directB is b of the direct chain; it calls back into a.
 func (w *recursiveWorkload) directB(ctx context.Context, x harness.Exec, level int, lat time.Duration, out *int64) error {
 	return w.direct(ctx, x, level, lat, out)
 }
 
-// Footprint counts every node of every tree (a chain is depth nodes), each
+// Footprint counts every node of every tree (a chain is depth nodes, a
+// list a node per element; a trampoline holds one thunk at a time), each
 // holding a closure and its children's values.
 func (w *recursiveWorkload) Footprint(n int) (int64, int64) {
 	nodes := int64(w.depth + 1)
-	if w.shape.Value() == "tree" {
+	switch {
+	case w.shape.Value() == "list":
+		nodes = 2 * int64(w.leaves)
+	case w.shape.Value() == "chain" && w.call.Value() == "trampoline":
+		nodes = 1
+	case w.shape.Value() == "tree":
 		nodes = 0
 		for level, width := 0, int64(1); level <= w.depth; level, width = level+1, width*int64(w.fanout) {
 			nodes += width

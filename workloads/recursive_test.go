@@ -20,6 +20,8 @@ func TestRecursionIsCorrectAtEveryLimit(t *testing.T) {
 		{"tree fanout 3 depth 3", map[string]string{"fanout": "3", "depth": "3", "latency": "200us"}, []int{1, 2}},
 		{"chain depth 100 by spawn", map[string]string{"shape": "chain", "depth": "100", "latency": "200us"}, []int{1, 2, 64}},
 		{"chain depth 100 by direct call", map[string]string{"shape": "chain", "call": "direct", "depth": "100", "latency": "200us"}, []int{1, 2, 64}},
+		{"chain depth 1001 by trampoline", map[string]string{"shape": "chain", "call": "trampoline", "depth": "1001", "latency": "200us"}, []int{1, 2}},
+		{"nested list", map[string]string{"shape": "list", "list": "[1,[2,3,[4,5]],6,[[[7]]],[]]", "latency": "200us"}, []int{1, 2}},
 		{"tree fanout 2 depth 7 under limit 64", map[string]string{"fanout": "2", "depth": "7", "latency": "200us"}, []int{64}},
 	}
 	for _, sh := range shapes {

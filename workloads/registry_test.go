@@ -24,6 +24,13 @@ func TestBuildRejectsBadParameters(t *testing.T) {
 		{"io", map[string]string{"dist": "uniform", "spread": "1.5"}, "param io.spread", "param io.spread: 1.5 must be below 1 for a uniform distribution"},
 		{"io", map[string]string{"spread": "NaN"}, "param io.spread", "param io.spread: NaN must be >= 0"},
 		{"cpu", map[string]string{"cost": "0s"}, "param cpu.cost", "param cpu.cost: 0s is out of range (0, 1h0m0s]"},
+		{"recursive", map[string]string{"shape": "list", "list": "[1,[2"}, "param recursive.list", `param recursive.list: "[1,[2" is not JSON: unexpected EOF`},
+		{"recursive", map[string]string{"shape": "list", "list": "[1,[2.5]]"}, "param recursive.list", "param recursive.list: 2.5 is not an integer"},
+		{"recursive", map[string]string{"shape": "list", "list": "[[],[[]]]"}, "param recursive.list", `param recursive.list: "[[],[[]]]" has no number`},
+		{"recursive", map[string]string{"shape": "list", "list": "{}"}, "param recursive.list", `param recursive.list: "{}" is not a list`},
+		{"hog", map[string]string{"hogs": "-1"}, "param hog.hogs", "param hog.hogs: -1 is out of range 0..10000000"},
+		{"http", map[string]string{"retry-attempts": "0"}, "param http.retry-attempts", "param http.retry-attempts: 0 is out of range 1..100"},
+		{"http", map[string]string{"retry-base": "1s", "retry-cap": "10ms"}, "param http.retry-cap", "param http.retry-cap: 10ms is out of range [retry-base 1s, 1h0m0s]"},
 		{"mixed", map[string]string{"sections": "0"}, "param mixed.sections", "param mixed.sections: 0 is out of range 1..1000"},
 		{"recursive", map[string]string{"fanout": "4", "depth": "11"}, "param recursive.depth", "param recursive.depth: fanout 4 to depth 11 makes more than 1048576 leaves"},
 	}
