@@ -27,6 +27,8 @@ type runOptions struct {
 	quick                 bool
 	params                paramsValue
 	taskTimeout           time.Duration
+	groupTimeout          time.Duration
+	gomaxprocs            int
 	isolate, force        bool
 	cellTimeout           time.Duration
 	file                  string
@@ -53,6 +55,8 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.Var(o.params, "param", "workload or strategy parameter name.key=value (repeatable)")
 	fs.StringVar(&o.target, "target", "", "URL for the http workload (same as -param http.target=URL)")
 	fs.DurationVar(&o.taskTimeout, "task-timeout", 0, "per-task timeout: a task past it sees its context done (0: none)")
+	fs.DurationVar(&o.groupTimeout, "group-timeout", 0, "one deadline for all of a repetition's tasks, from its start: tasks running then are cut, tasks not started never start (0: none)")
+	fs.IntVar(&o.gomaxprocs, "gomaxprocs", 0, "processors Go may use while the cells run (runtime.GOMAXPROCS; 0: as it is)")
 	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
 	fs.BoolVar(&o.isolate, "isolate", true, "run each cell in a child process: a crash or hang fails that cell only, and each cell gets a fresh heap")
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated cell with no result by then is stopped and reported hung")
@@ -105,6 +109,12 @@ func (o *runOptions) spec() (plan.Spec, error) {
 		if o.set["task-timeout"] || o.file == "" {
 			s.Workloads[i].Timeout = o.taskTimeout
 		}
+		if o.set["group-timeout"] || o.file == "" {
+			s.Workloads[i].GroupTimeout = o.groupTimeout
+		}
+	}
+	if o.set["gomaxprocs"] || o.file == "" {
+		s.GOMAXPROCS = o.gomaxprocs
 	}
 	if o.quick {
 		s.Reps, s.Warmup = pick(o.set["reps"], s.Reps, 1), pick(o.set["warmup"], s.Warmup, 0)
@@ -163,6 +173,7 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	if !o.set["target"] {
 		s.Target = fs.Target
 	}
+	s.GOMAXPROCS = fs.GOMAXPROCS // -gomaxprocs, when given, overrides it in spec
 	if !o.set["out"] && f.Out != "" {
 		o.out = f.Out
 	}

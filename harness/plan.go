@@ -37,7 +37,13 @@ type PlanConfig struct {
 	// MemTotal is the memory the footprint guard allows half of; 0 reads
 	// the machine's.
 	MemTotal int64
+	// GOMAXPROCS, when above 0, is the processors Go may use while the
+	// plan runs (runtime.GOMAXPROCS); 0 leaves it as it is.
+	GOMAXPROCS int
 }
+
+// MaxGOMAXPROCS bounds PlanConfig.GOMAXPROCS.
+const MaxGOMAXPROCS = 1024
 
 // Plan is a validated set of cells and how to repeat them. Only NewPlan
 // makes one that Runner.Run accepts; do not change its fields afterwards.
@@ -113,6 +119,8 @@ func NewPlan(c PlanConfig) (_ *Plan, err error) {
 		return nil, input.Errorf("reps", "%d is out of range 1..%d", c.Reps, MaxReps)
 	case c.Warmup < 0 || c.Warmup > MaxWarmup:
 		return nil, input.Errorf("warmup", "%d is out of range 0..%d", c.Warmup, MaxWarmup)
+	case c.GOMAXPROCS < 0 || c.GOMAXPROCS > MaxGOMAXPROCS:
+		return nil, input.Errorf("gomaxprocs", "%d is out of range 0..%d (0: as it is)", c.GOMAXPROCS, MaxGOMAXPROCS)
 	}
 	for _, w := range c.Workloads {
 		if w.Workload == nil {
@@ -196,7 +204,7 @@ func CloseWorkloads(ws []PlannedWorkload) error {
 
 // Record is the plan as results.json keeps it.
 func (p *Plan) Record() results.PlanRecord {
-	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams}
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

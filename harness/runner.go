@@ -71,6 +71,9 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 	if p == nil || !p.validated {
 		return nil, ErrNotValidated
 	}
+	if p.GOMAXPROCS > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p.GOMAXPROCS))
+	}
 	res := results.New(r.Args, p.Record())
 	cells := p.Cells()
 	start := time.Now()

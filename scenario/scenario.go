@@ -39,6 +39,7 @@ type File struct {
 	StrategyParams    map[string]map[string]string // by strategy name, from the mapping form of strategies
 	Limits            []int
 	Reps, Warmup      *int // nil: the command's default
+	GOMAXPROCS        int  // 0: as it is
 	Target            string
 	Thresholds        []Threshold
 	Out, Label        string
@@ -145,7 +146,7 @@ func (p *parser) mapping(n *yaml.Node, key string, known []string, field func(k 
 }
 
 func (p *parser) file(n *yaml.Node, f *File) {
-	top := []string{"schema", "name", "description", "workloads", "strategies", "limits", "reps", "warmup", "target", "thresholds", "output"}
+	top := []string{"schema", "name", "description", "workloads", "strategies", "limits", "reps", "warmup", "gomaxprocs", "target", "thresholds", "output"}
 	var schemaSeen bool
 	p.mapping(n, "", top, func(k string, v *yaml.Node) {
 		switch k {
@@ -172,6 +173,8 @@ func (p *parser) file(n *yaml.Node, f *File) {
 		case "warmup":
 			w := p.int(v, k, 0, harness.MaxWarmup)
 			f.Warmup = &w
+		case "gomaxprocs":
+			f.GOMAXPROCS = p.int(v, k, 1, harness.MaxGOMAXPROCS)
 		case "target":
 			f.Target = p.str(v, k)
 		case "thresholds":

@@ -25,12 +25,16 @@ func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 		fmt.Fprintf(w, "- **%s** (%s, %d tasks): %s\n", wl.Name, wl.Family, wl.Tasks, params(wl.Params))
 	}
 	fmt.Fprintln(w)
-	rows := Rows(res)
-	for i, row := range rows {
-		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
-		if i == 0 {
-			// Names left, figures right.
-			fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
+	for t, table := range Tables(res) {
+		if t > 0 {
+			fmt.Fprintf(w, "\n### %s\n\n", table.Title)
+		}
+		for i, row := range table.Rows {
+			fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
+			if i == 0 {
+				// Names left, figures right.
+				fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
+			}
 		}
 	}
 	if len(res.Thresholds) > 0 {

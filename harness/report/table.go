@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,10 +19,12 @@ import (
 // resp-* is response time, from each task's intended start (in a
 // closed-loop batch, the batch's start): what a caller saw, queueing
 // included. svc-* is service time, from the task's own start: the request
-// latency that wrk and hey report.
+// latency that wrk and hey report. sched-p99 is the p99 time goroutines
+// waited runnable (the runtime's scheduler latency); stall the most the
+// stall probe's 1 ms ticker ran late: Go's event-loop lag.
 var tableHeader = []string{
 	"workload", "strategy", "limit", "tasks", "wall", "tasks/s",
-	"resp-p50", "resp-p90", "resp-p99", "resp-max", "svc-p50", "svc-p99", "errors", "efficiency",
+	"resp-p50", "resp-p90", "resp-p99", "resp-max", "svc-p50", "svc-p99", "sched-p99", "stall", "errors", "efficiency",
 }
 
 // Rows returns the table: one row per cell, each figure the median over
@@ -30,13 +34,10 @@ func Rows(res *results.Results) [][]string {
 	rows := [][]string{tableHeader}
 	for _, c := range res.Cells {
 		s := c.Summary
-		limit := "-"
-		if c.Limit > 0 {
-			limit = strconv.Itoa(c.Limit)
-		}
+		limit := limitCell(c.Limit)
 		name := c.Workload
 		if c.Failed != "" {
-			rows = append(rows, []string{name + " (failed)", c.Strategy, limit, strconv.Itoa(c.Tasks), "-", "-", "-", "-", "-", "-", "-", "-", failedCell(c.Failed), "-"})
+			rows = append(rows, []string{name + " (failed)", c.Strategy, limit, strconv.Itoa(c.Tasks), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", failedCell(c.Failed), "-"})
 			continue
 		}
 		if !c.Complete {
@@ -47,19 +48,115 @@ func Rows(res *results.Results) [][]string {
 			Duration(s.Wall), Rate(s.Throughput),
 			Duration(s.Response.P50), Duration(s.Response.P90), Duration(s.Response.P99), Duration(s.Response.Max),
 			Duration(s.Service.P50), Duration(s.Service.P99),
+			Duration(s.SchedLatency), Duration(s.Stall),
 			errorsCell(s.Errors), efficiency(s),
 		})
 	}
 	return rows
 }
 
-// WriteTable writes the rows aligned in columns.
-func WriteTable(w io.Writer, res *results.Results) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	for _, row := range Rows(res) {
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+// classHeader names the columns of the per-class table.
+var classHeader = []string{"workload", "strategy", "limit", "class", "resp-p50", "resp-p90", "resp-p99", "resp-max"}
+
+// ClassRows returns the response times of each class of task (hog's
+// victims and hogs), a row per cell and class, or nil when no workload
+// mixes classes.
+func ClassRows(res *results.Results) [][]string {
+	var rows [][]string
+	for _, c := range res.Cells {
+		classes := slices.Sorted(maps.Keys(c.Summary.Classes))
+		for _, class := range classes {
+			q := c.Summary.Classes[class]
+			rows = append(rows, []string{c.Workload, c.Strategy, limitCell(c.Limit), class,
+				Duration(q.P50), Duration(q.P90), Duration(q.P99), Duration(q.Max)})
+		}
 	}
-	return tw.Flush()
+	if rows == nil {
+		return nil
+	}
+	return append([][]string{classHeader}, rows...)
+}
+
+// outcomeHeader names the columns of the outcome table.
+var outcomeHeader = []string{"workload", "strategy", "limit", "finished", "failed", "not-started", "counters"}
+
+// OutcomeRows returns, for each cell where tasks failed or never started
+// or the strategy or workload counted something, how the tasks ended
+// (medians over repetitions) and the counters; nil when no cell has any.
+func OutcomeRows(res *results.Results) [][]string {
+	var rows [][]string
+	for _, c := range res.Cells {
+		s := c.Summary
+		if c.Failed != "" || s.NotStarted == 0 && s.ErrorCount() == 0 && len(countersShown(s.Counters)) == 0 {
+			continue
+		}
+		rows = append(rows, []string{c.Workload, c.Strategy, limitCell(c.Limit),
+			strconv.Itoa(s.Succeeded()), strconv.Itoa(s.ErrorCount()), strconv.Itoa(s.NotStarted), orDash(strings.Join(countersShown(s.Counters), ", "))})
+	}
+	if rows == nil {
+		return nil
+	}
+	return append([][]string{outcomeHeader}, rows...)
+}
+
+// countersShown formats the counters "name value", sorted by name.
+func countersShown(m map[string]float64) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+" "+strconv.FormatFloat(m[k], 'g', 4, 64))
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func limitCell(limit int) string {
+	if limit > 0 {
+		return strconv.Itoa(limit)
+	}
+	return "-"
+}
+
+// Table is one titled table of a run; the first has no title.
+type Table struct {
+	Title string
+	Rows  [][]string // the header first
+}
+
+// Tables returns the tables of a run in the order they are shown: the
+// cells, then when present the classes and the outcomes.
+func Tables(res *results.Results) []Table {
+	tables := []Table{{Rows: Rows(res)}}
+	if rows := ClassRows(res); rows != nil {
+		tables = append(tables, Table{"Response time by task class", rows})
+	}
+	if rows := OutcomeRows(res); rows != nil {
+		tables = append(tables, Table{"How tasks ended, and what was counted", rows})
+	}
+	return tables
+}
+
+// WriteTable writes the tables, each aligned in columns, a blank line and
+// its title before each after the first.
+func WriteTable(w io.Writer, res *results.Results) error {
+	for i, table := range Tables(res) {
+		if i > 0 {
+			fmt.Fprintf(w, "\n%s:\n", table.Title)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		for _, row := range table.Rows {
+			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Duration formats d with three significant digits: 812µs, 5.02ms, 1.23s.

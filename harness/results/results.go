@@ -188,7 +188,8 @@ type PlanRecord struct {
 	Limits         []int                        `json:"limits"`
 	Reps           int                          `json:"reps"`
 	Warmup         int                          `json:"warmup"`
-	Forced         bool                         `json:"forced,omitempty"` // run beyond the safety bounds (-force)
+	Forced         bool                         `json:"forced,omitempty"`     // run beyond the safety bounds (-force)
+	GOMAXPROCS     int                          `json:"gomaxprocs,omitempty"` // set for the run (-gomaxprocs); 0: as it was
 }
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.
