@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
@@ -63,7 +64,7 @@ func TestEveryFigureIsLabelled(t *testing.T) {
 	for _, f := range figs {
 		names = append(names, f.Name)
 	}
-	if got, want := strings.Join(names, " "), "latency percentiles wait-service throughput runtime scaling"; got != want {
+	if got, want := strings.Join(names, " "), "latency percentiles wait-service throughput runtime lag scaling"; got != want {
 		t.Fatalf("figures %q, want %q", got, want)
 	}
 	for _, f := range figs {
@@ -274,5 +275,30 @@ func TestErrorsAreMarked(t *testing.T) {
 	}
 	if got := texts(t, Latency(fixture(t))); contains(got, "% err") {
 		t.Error("a run without errors has error marks")
+	}
+}
+
+// TestClassesChart draws a panel per class of task only when a workload
+// mixes classes.
+func TestClassesChart(t *testing.T) {
+	res := fixture(t)
+	if f := Classes(res); f != nil {
+		t.Fatalf("a run without classes drew %q", f.Name)
+	}
+	for i := range res.Cells {
+		res.Cells[i].Summary.Classes = map[string]results.Quantiles{
+			"victim": {P50: time.Millisecond, P99: 3 * time.Millisecond},
+			"hog":    {P50: 100 * time.Millisecond, P99: 120 * time.Millisecond},
+		}
+	}
+	f := Classes(res)
+	if f == nil || len(f.Panels) == 0 || len(f.Panels[0]) != 2 {
+		t.Fatalf("classes chart: %+v, want a row of two panels per workload", f)
+	}
+	got := texts(t, f)
+	for _, w := range []string{"victim tasks", "hog tasks", "response time (ms)"} {
+		if !contains(got, w) {
+			t.Errorf("no text contains %q", w)
+		}
 	}
 }

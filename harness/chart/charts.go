@@ -3,13 +3,17 @@ package chart
 import "github.com/concbench/concbench/harness/results"
 
 // Figures returns every chart of a run: latency, percentiles, wait vs
-// service, throughput and efficiency, runtime cost, scaling when the run
+// service, throughput and efficiency, runtime cost, scheduler lag, task
+// classes when a workload mixes them, scaling when the run
 // swept limits, and capacity for a capacity sweep. It reads nothing but res.
 // A run of measurements taken elsewhere has only the capacity chart.
 func Figures(res *results.Results) []*Figure {
 	var figs []*Figure
 	if len(res.Cells) > 0 {
-		figs = []*Figure{Latency(res), Percentiles(res), WaitService(res), Throughput(res), Runtime(res)}
+		figs = []*Figure{Latency(res), Percentiles(res), WaitService(res), Throughput(res), Runtime(res), Lag(res)}
+		if f := Classes(res); f != nil {
+			figs = append(figs, f)
+		}
 	}
 	if f := Scaling(res); f != nil {
 		figs = append(figs, f)

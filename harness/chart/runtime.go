@@ -1,16 +1,13 @@
 package chart
 
 import (
-	"slices"
-
 	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 )
 
 // Runtime draws what each cell cost the Go runtime: peak goroutines, peak
 // memory (heap objects and goroutine stacks, which is where "too many
-// goroutines" costs) and, when any cell collected garbage, GC cycles, or
-// else the scheduler latency p99 (how long runnable goroutines waited).
+// goroutines" costs) and GC cycles. The scheduler's lag is Lag's.
 func Runtime(res *results.Results) *Figure {
 	pal := newPalette(res)
 	f := &Figure{Name: "runtime", Title: "Runtime cost per repetition (median over repetitions)", Caption: caption(res)}
@@ -21,13 +18,8 @@ func Runtime(res *results.Results) *Figure {
 		pal.bars(mem, g.cells, 3, func(c results.CellResult) float64 {
 			return float64(max(c.Summary.PeakMemory, c.Summary.PeakHeap)) / (1 << 20) // older results have no stacks
 		}, 0)
-		third := cellPanel(panelTitle("Scheduler latency p99", g, 28), "runnable goroutines waited (ms)", g.cells, 3)
-		value := func(c results.CellResult) float64 { return float64(c.Summary.SchedLatency) / 1e6 }
-		if slices.ContainsFunc(g.cells, func(c results.CellResult) bool { return c.Summary.GCCycles > 0 }) {
-			third = cellPanel(panelTitle("GC cycles", g, 28), "GC cycles", g.cells, 3)
-			value = func(c results.CellResult) float64 { return float64(c.Summary.GCCycles) }
-		}
-		pal.bars(third, g.cells, 3, value, 0)
+		third := cellPanel(panelTitle("GC cycles", g, 28), "GC cycles", g.cells, 3)
+		pal.bars(third, g.cells, 3, func(c results.CellResult) float64 { return float64(c.Summary.GCCycles) }, 0)
 		f.Panels = append(f.Panels, []*plot.Plot{gor, mem, third})
 	}
 	f.Legend = pal.strategyLegend(res)

@@ -1,0 +1,67 @@
+package chart
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/concbench/concbench/harness/results"
+	"gonum.org/v1/plot"
+)
+
+// Lag draws Go's event-loop lag for each cell: the scheduler latency p99
+// (how long runnable goroutines waited for a processor, from the
+// runtime's own histogram) and the stall probe's worst delay (how late a
+// 1 ms ticker ran, as Node's event-loop delay monitor measures).
+func Lag(res *results.Results) *Figure {
+	pal := newPalette(res)
+	f := &Figure{Name: "lag", Title: "Scheduler lag per repetition (median over repetitions)", Caption: caption(res)}
+	for _, g := range groups(res) {
+		sched := cellPanel(panelTitle("Scheduler latency p99", g, 40), "runnable goroutines waited (ms)", g.cells, 2)
+		pal.bars(sched, g.cells, 2, func(c results.CellResult) float64 { return ms(c.Summary.SchedLatency) }, 0)
+		stall := cellPanel(panelTitle("Stall probe: worst 1 ms tick delay", g, 40), "tick late by (ms)", g.cells, 2)
+		pal.bars(stall, g.cells, 2, func(c results.CellResult) float64 { return ms(c.Summary.Stall) }, 0)
+		f.Panels = append(f.Panels, []*plot.Plot{sched, stall})
+	}
+	f.Legend = pal.strategyLegend(res)
+	return f
+}
+
+// Classes draws the response-time p50 (light) and p99 of each class of
+// task, a panel per class, for the workloads that mix classes (hog's
+// victims and hogs); nil when none does.
+func Classes(res *results.Results) *Figure {
+	pal := newPalette(res)
+	f := &Figure{Name: "classes", Title: "Response time by task class: p99, p50 lighter (median over repetitions)", Caption: caption(res)}
+	for _, g := range groups(res) {
+		names := map[string]bool{}
+		var order []string
+		for _, c := range g.cells {
+			for _, name := range sortedKeys(c.Summary.Classes) {
+				if !names[name] {
+					names[name] = true
+					order = append(order, name)
+				}
+			}
+		}
+		var row []*plot.Plot
+		for _, name := range order {
+			p := cellPanel(panelTitle(name+" tasks", g, 40), "response time (ms)", g.cells, len(order))
+			p50 := pal.bars(p, g.cells, len(order), func(c results.CellResult) float64 { return ms(c.Summary.Classes[name].P50) }, 0.5)
+			pal.bars(p, g.cells, len(order), func(c results.CellResult) float64 {
+				q := c.Summary.Classes[name]
+				return ms(q.P99 - q.P50)
+			}, 0, p50...)
+			row = append(row, p)
+		}
+		if row != nil {
+			f.Panels = append(f.Panels, row)
+		}
+	}
+	if f.Panels == nil {
+		return nil
+	}
+	f.Legend = pal.strategyLegend(res)
+	return f
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
