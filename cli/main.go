@@ -102,6 +102,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"serve":     serve,
 	"attack":    attackRun,
 	"capacity":  capacityRun,
+	"depth":     depthRun,
 	"validate":  validate,
 	"init":      initScenario,
 	isolate.Arg: runCell, // hidden: runs one isolated cell
@@ -120,7 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, capacity, validate, init, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, capacity, depth, validate, init, help)", args[0])
 }
 
 // runCell is the hidden subcommand an isolated cell's child runs: the
@@ -141,6 +142,7 @@ const usage = `usage: bench [run] [flags]    run a plan of workloads x strategie
        bench serve [flags]        run the embedded HTTP target on loopback
        bench attack [flags]       open-loop HTTP load at a rate, a sweep of rates, or an SLO search
        bench capacity [flags]     sweep concurrency and fit the Universal Scalability Law (or -fit FILE)
+       bench depth [flags]        search the deepest chain of mutual recursion each call mode survives (direct, spawn, trampoline)
        bench run -f FILE          run a scenario file (bench validate -f FILE checks one; bench init writes one)
        bench run -h               describe the flags
 `

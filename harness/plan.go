@@ -40,6 +40,10 @@ type PlanConfig struct {
 	// GOMAXPROCS, when above 0, is the processors Go may use while the
 	// plan runs (runtime.GOMAXPROCS); 0 leaves it as it is.
 	GOMAXPROCS int
+	// MaxStack, when above 0, is the most bytes one goroutine's stack may
+	// grow to while the plan runs (debug.SetMaxStack; Go's default is
+	// 1 GB): past it the process aborts, so run such plans isolated.
+	MaxStack int64
 }
 
 // MaxGOMAXPROCS bounds PlanConfig.GOMAXPROCS.
@@ -119,6 +123,8 @@ func NewPlan(c PlanConfig) (_ *Plan, err error) {
 		return nil, input.Errorf("reps", "%d is out of range 1..%d", c.Reps, MaxReps)
 	case c.Warmup < 0 || c.Warmup > MaxWarmup:
 		return nil, input.Errorf("warmup", "%d is out of range 0..%d", c.Warmup, MaxWarmup)
+	case c.MaxStack < 0 || c.MaxStack > 1<<40:
+		return nil, input.Errorf("max-stack", "%d bytes is out of range 0..%d (0: Go's default)", c.MaxStack, int64(1)<<40)
 	case c.GOMAXPROCS < 0 || c.GOMAXPROCS > MaxGOMAXPROCS:
 		return nil, input.Errorf("gomaxprocs", "%d is out of range 0..%d (0: as it is)", c.GOMAXPROCS, MaxGOMAXPROCS)
 	}
@@ -204,7 +210,7 @@ func CloseWorkloads(ws []PlannedWorkload) error {
 
 // Record is the plan as results.json keeps it.
 func (p *Plan) Record() results.PlanRecord {
-	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS}
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

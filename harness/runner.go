@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -73,6 +74,9 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 	}
 	if p.GOMAXPROCS > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p.GOMAXPROCS))
+	}
+	if p.MaxStack > 0 {
+		defer debug.SetMaxStack(debug.SetMaxStack(int(p.MaxStack)))
 	}
 	res := results.New(r.Args, p.Record())
 	cells := p.Cells()

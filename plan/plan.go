@@ -39,12 +39,15 @@ type Spec struct {
 	Force bool
 	// GOMAXPROCS, when above 0, is set while the plan runs.
 	GOMAXPROCS int
+	// MaxStack, when above 0, bounds one goroutine's stack while the plan
+	// runs (see harness.PlanConfig.MaxStack).
+	MaxStack int64
 }
 
 // FromRecord is the spec of a plan as results.json (or an isolated cell's
 // spec) records it.
 func FromRecord(r results.PlanRecord) Spec {
-	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, StrategyParams: r.StrategyParams, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced, GOMAXPROCS: r.GOMAXPROCS}
+	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, StrategyParams: r.StrategyParams, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced, GOMAXPROCS: r.GOMAXPROCS, MaxStack: r.MaxStack}
 }
 
 // Build builds and validates the plan. Every problem is an *input.Error
@@ -52,7 +55,7 @@ func FromRecord(r results.PlanRecord) Spec {
 // <workload>.<name>", "reps", ... On error the workloads built so far are
 // closed.
 func Build(s Spec) (*harness.Plan, error) {
-	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS}
+	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack}
 	for name := range s.StrategyParams {
 		if !slices.Contains(s.Strategies, name) {
 			return nil, input.Errorf("param "+name, "strategy %q is not among the strategies (%s)", name, strings.Join(s.Strategies, ", "))

@@ -57,10 +57,9 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 	if deadline <= 0 {
 		deadline = DefaultDeadline
 	}
-	spec := results.PlanRecord{
-		Workloads: []results.WorkloadRecord{cell.Workload.Record()}, Strategies: []string{cell.Strategy.Name()},
-		Limits: []int{max(cell.Limit, 1)}, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force,
-	}
+	spec := p.Record() // the cell alone, with the plan's settings
+	spec.Workloads, spec.Strategies, spec.Limits = []results.WorkloadRecord{cell.Workload.Record()}, []string{cell.Strategy.Name()}, []int{max(cell.Limit, 1)}
+	spec.StrategyParams = nil
 	if params, ok := p.StrategyParams[cell.Strategy.Name()]; ok {
 		spec.StrategyParams = map[string]map[string]string{cell.Strategy.Name(): params}
 	}

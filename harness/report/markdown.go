@@ -43,6 +43,15 @@ func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 			fmt.Fprintf(w, "- %s\n", v)
 		}
 	}
+	if len(res.Depth) > 0 {
+		fmt.Fprintf(w, "\n## Deepest chain\n\n")
+		for i, row := range DepthRows(res.Depth) {
+			fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
+			if i == 0 {
+				fmt.Fprintf(w, "| :--- |%s :--- |\n", strings.Repeat(" ---: |", len(row)-2))
+			}
+		}
+	}
 	if res.Capacity != nil {
 		fmt.Fprintf(w, "\n## Capacity model\n\n")
 		for _, l := range CapacityLines(res.Capacity) {

@@ -26,6 +26,9 @@ type Results struct {
 	Cells    []CellResult `json:"cells"`
 	// Capacity is present for bench capacity runs: the sweep's model.
 	Capacity *CapacityReport `json:"capacity,omitempty"`
+	// Depth is present for bench depth runs: the deepest chain each way of
+	// recursing survived.
+	Depth []DepthReport `json:"depth,omitempty"`
 	// Scenario is present when the plan came from a scenario file.
 	Scenario *ScenarioRecord `json:"scenario,omitempty"`
 	// Thresholds are the scenario's thresholds checked on the cells they
@@ -188,8 +191,9 @@ type PlanRecord struct {
 	Limits         []int                        `json:"limits"`
 	Reps           int                          `json:"reps"`
 	Warmup         int                          `json:"warmup"`
-	Forced         bool                         `json:"forced,omitempty"`     // run beyond the safety bounds (-force)
-	GOMAXPROCS     int                          `json:"gomaxprocs,omitempty"` // set for the run (-gomaxprocs); 0: as it was
+	Forced         bool                         `json:"forced,omitempty"`          // run beyond the safety bounds (-force)
+	GOMAXPROCS     int                          `json:"gomaxprocs,omitempty"`      // set for the run (-gomaxprocs); 0: as it was
+	MaxStack       int64                        `json:"max_stack_bytes,omitempty"` // a goroutine's stack limit for the run; 0: Go's default
 }
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/harness/report"
+)
+
+// TestDepthSearch searches with a 1 MiB stack limit: direct recursion
+// crashes its child process within a few thousand levels, and the
+// trampoline, in constant stack, reaches the maximum tried.
+func TestDepthSearch(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "depth", "-calls", "direct,trampoline", "-max-stack-mib", "1",
+		"-from", "1000", "-max", "64000", "-precision", "0.25", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if len(dirs) != 1 {
+		t.Fatalf("results: %v\n%s", dirs, stdout)
+	}
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, tramp := res.Depth[0], res.Depth[1]
+	if direct.Failed == 0 || direct.Deepest >= direct.Failed || direct.Failed > 64000 || !strings.Contains(direct.Why, "stack exceeds") {
+		t.Errorf("direct: deepest %d, failed %d (%s): want a stack overflow below 64000", direct.Deepest, direct.Failed, direct.Why)
+	}
+	if float64(direct.Failed-direct.Deepest) > 0.25*float64(direct.Deepest) {
+		t.Errorf("direct: %d..%d is not within the 25%% asked", direct.Deepest, direct.Failed)
+	}
+	if tramp.Deepest != 64000 || tramp.Failed != 0 {
+		t.Errorf("trampoline: deepest %d, failed %d: want 64000 and no failure", tramp.Deepest, tramp.Failed)
+	}
+	if !strings.Contains(stdout, "trampoline  64000") {
+		t.Errorf("table:\n%s", stdout)
+	}
+}
+
+func TestDepthRejectsBadFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-calls", "loop"}, `-calls: "loop" is not a way of recursing`},
+		{[]string{"-from", "0"}, "-from: 0 must be at least 1"},
+		{[]string{"-from", "10", "-max", "5"}, "-max: 5 is below -from 10"},
+		{[]string{"-precision", "2"}, "-precision: 2 is out of range (0, 1]"},
+		{[]string{"-strategy", "pol"}, "pol"},
+	} {
+		out := t.TempDir()
+		code, _, stderr := bench(t, context.Background(), append([]string{"depth", "-out", out}, tt.args...)...)
+		if code != 2 || !strings.Contains(stderr, tt.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and one line with %q", tt.args, code, stderr, tt.want)
+		}
+		if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) > 0 {
+			t.Errorf("%v: wrote %v", tt.args, files)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/concbench/concbench/harness/results"
+)
+
+// DepthRows is the table of a depth search: a row per way of recursing.
+func DepthRows(reports []results.DepthReport) [][]string {
+	rows := [][]string{{"call", "deepest-ok", "first-failed", "probes", "how it failed"}}
+	for _, r := range reports {
+		failed, why := "-", "none up to the maximum tried"
+		if r.Failed > 0 {
+			failed, why = strconv.Itoa(r.Failed), r.Why
+		}
+		rows = append(rows, []string{r.Call, strconv.Itoa(r.Deepest), failed, strconv.Itoa(len(r.Probes)), why})
+	}
+	return rows
+}
+
+// WriteDepthTable writes the depth search's table aligned in columns.
+func WriteDepthTable(w io.Writer, reports []results.DepthReport) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range DepthRows(reports) {
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	return tw.Flush()
+}
+
+// Bytes formats a byte count in binary units: 512B, 3.2MiB, 1.5GiB.
+func Bytes(n uint64) string {
+	switch {
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + "KiB"
+	}
+	return strconv.FormatUint(n, 10) + "B"
+}
