@@ -90,12 +90,42 @@ func (f *File) Verdicts(res *results.Results) []results.Verdict {
 			if !t.Matches(c) || len(c.Repetitions) == 0 {
 				continue
 			}
-			failed := t.SLO.CheckReps(c.Repetitions)
+			slo, err := t.SLO.Resolve(func(sel string) (results.Repetition, bool) { return reference(res, c, sel) })
+			var failed []string
+			if err != nil {
+				failed = []string{err.Error()}
+			} else {
+				failed = slo.CheckReps(c.Repetitions)
+			}
 			out = append(out, results.Verdict{Threshold: t.Text, Workload: c.Workload, Strategy: c.Strategy, Limit: c.Limit,
 				Met: len(failed) == 0, Failed: failed})
 		}
 	}
 	return out
+}
+
+// reference finds the cell a relative threshold compares c with: sel
+// is a strategy (the cell of c's workload under it), a workload (under
+// c's strategy) or "workload/strategy"; with several limits, the one of
+// c's limit if it has it, or else the first. It returns the cell's
+// summary.
+func reference(res *results.Results, c results.CellResult, sel string) (results.Repetition, bool) {
+	var found *results.CellResult
+	for i, r := range res.Cells {
+		picked := r.Workload+"/"+r.Strategy == sel ||
+			r.Strategy == sel && r.Workload == c.Workload ||
+			r.Workload == sel && r.Strategy == c.Strategy
+		if !picked || len(r.Repetitions) == 0 {
+			continue
+		}
+		if found == nil || r.Limit == c.Limit {
+			found = &res.Cells[i]
+		}
+	}
+	if found == nil {
+		return results.Repetition{}, false
+	}
+	return found.Summary, true
 }
 
 // CheckSelectors refuses a threshold whose selector names no cell of p (a
@@ -113,16 +143,17 @@ func (f *File) CheckSelectors(p *harness.Plan) error {
 		known = append(known, s.Name())
 	}
 	for i, t := range f.Thresholds {
-		sel := t.Selector
-		w, s, pair := strings.Cut(sel, "/")
-		if sel == "" || !pair && (workloads[sel] || strategies[sel]) || pair && workloads[w] && strategies[s] {
-			continue
+		for _, sel := range append([]string{t.Selector}, t.SLO.Refs()...) {
+			w, s, pair := strings.Cut(sel, "/")
+			if sel == "" || !pair && (workloads[sel] || strategies[sel]) || pair && workloads[w] && strategies[s] {
+				continue
+			}
+			problem := fmt.Sprintf("selector %q matches no cell of the plan (workloads and strategies: %s)", sel, strings.Join(known, ", "))
+			if c := input.Closest(sel, known); c != "" && !pair {
+				problem = fmt.Sprintf("selector %q matches no cell of the plan; did you mean %q?", sel, c)
+			}
+			return &input.Error{Path: f.Path, Line: t.line, Field: fmt.Sprintf("thresholds[%d]", i), Problem: problem}
 		}
-		problem := fmt.Sprintf("selector %q matches no cell of the plan (workloads and strategies: %s)", sel, strings.Join(known, ", "))
-		if c := input.Closest(sel, known); c != "" && !pair {
-			problem = fmt.Sprintf("selector %q matches no cell of the plan; did you mean %q?", sel, c)
-		}
-		return &input.Error{Path: f.Path, Line: t.line, Field: fmt.Sprintf("thresholds[%d]", i), Problem: problem}
 	}
 	return nil
 }

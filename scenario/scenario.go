@@ -282,7 +282,7 @@ func (p *parser) threshold(n *yaml.Node, key string) Threshold {
 	if sel, rest, ok := strings.Cut(text, ":"); ok {
 		t.Selector, cond = strings.TrimSpace(sel), rest
 	}
-	slo, err := results.ParseSLO(key, strings.ReplaceAll(cond, " ", ""))
+	slo, err := results.ParseThreshold(key, strings.ReplaceAll(cond, " ", ""))
 	if err != nil && p.err == nil {
 		p.fail(n, key, "%s", input.Problem(err))
 		return t

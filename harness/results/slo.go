@@ -25,11 +25,18 @@ type SLO []Condition
 //     goroutines (peak), memory-mib (peak heap and stacks), efficiency
 //     (ideal / wall), or a counter of the strategy or workload
 //     (queue-peak, rejected, dropped, amplification, attempts-max).
+//
+// In a scenario threshold, the bound may be relative to another cell of
+// the run instead: "victim.p99 < 0.8x unbounded" (the same metric of the
+// cell Ref selects, times Factor); Resolve turns it into a number.
 type Condition struct {
 	Metric string
 	Op     string // "<", "<=", ">", ">="
 	Limit  float64
+	Ref    string  // a selector of the reference cell; "" for a fixed bound
+	Factor float64 // of the reference cell's value
 	text   string
+	shown  string // the resolved bound, for messages
 }
 
 func (c Condition) String() string { return c.text }
@@ -78,7 +85,13 @@ func latencyMetric(metric string) (class, quantile string, ok bool) {
 
 // ParseSLO reads a comma-separated list of conditions; a bad one is an
 // *input.Error on field.
-func ParseSLO(field, s string) (SLO, error) {
+func ParseSLO(field, s string) (SLO, error) { return parseSLO(field, s, false) }
+
+// ParseThreshold reads a scenario threshold's conditions: those of an SLO,
+// and relative ones ("p99 < 0.5x sequential") that Resolve fixes.
+func ParseThreshold(field, s string) (SLO, error) { return parseSLO(field, s, true) }
+
+func parseSLO(field, s string, relatives bool) (SLO, error) {
 	var slo SLO
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
@@ -94,6 +107,12 @@ func ParseSLO(field, s string) (SLO, error) {
 		}
 		_, _, isLatency := latencyMetric(c.Metric)
 		number, numErr := strconv.ParseFloat(rest, 64)
+		if factor, ref, ok := relative(rest); ok && relatives && (isLatency || sloDuration[c.Metric] != nil || sloNumber[c.Metric] != nil ||
+			c.Metric == "success" || c.Metric == "errors" || counterName(c.Metric)) {
+			c.Factor, c.Ref = factor, ref
+			slo = append(slo, c)
+			continue
+		}
 		switch {
 		case isLatency || sloDuration[c.Metric] != nil:
 			d, err := time.ParseDuration(rest)
@@ -118,6 +137,73 @@ func ParseSLO(field, s string) (SLO, error) {
 		slo = append(slo, c)
 	}
 	return slo, nil
+}
+
+// relative reads "0.8xunbounded" (spaces already removed): a factor, an
+// "x", and the selector of a reference cell.
+func relative(s string) (factor float64, ref string, ok bool) {
+	i := strings.Index(s, "x")
+	if i <= 0 || i == len(s)-1 {
+		return 0, "", false
+	}
+	f, err := strconv.ParseFloat(s[:i], 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 1) {
+		return 0, "", false
+	}
+	return f, s[i+1:], true
+}
+
+// Relative reports whether any condition is bound to another cell.
+func (s SLO) Relative() bool {
+	for _, c := range s {
+		if c.Ref != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Refs lists the selectors of the reference cells.
+func (s SLO) Refs() []string {
+	var out []string
+	for _, c := range s {
+		if c.Ref != "" {
+			out = append(out, c.Ref)
+		}
+	}
+	return out
+}
+
+// Resolve fixes the relative bounds: ref returns the summary of the cell a
+// selector picks. A condition whose reference is missing, or lacks the
+// metric, is an error naming it.
+func (s SLO) Resolve(ref func(selector string) (Repetition, bool)) (SLO, error) {
+	out := make(SLO, len(s))
+	copy(out, s)
+	for i, c := range out {
+		if c.Ref == "" {
+			continue
+		}
+		r, ok := ref(c.Ref)
+		if !ok {
+			return nil, fmt.Errorf("%s: no cell %q to compare with", c, c.Ref)
+		}
+		v, shown, missing := c.measure(r)
+		if missing != "" {
+			return nil, fmt.Errorf("%s: %s: %s", c, c.Ref, missing)
+		}
+		out[i].Limit, out[i].Ref = c.Factor*v, ""
+		out[i].shown = fmt.Sprintf("%gx %s's %s", c.Factor, c.Ref, shown)
+		if c.Factor != 1 {
+			bound := c.Factor * v
+			if _, _, lat := latencyMetric(c.Metric); lat || sloDuration[c.Metric] != nil {
+				out[i].shown += " = " + time.Duration(bound).Round(time.Microsecond).String()
+			} else {
+				out[i].shown += " = " + strconv.FormatFloat(bound, 'g', 4, 64)
+			}
+		}
+	}
+	return out, nil
 }
 
 // counterName reports whether name can name a counter: lower-case
@@ -157,8 +243,14 @@ func (s SLO) Check(r Repetition) []string {
 			failed = append(failed, fmt.Sprintf("%s (%s)", c, missing))
 			continue
 		}
+		if c.Ref != "" {
+			failed = append(failed, fmt.Sprintf("%s (not resolved against %s)", c, c.Ref))
+			continue
+		}
 		met := map[string]bool{"<": v < c.Limit, "<=": v <= c.Limit, ">": v > c.Limit, ">=": v >= c.Limit}[c.Op]
-		if !met {
+		if !met && c.shown != "" {
+			failed = append(failed, fmt.Sprintf("%s (was %s; %s)", c, shown, c.shown))
+		} else if !met {
 			failed = append(failed, fmt.Sprintf("%s (was %s)", c, shown))
 		}
 	}

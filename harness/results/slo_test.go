@@ -103,3 +103,36 @@ func TestSLOClassesCountersAndRuntime(t *testing.T) {
 		t.Errorf("goroutines<many: %v", err)
 	}
 }
+
+func TestRelativeThreshold(t *testing.T) {
+	if _, err := ParseSLO("slo", "p99<0.8xunbounded"); err == nil {
+		t.Error("an SLO accepted a bound relative to another cell")
+	}
+	slo, err := ParseThreshold("t", "victim.p99<0.8xunbounded,wall>=1xsequential")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slo.Refs(); len(got) != 2 || got[0] != "unbounded" || got[1] != "sequential" {
+		t.Fatalf("refs %v", got)
+	}
+	cells := map[string]Repetition{
+		"unbounded":  {Classes: map[string]Quantiles{"victim": {P99: 500 * time.Millisecond}}},
+		"sequential": {Wall: time.Second},
+	}
+	fixed, err := slo.Resolve(func(sel string) (Repetition, bool) { r, ok := cells[sel]; return r, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Repetition{Wall: time.Second, Classes: map[string]Quantiles{"victim": {P99: 390 * time.Millisecond}}}
+	if failed := fixed.Check(r); len(failed) != 0 {
+		t.Errorf("390ms < 0.8 x 500ms failed: %v", failed)
+	}
+	r.Classes["victim"] = Quantiles{P99: 410 * time.Millisecond}
+	failed := fixed.Check(r)
+	if len(failed) != 1 || !strings.Contains(failed[0], "was 410ms; 0.8x unbounded's 500ms = 400ms") {
+		t.Errorf("410ms: %v", failed)
+	}
+	if _, err := slo.Resolve(func(string) (Repetition, bool) { return Repetition{}, false }); err == nil {
+		t.Error("a missing reference cell resolved")
+	}
+}
