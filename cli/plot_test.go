@@ -59,8 +59,8 @@ func TestPlotRedrawsFromResultsAlone(t *testing.T) {
 			removed = append(removed, b)
 		}
 	}
-	if len(removed) != 15 { // 6 charts (a sweep adds scaling) x 2 formats, summary.md, report.html, bench.txt
-		t.Fatalf("the run wrote %d derived files, want 15: %v", len(removed), removed)
+	if len(removed) != 17 { // 7 charts (a sweep adds scaling) x 2 formats, summary.md, report.html, bench.txt
+		t.Fatalf("the run wrote %d derived files, want 17: %v", len(removed), removed)
 	}
 	code, stdout, stderr := bench(t, context.Background(), "plot", filepath.Join(run, "results.json"))
 	if code != 0 || !strings.Contains(stdout, "redrew charts") {

@@ -63,6 +63,11 @@ type listNode struct {
 	elems []*listNode // nil for a leaf
 }
 
+// directFrameBytes is about what one level of the direct chain keeps on
+// the stack (two frames of direct and directB); Go doubles a stack as it
+// grows, so a chain can briefly hold twice its frames.
+const directFrameBytes = 2 * 96
+
 // MaxListDepth bounds how deeply lists nest.
 const MaxListDepth = 64
 
@@ -355,14 +360,17 @@ func (w *recursiveWorkload) directB(ctx context.Context, x harness.Exec, level i
 	return w.direct(ctx, x, level, lat, out)
 }
 
-// Footprint counts every node of every tree (a chain is depth nodes, a
-// list a node per element; a trampoline holds one thunk at a time), each
-// holding a closure and its children's values.
+// Footprint counts every node of every tree (a chain by spawn is depth
+// nodes, a list a node per element), each holding a closure and its
+// children's values. A chain by direct calls is one task per root whose
+// stack holds a frame per level; a trampoline holds one thunk at a time.
 func (w *recursiveWorkload) Footprint(n int) (int64, int64) {
 	nodes := int64(w.depth + 1)
 	switch {
 	case w.shape.Value() == "list":
 		nodes = 2 * int64(w.leaves)
+	case w.shape.Value() == "chain" && w.call.Value() == "direct":
+		return int64(n), directFrameBytes * int64(w.depth+1)
 	case w.shape.Value() == "chain" && w.call.Value() == "trampoline":
 		nodes = 1
 	case w.shape.Value() == "tree":

@@ -118,7 +118,7 @@ func TestWriteAndReadAgree(t *testing.T) {
 		files = append(files, e.Name())
 	}
 	// One limit: no scaling chart.
-	want := "bench.txt latency.png latency.svg percentiles.png percentiles.svg report.html results.csv results.json " +
+	want := "bench.txt lag.png lag.svg latency.png latency.svg percentiles.png percentiles.svg report.html results.csv results.json " +
 		"runtime.png runtime.svg summary.md throughput.png throughput.svg wait-service.png wait-service.svg"
 	if got := strings.Join(files, " "); got != want {
 		t.Errorf("files\n got %s\nwant %s", got, want)

@@ -81,8 +81,9 @@ func ClassRows(res *results.Results) [][]string {
 var outcomeHeader = []string{"workload", "strategy", "limit", "finished", "failed", "not-started", "counters"}
 
 // OutcomeRows returns, for each cell where tasks failed or never started
-// or the strategy or workload counted something, how the tasks ended
-// (medians over repetitions) and the counters; nil when no cell has any.
+// or the strategy or workload counted something, how a repetition's tasks
+// ended (medians over repetitions) and the counters; nil when no cell has
+// any.
 func OutcomeRows(res *results.Results) [][]string {
 	var rows [][]string
 	for _, c := range res.Cells {
@@ -90,8 +91,9 @@ func OutcomeRows(res *results.Results) [][]string {
 		if c.Failed != "" || s.NotStarted == 0 && s.ErrorCount() == 0 && len(countersShown(s.Counters)) == 0 {
 			continue
 		}
+		ok, failed, notStarted := c.Outcome()
 		rows = append(rows, []string{c.Workload, c.Strategy, limitCell(c.Limit),
-			strconv.Itoa(s.Succeeded()), strconv.Itoa(s.ErrorCount()), strconv.Itoa(s.NotStarted), orDash(strings.Join(countersShown(s.Counters), ", "))})
+			strconv.Itoa(ok), strconv.Itoa(failed), strconv.Itoa(notStarted), orDash(strings.Join(countersShown(s.Counters), ", "))})
 	}
 	if rows == nil {
 		return nil

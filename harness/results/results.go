@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/montanaflynn/stats"
 )
 
 // Schema names the version of the results.json layout; results/README.md
@@ -309,6 +311,26 @@ func (c CellResult) ErrorFraction() float64 {
 		return 0
 	}
 	return float64(errs) / float64(done)
+}
+
+// Outcome is how the cell's tasks ended in a typical repetition: the
+// medians over its whole repetitions of those that succeeded, failed and
+// never started. (The summary's errors are totals, so its Succeeded is
+// not a repetition's.)
+func (c CellResult) Outcome() (succeeded, failed, notStarted int) {
+	reps := c.Whole()
+	if len(reps) == 0 {
+		reps = c.Repetitions
+	}
+	median := func(f func(Repetition) int) int {
+		d := make(stats.Float64Data, len(reps))
+		for i, r := range reps {
+			d[i] = float64(f(r))
+		}
+		m, _ := stats.Median(d)
+		return int(math.Round(m))
+	}
+	return median(Repetition.Succeeded), median(Repetition.ErrorCount), median(func(r Repetition) int { return r.NotStarted })
 }
 
 // Succeeded is how many tasks ran to the end without error.
