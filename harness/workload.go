@@ -40,12 +40,16 @@ type Cost struct {
 	// Critical is the longest chain no parallelism can shorten, for example
 	// the slowest single task.
 	Critical time.Duration
+	// Each, when the workload knows it, is every unit's own work (wait,
+	// block and compute), one per unit, so that Within can cut each unit
+	// at a timeout exactly.
+	Each []time.Duration
 }
 
 // Within returns the cost of the batch when every unit is cut short at
 // timeout (0: none): the critical path is at most timeout, and the work at
-// most Units x timeout, shared among wait, blocking and CPU time in
-// proportion. A task past its timeout stops working, so the ideal bound
+// most Units x timeout (or, when Each is known, each unit's work up to
+// timeout), shared among wait, blocking and CPU time in proportion. A task past its timeout stops working, so the ideal bound
 // must not count the rest of its latency.
 func (c Cost) Within(timeout time.Duration) Cost {
 	if timeout <= 0 || c.Units <= 0 {
@@ -53,6 +57,12 @@ func (c Cost) Within(timeout time.Duration) Cost {
 	}
 	c.Critical = min(c.Critical, timeout)
 	work, most := c.Wait+c.Block+c.Compute, time.Duration(c.Units)*timeout
+	if len(c.Each) == c.Units { // exact: each unit cut at the timeout
+		most = 0
+		for _, d := range c.Each {
+			most += min(d, timeout)
+		}
+	}
 	if work > most {
 		share := float64(most) / float64(work)
 		c.Wait = time.Duration(float64(c.Wait) * share)
@@ -73,6 +83,7 @@ func (c Cost) Share(f float64) Cost {
 	f = max(f, 0)
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) * f) }
 	c.Units = int(float64(c.Units)*f + 0.5)
+	c.Each = nil // which units are left is not known
 	c.Wait, c.Block, c.Compute = scale(c.Wait), scale(c.Block), scale(c.Compute)
 	if c.Units == 0 {
 		c.Critical = 0

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -49,12 +50,18 @@ func TestCostWithinATimeout(t *testing.T) {
 		{"a timeout cuts the work and the critical path", ms, Cost{Units: 10, Wait: 10 * ms, Critical: ms}},
 	}
 	for _, tt := range tests {
-		if got := io.Within(tt.timeout); got != tt.want {
+		if got := io.Within(tt.timeout); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
 	mixed := Cost{Units: 2, Wait: 6 * ms, Compute: 2 * ms, Critical: 4 * ms}.Within(2 * ms) // 8 ms of work cut to 4 ms, 3:1
 	if mixed.Wait != 3*ms || mixed.Compute != ms || mixed.Critical != 2*ms {
 		t.Errorf("mixed: %+v", mixed)
+	}
+	// Known units: one slow task of 40 ms among nine of 2 ms, cut at 10 ms,
+	// does 10 ms of work, not the 40 ms that fit under 10 x 10 ms.
+	each := Cost{Units: 10, Wait: 58 * ms, Critical: 40 * ms, Each: []time.Duration{2 * ms, 2 * ms, 2 * ms, 2 * ms, 2 * ms, 2 * ms, 2 * ms, 2 * ms, 2 * ms, 40 * ms}}
+	if cut := each.Within(10 * ms); cut.Wait != 28*ms || cut.Critical != 10*ms {
+		t.Errorf("each unit cut: %+v, want 28ms of wait and a 10ms critical path", cut)
 	}
 }

@@ -34,6 +34,7 @@ func (w ioWorkload) Batch(n, rep int) (harness.Batch, error) {
 		d := w.io.draw(r)
 		w.io.addTo(&b.Cost, d)
 		b.Cost.Critical = max(b.Cost.Critical, d)
+		b.Cost.Each = append(b.Cost.Each, d)
 		b.Tasks[i] = func(ctx context.Context, x harness.Exec) error { return w.io.wait(ctx, x, d) }
 	}
 	return b, nil

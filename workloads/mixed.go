@@ -52,6 +52,7 @@ func (w mixedWorkload) Batch(n, rep int) (harness.Batch, error) {
 		}
 		b.Cost.Compute += time.Duration(w.sections) * w.cpu.actual
 		b.Cost.Critical = max(b.Cost.Critical, total)
+		b.Cost.Each = append(b.Cost.Each, total)
 		buf := make([]byte, w.cpu.size)
 		b.Tasks[i] = func(ctx context.Context, x harness.Exec) error {
 			for _, d := range waits {
