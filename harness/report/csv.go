@@ -3,7 +3,8 @@ package report
 import (
 	"encoding/csv"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,13 +16,13 @@ import (
 // repetition, durations in nanoseconds.
 var csvHeader = []string{
 	"workload", "strategy", "limit", "tasks", "repetition",
-	"wall_ns", "ideal_ns", "efficiency", "submitted", "completed", "errors", "errors_by_kind",
+	"wall_ns", "ideal_ns", "efficiency", "submitted", "completed", "not_started", "errors", "errors_by_kind",
 	"throughput_per_s",
 	"response_p50_ns", "response_p90_ns", "response_p99_ns", "response_max_ns", "response_ok_p50_ns", "response_ok_p99_ns",
 	"wait_p50_ns", "wait_p99_ns", "service_p50_ns", "service_p99_ns",
 	"peak_in_flight", "peak_goroutines", "peak_heap_bytes", "peak_stack_bytes", "peak_memory_bytes", "gc_cycles",
-	"sched_latency_p99_ns", "user_cpu_ns", "system_cpu_ns",
-	"target_rate_per_s", "late", "dropped", "interrupted",
+	"sched_latency_p99_ns", "stall_max_ns", "user_cpu_ns", "system_cpu_ns",
+	"target_rate_per_s", "late", "dropped", "counters", "classes_p99_ns", "interrupted",
 }
 
 // WriteCSV writes results.csv.
@@ -37,14 +38,15 @@ func WriteCSV(w io.Writer, res *results.Results) error {
 		for i, r := range c.Repetitions {
 			row := []string{
 				c.Workload, c.Strategy, num(c.Limit), num(c.Tasks), num(i + 1),
-				ns(r.Wall), ns(r.Ideal), flt(r.Efficiency), num(r.Submitted), num(r.Completed),
+				ns(r.Wall), ns(r.Ideal), flt(r.Efficiency), num(r.Submitted), num(r.Completed), num(r.NotStarted),
 				num(r.ErrorCount()), errorsByKind(r.Errors), flt(r.Throughput),
 				ns(r.Response.P50), ns(r.Response.P90), ns(r.Response.P99), ns(r.Response.Max), ns(r.ResponseOK.P50), ns(r.ResponseOK.P99),
 				ns(r.Wait.P50), ns(r.Wait.P99), ns(r.Service.P50), ns(r.Service.P99),
 				num(r.PeakInFlight), num(r.PeakGoroutines), strconv.FormatUint(r.PeakHeap, 10),
 				strconv.FormatUint(r.PeakStacks, 10), strconv.FormatUint(r.PeakMemory, 10),
-				strconv.FormatUint(r.GCCycles, 10), ns(r.SchedLatency), ns(r.UserCPU), ns(r.SystemCPU),
-				flt(r.TargetRate), num(r.Late), num(r.Dropped), strconv.FormatBool(r.Interrupted),
+				strconv.FormatUint(r.GCCycles, 10), ns(r.SchedLatency), ns(r.Stall), ns(r.UserCPU), ns(r.SystemCPU),
+				flt(r.TargetRate), num(r.Late), num(r.Dropped),
+				pairs(r.Counters, flt), pairs(r.Classes, func(q results.Quantiles) string { return ns(q.P99) }), strconv.FormatBool(r.Interrupted),
 			}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -56,11 +58,13 @@ func WriteCSV(w io.Writer, res *results.Results) error {
 }
 
 // errorsByKind renders counts as "kind=n;kind=n", sorted by kind.
-func errorsByKind(m map[string]int) string {
+func errorsByKind(m map[string]int) string { return pairs(m, strconv.Itoa) }
+
+// pairs renders a map as "key=value;key=value", sorted by key.
+func pairs[V any](m map[string]V, format func(V) string) string {
 	parts := make([]string, 0, len(m))
-	for k, n := range m {
-		parts = append(parts, k+"="+strconv.Itoa(n))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, k+"="+format(m[k]))
 	}
-	sort.Strings(parts)
 	return strings.Join(parts, ";")
 }
