@@ -1,9 +1,8 @@
-// Command custom is concbench with a workload (nested) and a strategy
-// (lifo) of its own: every bench subcommand, with them beside the
-// built-ins.
+// Command custom is concbench with a workload (fib) and a strategy (lifo)
+// of its own: every bench subcommand, with them beside the built-ins.
 //
 //	go run . list
-//	go run . run -workloads nested -strategies sequential,unbounded,semaphore,lifo -limits 2
+//	go run . run -workloads fib -strategies sequential,unbounded,semaphore,lifo -limits 2
 package main
 
 import (
@@ -11,7 +10,7 @@ import (
 	"os"
 
 	_ "example.com/custom/lifo"
-	_ "example.com/custom/nested"
+	_ "example.com/custom/fib"
 	"github.com/concbench/concbench/cli"
 )
 
