@@ -9,8 +9,8 @@ import (
 	"context"
 	"os"
 
-	_ "example.com/custom/lifo"
 	_ "example.com/custom/fib"
+	_ "example.com/custom/lifo"
 	"github.com/concbench/concbench/cli"
 )
 

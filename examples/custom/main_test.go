@@ -16,8 +16,8 @@ import (
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/strategy"
 
-	"example.com/custom/lifo"
 	"example.com/custom/fib"
+	"example.com/custom/lifo"
 )
 
 // TestMain runs the command when started as an isolated cell's child (the
