@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
+	"golang.org/x/time/rate"
 )
 
 // The overhead benchmarks measure each strategy's cost per no-op task beside
@@ -16,10 +17,18 @@ import (
 // comparable (scripts/overhead.sh prints them):
 //
 //	sequential ~ a loop of calls        unbounded, offload ~ goroutine + WaitGroup
-//	pool       ~ channel-fed workers    semaphore          ~ errgroup.SetLimit,
-//	                                                           x/sync/semaphore + goroutine
+//	pool, queue ~ channel-fed workers   semaphore, errgroup ~ errgroup.SetLimit,
+//	ratelimit  ~ rate.Limiter.Wait       semaphore          ~ x/sync/semaphore + goroutine
+//	             + goroutine
 
 const benchLimit = 8
+
+// benchRate and benchBurst let a token bucket admit every benchmark task
+// without waiting, so that the pair measures the bookkeeping, not pacing.
+const (
+	benchRate  = 1e7
+	benchBurst = 1 << 22
+)
 
 func noop(context.Context, harness.Exec) error { return nil }
 
@@ -37,6 +46,9 @@ func BenchmarkOverhead(b *testing.B) {
 		{Pool{}, "channel-pool", bareChannelPool},
 		{Semaphore{}, "errgroup.SetLimit", bareErrgroup},
 		{Semaphore{}, "x-sync-semaphore", bareSemaphore},
+		{Errgroup{}, "errgroup.SetLimit", bareErrgroup},
+		{Queue{Size: benchLimit, Policy: Block}, "channel-pool", bareChannelPool},
+		{RateLimit{Rate: benchRate, Burst: benchBurst}, "limiter+goroutine", bareRateLimit},
 	}
 	for _, p := range pairs {
 		b.Run(p.strategy.Name()+"-vs-"+p.bare, func(b *testing.B) {
@@ -117,6 +129,21 @@ func bareSemaphore(b *testing.B) {
 			_ = noop(ctx, nil)
 			sem.Release(1)
 			wg.Done()
+		}()
+	}
+	wg.Wait()
+}
+
+func bareRateLimit(b *testing.B) {
+	ctx := context.Background()
+	limiter := rate.NewLimiter(benchRate, benchBurst)
+	var wg sync.WaitGroup
+	for b.Loop() {
+		_ = limiter.Wait(ctx)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = noop(ctx, nil)
 		}()
 	}
 	wg.Wait()

@@ -95,15 +95,27 @@ type queueGroup struct {
 func (g *queueGroup) work() {
 	defer g.workers.Done()
 	queue := g.queue
+	run := func(t harness.Task) {
+		g.Run(t, g) //nolint:errcheck // kept by Run
+		g.Done()
+	}
 	for {
+		select { // the common case first: a queued task, one channel locked
+		case t, ok := <-queue:
+			if ok {
+				run(t)
+				continue
+			}
+			queue = nil // closed and empty: keep helping with children
+		default:
+		}
 		select {
 		case t, ok := <-queue:
 			if !ok {
-				queue = nil // closed and empty: keep helping with children
+				queue = nil
 				continue
 			}
-			g.Run(t, g) //nolint:errcheck // kept by Run
-			g.Done()
+			run(t)
 		case drain := <-g.help:
 			drain() //nolint:errcheck // kept by the Join
 		case <-g.done:
