@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures concbench's HTTP load beside its peers, in one run, alternating:
-# wrk and hey (Debian packages, installed when missing) and vegeta (from the
-# module proxy), all against one embedded target on 127.0.0.1.
+# wrk and hey (Debian packages, installed when missing) and vegeta (go.mod's
+# tool directive: `go tool vegeta`, built at the version go.mod pins), all
+# against one embedded target on 127.0.0.1. Each goal is marked met or
+# missed.
 #
 #   scripts/peers.sh [ROUNDS]     (default 3; each round is about a minute)
 #
@@ -28,7 +30,7 @@ need() {
 }
 need wrk
 need hey
-go build -o "$work/vegeta" github.com/tsenart/vegeta/v12 # the CLI, at the version go.mod pins
+go build -o "$work/vegeta" github.com/tsenart/vegeta/v12 # go.mod's tool: what `go tool vegeta` runs
 go build -o "$work/bench" ./cmd/bench
 bench=$work/bench
 
@@ -65,6 +67,8 @@ vegeta_rps() { # closed loop: unlimited rate, $conc workers
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{printf "%.0f\n", (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+# verdict VALUE GOAL: "met" when VALUE >= GOAL, else "missed".
+verdict() { awk -v v="$1" -v g="$2" 'BEGIN{print (v >= g) ? "met" : "missed"}'; }
 
 start_target fast 0s 0
 start_target slow 10ms 0
@@ -98,15 +102,15 @@ zero-latency target ($fast)
   hey -c $conc             $hm   (rounds: ${h[*]})
   wrk -t2 -c $conc         $wm   (rounds: ${w[*]})
   vegeta, $conc workers     $vm   (rounds: ${v[*]})
-  concbench / hey    $(ratio "$cbm" "$hm")x   (goal >= 1.0)
-  concbench / wrk    $(ratio "$cbm" "$wm")x   (goal >= 0.7)
+  concbench / hey    $(ratio "$cbm" "$hm")x   (goal >= 1.0: $(verdict "$(ratio "$cbm" "$hm")" 1.0))
+  concbench / wrk    $(ratio "$cbm" "$wm")x   (goal >= 0.7: $(verdict "$(ratio "$cbm" "$wm")" 0.7))
   concbench / vegeta $(ratio "$cbm" "$vm")x
 10 ms target, $conc in flight: Little's bound $((conc * 100))/s
-  concbench          $cb10m = $(awk -v a="$cb10m" -v b=$((conc * 100)) 'BEGIN{printf "%.1f", 100*a/b}')% of the bound   (goal >= 95%)
+  concbench          $cb10m = $(awk -v a="$cb10m" -v b=$((conc * 100)) 'BEGIN{printf "%.1f", 100*a/b}')% of the bound   (goal >= 95%: $(verdict "$(awk -v a="$cb10m" -v b=$((conc * 100)) 'BEGIN{print 100*a/b}')" 95))
   hey -c $conc, wrk -c $conc on the same target: $h10m and $w10m (the target's own timer precision bounds everyone)
   the target's measured service time is $(awk -v s="$svcm" 'BEGIN{printf "%.2f", s/1e6}') ms, so the bound it allows is $measured_bound/s:
   concbench reaches $(awk -v a="$cb10m" -v b="$measured_bound" 'BEGIN{printf "%.1f", 100*a/b}')% of that
 open loop at 10000/s, twice the capacity of a 10 ms target capped at $conc in flight
-  achieved $achieved/s against a closed-loop maximum of $closed/s: $(ratio "$achieved" "$closed")x   (goal >= 0.9)
+  achieved $achieved/s against a closed-loop maximum of $closed/s: $(ratio "$achieved" "$closed")x   (goal >= 0.9: $(verdict "$(ratio "$achieved" "$closed")" 0.9))
   late $late, dropped $dropped (of $((10000 * secs)) scheduled)
 REPORT
