@@ -264,6 +264,12 @@ type Repetition struct {
 	TargetRate float64 `json:"target_rate_per_s,omitempty"`
 	Late       int     `json:"late,omitempty"`
 	Dropped    int     `json:"dropped,omitempty"`
+	// Histograms are the repetition's response, wait and service times as
+	// HdrHistograms, from which every quantile above comes; a cell's
+	// summary merges its repetitions'. OutOfRange counts values outside
+	// the histograms' range (1 ns to 1 h): counted, not recorded.
+	Histograms *Histograms `json:"histograms,omitempty"`
+	OutOfRange int64       `json:"out_of_range,omitempty"`
 	// PanicStacks keeps the stacks of the first few panicking tasks.
 	PanicStacks []string `json:"panic_stacks,omitempty"`
 	// Interrupted marks a repetition cut short by an interruption: it

@@ -8,16 +8,16 @@ import (
 	"github.com/montanaflynn/stats"
 )
 
-// Summarize computes a repetition's statistics from its samples. Latencies
-// cover every completed task, failed ones included, and ResponseOK the
-// successful ones alone; throughput counts only successes. Percentiles interpolate between closest ranks (stats.Percentile).
+// Summarize computes a repetition's statistics from its samples, through
+// HdrHistograms (see Histogram): percentiles are nearest-rank values within
+// 0.1% of the exact ones. Latencies cover every completed task, failed
+// ones included, and ResponseOK the successful ones alone; throughput
+// counts only successes.
 func Summarize(samples []Sample, wall time.Duration) Repetition {
 	rep := Repetition{Wall: wall, Submitted: len(samples)}
-	response := make(stats.Float64Data, 0, len(samples))
-	wait := make(stats.Float64Data, 0, len(samples))
-	service := make(stats.Float64Data, 0, len(samples))
-	ok := make(stats.Float64Data, 0, len(samples))
-	var classes map[string]stats.Float64Data
+	hs := &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram()}
+	ok := NewHistogram()
+	var classes map[string]*Histogram
 	for _, s := range samples {
 		if !s.Done {
 			continue
@@ -34,57 +34,44 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 				rep.PanicStacks = append(rep.PanicStacks, trace[:min(len(trace), 4096)])
 			}
 		}
-		response = append(response, float64(s.Response()))
+		hs.Response.Record(s.Response())
 		if s.Err == nil {
-			ok = append(ok, float64(s.Response()))
+			ok.Record(s.Response())
 		}
-		wait = append(wait, float64(s.Wait()))
-		service = append(service, float64(s.Service()))
+		hs.Wait.Record(s.Wait())
+		hs.Service.Record(s.Service())
 		if s.Class != "" {
 			if classes == nil {
-				classes = map[string]stats.Float64Data{}
+				classes = map[string]*Histogram{}
 			}
-			classes[s.Class] = append(classes[s.Class], float64(s.Response()))
+			if classes[s.Class] == nil {
+				classes[s.Class] = NewHistogram()
+			}
+			classes[s.Class].Record(s.Response())
 		}
 	}
-	for class, d := range classes {
+	for class, h := range classes {
 		if rep.Classes == nil {
 			rep.Classes = map[string]Quantiles{}
 		}
-		rep.Classes[class] = quantiles(d)
+		rep.Classes[class] = h.Quantiles()
 	}
 	if wall > 0 {
 		rep.Throughput = float64(rep.Completed-rep.ErrorCount()) / wall.Seconds()
 	}
 	rep.NotStarted = rep.Submitted - rep.Completed
 	rep.Cancelled = rep.NotStarted + rep.Errors["canceled"]
-	rep.Response, rep.Wait, rep.Service = quantiles(response), quantiles(wait), quantiles(service)
-	rep.ResponseOK = quantiles(ok)
+	rep.Response, rep.Wait, rep.Service = hs.Response.Quantiles(), hs.Wait.Quantiles(), hs.Service.Quantiles()
+	rep.ResponseOK = ok.Quantiles()
+	if rep.Completed > 0 {
+		rep.Histograms = hs
+	}
+	rep.OutOfRange = hs.OutOfRange()
 	return rep
 }
 
 // keptStacks is how many panic stacks a repetition keeps.
 const keptStacks = 3
-
-// quantiles summarises d; it is zero for no data.
-func quantiles(d stats.Float64Data) Quantiles {
-	if len(d) == 0 {
-		return Quantiles{}
-	}
-	at := func(p float64) time.Duration {
-		v, _ := stats.Percentile(d, p)
-		return nanos(v)
-	}
-	lo, _ := stats.Min(d)
-	hi, _ := stats.Max(d)
-	mean, _ := stats.Mean(d)
-	return Quantiles{
-		Min: nanos(lo), Mean: nanos(mean),
-		P50: at(50), P75: at(75), P90: at(90), P95: at(95),
-		P99: at(99), P999: at(99.9), P9999: at(99.99),
-		Max: nanos(hi),
-	}
-}
 
 // nanos rounds a float count of nanoseconds to a Duration.
 func nanos(v float64) time.Duration { return time.Duration(math.Round(v)) }
@@ -166,6 +153,8 @@ func Combine(reps []Repetition) Repetition {
 		TargetRate:   med(func(r Repetition) float64 { return r.TargetRate }),
 		Late:         num(func(r Repetition) int { return r.Late }),
 		Dropped:      num(func(r Repetition) int { return r.Dropped }),
+		Histograms:   mergeHistograms(reps),
+		OutOfRange:   sumInts(reps, func(r Repetition) int64 { return r.OutOfRange }),
 		Runtime: Runtime{
 			PeakGoroutines: num(func(r Repetition) int { return r.PeakGoroutines }),
 			PeakHeap:       uint64(med(func(r Repetition) float64 { return float64(r.PeakHeap) })),
@@ -188,4 +177,12 @@ func (q Quantiles) array() [quantileCount]time.Duration {
 
 func quantilesFrom(a [quantileCount]time.Duration) Quantiles {
 	return Quantiles{Min: a[0], Mean: a[1], P50: a[2], P75: a[3], P90: a[4], P95: a[5], P99: a[6], P999: a[7], P9999: a[8], Max: a[9]}
+}
+
+func sumInts(reps []Repetition, f func(Repetition) int64) int64 {
+	var n int64
+	for _, r := range reps {
+		n += f(r)
+	}
+	return n
 }

@@ -1,0 +1,185 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Histogram ranges: every latency from 1 ns to 1 h, at 3 significant
+// digits (finer than the 1 µs floor latency tools usually take, so that
+// sub-millisecond latencies keep their precision too). A live histogram
+// holds about 270 KiB of counters; encoded, a typical one takes a few KiB.
+const (
+	HistogramLowest  = 1
+	HistogramHighest = int64(time.Hour)
+	HistogramDigits  = 3
+)
+
+// Histogram is a latency histogram (HdrHistogram): it records a value in
+// constant time and memory, merges with another, and reads any quantile
+// within 0.1% of the exact one (the nearest-rank order statistic). Values
+// outside its range are counted in OutOfRange, never recorded silently
+// wrong. In JSON it is the HdrHistogram V2 compressed encoding (base64,
+// "HISTF..."), which the HdrHistogram tools read, and the out-of-range
+// count. The zero value is not usable: use NewHistogram. It is not safe
+// for concurrent use.
+type Histogram struct {
+	h          *hdr.Histogram
+	OutOfRange int64
+	min, max   time.Duration // exact, of the values recorded
+	sum        float64       // of the values recorded, in ns, for the exact mean
+}
+
+// NewHistogram returns an empty histogram.
+func NewHistogram() *Histogram {
+	return &Histogram{h: hdr.New(HistogramLowest, HistogramHighest, HistogramDigits)}
+}
+
+// Record adds one value; a negative one or one above an hour is counted
+// as out of range.
+func (h *Histogram) Record(d time.Duration) {
+	if d < 0 || h.h.RecordValue(int64(d)) != nil {
+		h.OutOfRange++
+		return
+	}
+	if h.h.TotalCount() == 1 || d < h.min {
+		h.min = d
+	}
+	h.max = max(h.max, d)
+	h.sum += float64(d)
+}
+
+// Count is how many values were recorded, out-of-range ones excluded.
+func (h *Histogram) Count() int64 { return h.h.TotalCount() }
+
+// Merge adds every value of o.
+func (h *Histogram) Merge(o *Histogram) {
+	if o.Count() > 0 && (h.Count() == 0 || o.min < h.min) {
+		h.min = o.min
+	}
+	h.max = max(h.max, o.max)
+	h.sum += o.sum
+	h.OutOfRange += o.OutOfRange + h.h.Merge(o.h)
+}
+
+// Quantile is the value at quantile q (0 to 1) by nearest rank: the
+// smallest recorded value v such that at least q of the values are at
+// most v, read as the upper end of its bucket (as HdrHistogram reports
+// percentiles) and never above the largest value. It is 0 for an empty
+// histogram.
+func (h *Histogram) Quantile(q float64) time.Duration {
+	return min(h.quantiles([]float64{q})[0], h.max)
+}
+
+// quantiles reads several quantiles, sorted ascending, in one pass.
+func (h *Histogram) quantiles(qs []float64) []time.Duration {
+	out := make([]time.Duration, len(qs))
+	n := h.h.TotalCount()
+	if n == 0 {
+		return out
+	}
+	var seen int64
+	k := 0
+	for _, bar := range h.h.Distribution() {
+		seen += bar.Count
+		for k < len(qs) && seen >= rank(qs[k], n) {
+			out[k] = time.Duration(bar.To)
+			k++
+		}
+		if k == len(qs) {
+			break
+		}
+	}
+	return out
+}
+
+// rank is the nearest rank of quantile q among n values, from 1.
+func rank(q float64, n int64) int64 {
+	return max(1, int64(math.Ceil(q*float64(n)-1e-9)))
+}
+
+// Quantiles summarises the histogram: the exact min, max and mean, and
+// the percentiles.
+func (h *Histogram) Quantiles() Quantiles {
+	if h.h.TotalCount() == 0 {
+		return Quantiles{}
+	}
+	q := h.quantiles([]float64{0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999})
+	return Quantiles{
+		Min: h.min, Mean: time.Duration(math.Round(h.sum / float64(h.h.TotalCount()))),
+		P50: min(q[0], h.max), P75: min(q[1], h.max), P90: min(q[2], h.max), P95: min(q[3], h.max), P99: min(q[4], h.max), P999: min(q[5], h.max), P9999: min(q[6], h.max),
+		Max: h.max,
+	}
+}
+
+// HDR is the underlying HdrHistogram, for its own outputs (percentile
+// spectra, interval logs).
+func (h *Histogram) HDR() *hdr.Histogram { return h.h }
+
+type histogramJSON struct {
+	HDR        string        `json:"hdr"`
+	Min        time.Duration `json:"min_ns"`
+	Max        time.Duration `json:"max_ns"`
+	Sum        float64       `json:"sum_ns"`
+	OutOfRange int64         `json:"out_of_range,omitempty"`
+}
+
+// MarshalJSON encodes the histogram (HdrHistogram V2, compressed, base64).
+func (h *Histogram) MarshalJSON() ([]byte, error) {
+	enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(histogramJSON{HDR: string(enc), Min: h.min, Max: h.max, Sum: h.sum, OutOfRange: h.OutOfRange})
+}
+
+// UnmarshalJSON decodes what MarshalJSON wrote.
+func (h *Histogram) UnmarshalJSON(b []byte) error {
+	var j histogramJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	d, err := hdr.Decode([]byte(j.HDR))
+	if err != nil {
+		return fmt.Errorf("histogram: %w", err)
+	}
+	h.h, h.min, h.max, h.sum, h.OutOfRange = d, j.Min, j.Max, j.Sum, j.OutOfRange
+	return nil
+}
+
+// Histograms are a repetition's latency histograms; merged over
+// repetitions in a cell's summary.
+type Histograms struct {
+	Response *Histogram `json:"response"`
+	Wait     *Histogram `json:"wait"`
+	Service  *Histogram `json:"service"`
+}
+
+// OutOfRange is how many values of the three fell outside their range.
+func (hs *Histograms) OutOfRange() int64 {
+	if hs == nil {
+		return 0
+	}
+	return hs.Response.OutOfRange + hs.Wait.OutOfRange + hs.Service.OutOfRange
+}
+
+// mergeHistograms merges the histograms of reps; nil when none has any.
+func mergeHistograms(reps []Repetition) *Histograms {
+	var out *Histograms
+	for _, r := range reps {
+		if r.Histograms == nil {
+			continue
+		}
+		if out == nil {
+			out = &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram()}
+		}
+		out.Response.Merge(r.Histograms.Response)
+		out.Wait.Merge(r.Histograms.Wait)
+		out.Service.Merge(r.Histograms.Service)
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package results
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/montanaflynn/stats"
+)
+
+// TestHistogramAgreesWithExact draws 200,000 latencies from 20 µs to
+// minutes (lognormal, with a heavy tail) and checks every quantile the
+// results report against the exact nearest-rank order statistic.
+func TestHistogramAgreesWithExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	h := NewHistogram()
+	data := make(stats.Float64Data, 0, 200_000)
+	for i := range cap(data) {
+		d := time.Duration(float64(2*time.Millisecond) * math.Exp(1.5*r.NormFloat64()))
+		if i%1000 == 0 {
+			d = time.Duration(r.Int64N(int64(10 * time.Minute)))
+		}
+		d = max(d, 20*time.Microsecond)
+		h.Record(d)
+		data = append(data, float64(d))
+	}
+	for _, q := range []float64{0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999, 1} {
+		exact, err := stats.PercentileNearestRank(data, 100*q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := h.Quantile(q)
+		if rel := math.Abs(float64(got)-exact) / exact; rel > 0.001 {
+			t.Errorf("q %v: histogram %v, exact %v: %.4f%% apart", q, got, time.Duration(exact), 100*rel)
+		}
+	}
+	lo, _ := stats.Min(data)
+	hi, _ := stats.Max(data)
+	qs := h.Quantiles()
+	if math.Abs(float64(qs.Min)-lo) > 0.001*lo || math.Abs(float64(qs.Max)-hi) > 0.001*hi {
+		t.Errorf("min %v max %v, exact %v %v", qs.Min, qs.Max, time.Duration(lo), time.Duration(hi))
+	}
+}
+
+func TestHistogramCountsOutOfRange(t *testing.T) {
+	h := NewHistogram()
+	h.Record(time.Millisecond)
+	h.Record(2 * time.Hour)
+	h.Record(-time.Nanosecond)
+	if h.Count() != 1 || h.OutOfRange != 2 {
+		t.Errorf("count %d, out of range %d: want 1 and 2", h.Count(), h.OutOfRange)
+	}
+}
+
+// TestHistogramsMergeAfterJSON encodes two repetitions' histograms, reads
+// them back and merges them: the merged quantiles are those of all the
+// values together.
+func TestHistogramsMergeAfterJSON(t *testing.T) {
+	a, b, all := NewHistogram(), NewHistogram(), NewHistogram()
+	for i := range 1000 {
+		d := time.Duration(i+1) * time.Microsecond
+		if i%2 == 0 {
+			a.Record(d)
+		} else {
+			b.Record(d * 1000)
+		}
+	}
+	a.OutOfRange = 3
+	for _, h := range []*Histogram{a, b} {
+		all.Merge(h)
+	}
+	var back [2]*Histogram
+	for i, h := range []*Histogram{a, b} {
+		enc, err := json.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(enc) > 8<<10 {
+			t.Errorf("an encoded histogram of 500 values takes %d bytes", len(enc))
+		}
+		back[i] = &Histogram{}
+		if err := json.Unmarshal(enc, back[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merged := NewHistogram()
+	merged.Merge(back[0])
+	merged.Merge(back[1])
+	if merged.Count() != 1000 || merged.OutOfRange != 3 || merged.Quantiles() != all.Quantiles() {
+		t.Errorf("merged after JSON: count %d, out of range %d, %+v; want 1000, 3, %+v", merged.Count(), merged.OutOfRange, merged.Quantiles(), all.Quantiles())
+	}
+}
