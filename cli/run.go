@@ -311,7 +311,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "cell %s failed: %s\n%s\n", c.Name(), c.Failed, c.Stderr)
 		}
 	}
-	for _, w := range res.ErrorWarnings() {
+	for _, w := range append(res.ErrorWarnings(), res.RangeWarnings()...) {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	var verdictErr error

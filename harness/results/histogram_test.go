@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +91,16 @@ func TestHistogramsMergeAfterJSON(t *testing.T) {
 	merged.Merge(back[1])
 	if merged.Count() != 1000 || merged.OutOfRange != 3 || merged.Quantiles() != all.Quantiles() {
 		t.Errorf("merged after JSON: count %d, out of range %d, %+v; want 1000, 3, %+v", merged.Count(), merged.OutOfRange, merged.Quantiles(), all.Quantiles())
+	}
+}
+
+func TestRangeWarnings(t *testing.T) {
+	res := &Results{Cells: []CellResult{
+		{Workload: "io", Strategy: "pool", Limit: 8, Repetitions: []Repetition{{OutOfRange: 2}, {OutOfRange: 1}}},
+		{Workload: "io", Strategy: "unbounded", Repetitions: []Repetition{{}}},
+	}}
+	w := res.RangeWarnings()
+	if len(w) != 1 || !strings.HasPrefix(w[0], "io pool 8: 3 latencies outside") {
+		t.Errorf("warnings %q", w)
 	}
 }

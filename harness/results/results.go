@@ -350,6 +350,23 @@ func (c CellResult) Name() string {
 	return c.Workload + " " + c.Strategy + " " + strconv.Itoa(c.Limit)
 }
 
+// RangeWarnings describes each cell some of whose latencies fell outside
+// the histograms' range: they were counted, not recorded, so its
+// percentiles leave them out.
+func (r *Results) RangeWarnings() []string {
+	var out []string
+	for _, c := range r.Cells {
+		var n int64
+		for _, rep := range c.Repetitions {
+			n += rep.OutOfRange
+		}
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%s: %d latencies outside the histograms' range (1ns to 1h) were counted but left out of the percentiles", c.Name(), n))
+		}
+	}
+	return out
+}
+
 // ErrorWarnings describes each measured cell in which tasks failed, with
 // the counts by kind: "io pool 8: 312 of 1000 tasks failed (http-503 300,
 // timeout 12)". Errors are data, not speed: a fast failing cell must not
