@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -81,8 +80,9 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Progress: func(rate vegeta.Rate, rep int) {
 			progress.note("attack http %s for %v (%d/%d)", load.FormatRate(rate), o.duration, rep+1, o.reps)
 		},
-		Keep: func(rate vegeta.Rate, rep int, r []vegeta.Result) error {
-			return writeVegeta(dir, o.encode, rate, rep, r)
+		Open: func(rate vegeta.Rate, rep int) (load.Sink, error) {
+			name := fmt.Sprintf("%s-%d", strings.ReplaceAll(load.FormatRate(rate), "/", "per"), rep+1)
+			return report.CreateAttackFiles(dir, name, o.encode)
 		},
 	}
 	var res *results.Results
@@ -170,10 +170,8 @@ func (o *attackOptions) validate() (attackPlan, error) {
 	if err := checkLabel("-label", o.label); err != nil {
 		return p, err
 	}
-	for _, r := range p.rates {
-		if hits := load.PerSecond(r) * o.duration.Seconds(); hits > load.MaxHits {
-			return p, usagef("-duration: %.0f requests at %s is more than %d", hits, load.FormatRate(r), load.MaxHits)
-		}
+	if err := o.checkDisk(p); err != nil {
+		return p, err
 	}
 	for family := range o.params {
 		if family != "http" {
@@ -215,27 +213,34 @@ func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) 
 	tw.Flush()
 }
 
-// writeVegeta writes one attack's results in vegeta's encoding, so that
-// `vegeta report` and `vegeta plot` read them.
-func writeVegeta(dir, format string, rate vegeta.Rate, rep int, rs []vegeta.Result) error {
-	if format == "none" {
+// checkDisk refuses an attack whose vegeta results would not fit on the
+// disk of -out: the requests every rate schedules (a search: the most it
+// can try, -max-rate, each step), at about VegetaBytesPerResult each.
+// The disk, not a request count, bounds an attack.
+func (o *attackOptions) checkDisk(p attackPlan) error {
+	per := report.VegetaBytesPerResult[o.encode]
+	if per == 0 {
 		return nil
 	}
-	var buf strings.Builder
-	var enc vegeta.Encoder
-	switch format {
-	case "json":
-		enc = vegeta.NewJSONEncoder(&buf)
-	case "csv":
-		enc = vegeta.NewCSVEncoder(&buf)
-	default:
-		enc = vegeta.NewEncoder(&buf)
+	rates := p.rates
+	if p.search {
+		rates = []vegeta.Rate{p.maxRate, p.maxRate, p.maxRate, p.maxRate, p.maxRate, p.maxRate, p.maxRate, p.maxRate}
 	}
-	for i := range rs {
-		if err := enc.Encode(&rs[i]); err != nil {
-			return err
+	var hits float64
+	for _, r := range rates {
+		pacer, err := p.pacing.At(r).Pacer()
+		if err != nil {
+			return usagef("-%v", err)
 		}
+		hits += load.Hits(pacer, o.duration) * float64(o.reps)
 	}
-	name := fmt.Sprintf("vegeta-%s-%d.%s", strings.ReplaceAll(load.FormatRate(rate), "/", "per"), rep+1, format)
-	return report.WriteFile(filepath.Join(dir, name), []byte(buf.String()))
+	free, err := report.FreeSpace(o.out)
+	if err != nil {
+		return nil // unknown: the write itself will say
+	}
+	if need := hits * float64(per); need > float64(free) {
+		return usagef("-duration: the attack schedules %.0f requests, about %s of %s results, more than the %s free under %s; shorten it, lower the rate, or pass -encode none",
+			hits, report.Bytes(uint64(need)), o.encode, report.Bytes(free), o.out)
+	}
+	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -56,6 +58,50 @@ func TestAttackWritesVegetaEncodings(t *testing.T) {
 	}
 }
 
+// TestAttackWritesIntervalLogAndSpectrum attacks at 200/s for 2 s: the
+// HdrHistogram interval log holds an interval a second that the
+// HdrHistogram log reader reads back, 400 responses in all, and the
+// spectrum is wrk2's.
+func TestAttackWritesIntervalLogAndSpectrum(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := bench(t, context.Background(), "attack", "-rate", "200/s", "-duration", "2s",
+		"-param", "http.latency=1ms", "-encode", "none", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	logs, _ := filepath.Glob(filepath.Join(out, "*", "hdr-200pers-1.hlog"))
+	spectra, _ := filepath.Glob(filepath.Join(out, "*", "spectrum-200pers-1.txt"))
+	vegetas, _ := filepath.Glob(filepath.Join(out, "*", "vegeta-*"))
+	if len(logs) != 1 || len(spectra) != 1 || len(vegetas) != 0 {
+		t.Fatalf("interval logs %v, spectra %v, vegeta files %v", logs, spectra, vegetas)
+	}
+	f, err := os.Open(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := hdrhistogram.NewHistogramLogReader(f)
+	intervals, total := 0, int64(0)
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h == nil {
+			break
+		}
+		intervals++
+		total += h.TotalCount()
+	}
+	if intervals < 2 || intervals > 3 || total != 400 {
+		t.Errorf("%d intervals holding %d responses; want 2 or 3 and 400", intervals, total)
+	}
+	spectrum, _ := os.ReadFile(spectra[0])
+	if !strings.Contains(string(spectrum), "Value\tPercentile\tTotalCount\t1/(1-Percentile)") || !strings.Contains(string(spectrum), "Total count    =          400") {
+		t.Errorf("spectrum:\n%s", spectrum)
+	}
+}
+
 func TestAttackRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -74,6 +120,7 @@ func TestAttackRejectsBadInput(t *testing.T) {
 		{[]string{"-target", "ftp://127.0.0.1/"}, `-target: "ftp://127.0.0.1/" is not an http or https URL`},
 		{[]string{"-target", "http://127.0.0.1:1/"}, "is not reachable"},
 		{[]string{"-param", "io.latency=1ms"}, "-param io: attack takes only http.* parameters"},
+		{[]string{"-rate", "10000000/s", "-duration", "1h", "-encode", "json"}, "-duration: the attack schedules 36000000000 requests, about 10.5TiB"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

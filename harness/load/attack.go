@@ -33,24 +33,31 @@ type Request struct {
 	Body        []byte
 }
 
-// Result is what one attack measured.
-type Result struct {
-	Repetition results.Repetition
-	Samples    []results.Sample
-	Vegeta     []vegeta.Result // vegeta's own results, for its encoders
+// IntervalLength is the span of each of an attack's intervals.
+const IntervalLength = time.Second
+
+// Output receives an attack's results as they arrive, so that nothing of
+// them need stay in memory: a vegeta encoder, an HdrHistogram interval
+// log. Its methods are called on the attack's goroutine, in order; an
+// error stops the attack.
+type Output interface {
+	// Result receives each response as it completes; r is reused after
+	// the call returns.
+	Result(r *vegeta.Result) error
+	// Interval receives each interval's response times once it is over;
+	// start is the interval's wall-clock start.
+	Interval(start time.Time, length time.Duration, h *results.Histogram) error
 }
 
-// Run runs the attack. It blocks for about the duration plus the slowest
-// response, and stops early when ctx is done. Its memory is one sample and
-// one vegeta result per request.
-func (a *Attack) Run(ctx context.Context) (*Result, error) {
+// Run runs the attack, passing each result to out as it arrives (out may
+// be nil). It blocks for about the duration plus the slowest response,
+// and stops early when ctx is done or out fails. Its memory does not grow
+// with the requests: histograms, the requests in flight, and a few
+// numbers per second.
+func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error) {
 	pacer, err := a.Pacing.Pacer()
 	if err != nil {
-		return nil, err
-	}
-	intended, err := Schedule(pacer, a.Duration)
-	if err != nil {
-		return nil, err
+		return results.Repetition{}, err
 	}
 	atk := vegeta.NewAttacker(
 		vegeta.Workers(min(a.MaxWorkers, 10)),
@@ -63,18 +70,22 @@ func (a *Attack) Run(ctx context.Context) (*Result, error) {
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	defer stop()
 
-	out := &Result{Samples: make([]results.Sample, 0, len(intended)), Vegeta: make([]vegeta.Result, 0, len(intended))}
+	sched := newSchedule(pacer, a.Duration)
+	sum := results.NewSummarizer()
 	began := time.Now()
+	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
 	var last time.Duration
-	late := 0
+	late, sent := 0, 0
+	var outErr error
 	for res := range atk.Attack(targeter, pacer, a.Duration, "concbench") {
-		s := results.Sample{Start: res.Timestamp.Sub(began), End: res.End().Sub(began), Done: true}
-		if res.Seq < uint64(len(intended)) {
-			s.Intended = intended[res.Seq]
-		} else {
-			s.Intended = s.Start // beyond the schedule (clock skew at the end): on time
+		if outErr != nil {
+			continue // drain after a failed output; Stop was called
 		}
-		s.Intended = min(s.Intended, s.Start) // the attacker can't send early; guard clock rounding
+		s := results.Sample{Start: res.Timestamp.Sub(began), End: res.End().Sub(began), Done: true}
+		s.Intended = s.Start // beyond the schedule (clock skew at the end): on time
+		if t, ok := sched.take(res.Seq); ok {
+			s.Intended = min(t, s.Start) // the attacker can't send early; guard clock rounding
+		}
 		if s.Wait() > a.LateAfter {
 			late++
 		}
@@ -84,16 +95,82 @@ func (a *Attack) Run(ctx context.Context) (*Result, error) {
 		}
 		s.Err = Classify(int(res.Code), transport)
 		last = max(last, s.End)
-		out.Samples = append(out.Samples, s)
-		res.Body = nil // keep memory per request small
-		out.Vegeta = append(out.Vegeta, *res)
+		sent++
+		sum.Add(s)
+		res.Body = nil // the encoders need no body
+		if out != nil {
+			outErr = out.Result(res)
+		}
+		if outErr == nil {
+			outErr = iv.add(s)
+		}
+		if outErr != nil {
+			atk.Stop()
+		}
 	}
-	rep := results.Summarize(out.Samples, last)
-	rep.Submitted = len(intended)
-	rep.TargetRate = float64(len(intended)) / a.Duration.Seconds()
+	if outErr == nil {
+		outErr = iv.flush()
+	}
+	scheduled := int(sched.finish())
+	rep := sum.Repetition(scheduled, last)
+	rep.TargetRate = float64(scheduled) / a.Duration.Seconds()
 	rep.Late = late
-	rep.Dropped = max(0, len(intended)-len(out.Samples))
-	rep.PeakInFlight = int(min(a.MaxWorkers, uint64(len(intended))))
-	out.Repetition = rep
-	return out, ctx.Err()
+	rep.Dropped = max(0, scheduled-sent)
+	rep.PeakInFlight = int(min(a.MaxWorkers, uint64(scheduled)))
+	rep.Intervals = iv.done
+	for i := range rep.Intervals {
+		if i < len(sched.perSecond) {
+			rep.Intervals[i].Scheduled = sched.perSecond[i]
+		}
+	}
+	if outErr != nil {
+		return rep, outErr
+	}
+	return rep, ctx.Err()
+}
+
+// intervals cuts an attack's responses into IntervalLength spans by when
+// they completed, keeping a histogram for the span in progress only.
+type intervals struct {
+	out   Output
+	began time.Time
+	cur   int // index of the span in progress
+	h     *results.Histogram
+	n     results.Interval
+	done  []results.Interval
+}
+
+// add counts s in the span of its completion, closing the spans before it.
+// A response that completes in a span already closed (they arrive nearly
+// in completion order) counts in the current one.
+func (iv *intervals) add(s results.Sample) error {
+	for int(s.End/IntervalLength) > iv.cur {
+		if err := iv.flush(); err != nil {
+			return err
+		}
+	}
+	iv.h.Record(s.Response())
+	iv.n.Completed++
+	if s.Err != nil {
+		iv.n.Errors++
+	}
+	return nil
+}
+
+// flush closes the span in progress and starts the next.
+func (iv *intervals) flush() error {
+	start := time.Duration(iv.cur) * IntervalLength
+	n := iv.n
+	n.Start, n.Length = start, IntervalLength
+	q := iv.h.Quantiles()
+	n.P50, n.P99, n.Max = q.P50, q.P99, q.Max
+	iv.done = append(iv.done, n)
+	var err error
+	if iv.out != nil {
+		err = iv.out.Interval(iv.began.Add(start), IntervalLength, iv.h)
+	}
+	iv.cur++
+	iv.n = results.Interval{}
+	iv.h = results.NewHistogram()
+	return err
 }

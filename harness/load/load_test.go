@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"syscall"
 	"testing"
@@ -41,27 +42,34 @@ func TestParseRate(t *testing.T) {
 
 func TestSchedule(t *testing.T) {
 	rate := vegeta.Rate{Freq: 1000, Per: time.Second}
-	at, err := Schedule(rate, time.Second)
-	if err != nil {
-		t.Fatal(err)
+	s := newSchedule(rate, time.Second)
+	first, _ := s.take(0)
+	last, _ := s.take(999)
+	if _, beyond := s.take(1000); beyond || first != time.Millisecond || last != time.Second || s.finish() != 1000 {
+		t.Errorf("constant 1000/s over 1s: from %v to %v, %d hits; want 1000 from 1ms to 1s", first, last, s.next)
 	}
-	if len(at) != 1000 || at[0] != time.Millisecond || at[999] != time.Second {
-		t.Errorf("constant 1000/s over 1s: %d hits from %v to %v, want 1000 from 1ms to 1s", len(at), at[0], at[len(at)-1])
+	if len(s.pending) != 998 || len(s.perSecond) != 1 || s.perSecond[0] != 1000 {
+		t.Errorf("%d pending (hits 1..998 not taken), per second %v", len(s.pending), s.perSecond)
 	}
 	// A linear ramp from 100/s adding 100/s each second sends 100 + 100/2 in the first second.
 	lin, _ := Pacing{Kind: "linear", Rate: vegeta.Rate{Freq: 100, Per: time.Second}, Slope: 100}.Pacer()
-	if at, _ := Schedule(lin, time.Second); len(at) < 148 || len(at) > 152 {
-		t.Errorf("linear: %d hits in 1s, want about 150", len(at))
+	if n := newSchedule(lin, time.Second).finish(); n < 148 || n > 152 || math.Abs(Hits(lin, time.Second)-float64(n)) > 2 {
+		t.Errorf("linear: %d hits in 1s, want about 150", n)
 	}
 	// A whole sine period averages the mean rate.
 	sine, _ := Pacing{Kind: "sine", Rate: vegeta.Rate{Freq: 200, Per: time.Second}, Period: time.Second, Amp: vegeta.Rate{Freq: 100, Per: time.Second}}.Pacer()
-	if at, _ := Schedule(sine, time.Second); len(at) < 198 || len(at) > 202 {
-		t.Errorf("sine: %d hits in one period, want about 200", len(at))
+	if n := newSchedule(sine, time.Second).finish(); n < 198 || n > 202 || math.Abs(Hits(sine, time.Second)-float64(n)) > 2 {
+		t.Errorf("sine: %d hits in one period, want about 200", n)
 	}
-	for i := 1; i < len(at); i++ {
-		if at[i] < at[i-1] {
-			t.Fatalf("schedule goes back in time at %d", i)
+	// Taking hits in order keeps nothing pending: memory does not grow.
+	s = newSchedule(rate, 10*time.Second)
+	prev := time.Duration(0)
+	for seq := range uint64(10_000) {
+		at, ok := s.take(seq)
+		if !ok || at < prev || len(s.pending) != 0 {
+			t.Fatalf("hit %d: %v, %v, %d pending", seq, at, ok, len(s.pending))
 		}
+		prev = at
 	}
 }
 
@@ -80,16 +88,12 @@ func TestStalledTargetShowsInPercentiles(t *testing.T) {
 		Pacing:   Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 20, Per: time.Second}},
 		Duration: 2 * time.Second, MaxWorkers: 5, Timeout: 5 * time.Second, LateAfter: 5 * time.Millisecond,
 	}
-	r, err := a.Run(context.Background())
+	var own latencies
+	rep, err := a.Run(context.Background(), &own)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := r.Repetition
-	var own stats.Float64Data
-	for _, v := range r.Vegeta {
-		own = append(own, float64(v.Latency))
-	}
-	ownP99, _ := stats.Percentile(own, 99)
+	ownP99, _ := stats.Percentile(stats.Float64Data(own), 99)
 	t.Logf("sent %d of %d, late %d, dropped %d; p99 from intended %v, vegeta's own p99 %v",
 		rep.Completed, rep.Submitted, rep.Late, rep.Dropped, rep.Response.P99, time.Duration(ownP99))
 	if rep.Response.P99 < time.Second {
@@ -140,4 +144,61 @@ func FuzzParseRate(f *testing.F) {
 			t.Errorf("ParseRate(%q) = %+v", s, r)
 		}
 	})
+}
+
+// latencies is an Output that keeps vegeta's own latency of each request.
+type latencies stats.Float64Data
+
+func (l *latencies) Result(r *vegeta.Result) error {
+	*l = append(*l, float64(r.Latency))
+	return nil
+}
+
+func (l *latencies) Interval(time.Time, time.Duration, *results.Histogram) error { return nil }
+
+// countingOutput counts what an attack streams to it.
+type countingOutput struct {
+	results, intervals int
+	inInterval         int64
+}
+
+func (c *countingOutput) Result(*vegeta.Result) error { c.results++; return nil }
+func (c *countingOutput) Interval(start time.Time, length time.Duration, h *results.Histogram) error {
+	if length != IntervalLength || start.IsZero() {
+		return fmt.Errorf("interval %v for %v", start, length)
+	}
+	c.intervals++
+	c.inInterval += h.Count()
+	return nil
+}
+
+// TestAttackStreams attacks at 200/s for 2 s: every result streams to the
+// output, each second's histogram too, and the repetition keeps a row per
+// second with what was scheduled and what completed in it.
+func TestAttackStreams(t *testing.T) {
+	s, err := target.Start(target.Config{Latency: harness.Dist{Kind: "constant", Median: time.Millisecond}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := Attack{Request: Request{Method: "GET", URL: s.URL()}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 200, Per: time.Second}},
+		Duration: 2 * time.Second, MaxWorkers: 16, Timeout: time.Second, LateAfter: 5 * time.Millisecond}
+	var out countingOutput
+	rep, err := a.Run(context.Background(), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Submitted != 400 || rep.Completed != 400 || out.results != 400 || out.inInterval != 400 {
+		t.Errorf("scheduled %d, completed %d, streamed %d, in intervals %d: want 400 each", rep.Submitted, rep.Completed, out.results, out.inInterval)
+	}
+	if len(rep.Intervals) < 2 || len(rep.Intervals) > 3 || out.intervals != len(rep.Intervals) {
+		t.Fatalf("%d intervals, %d streamed: want 2 or 3 (the last responses may end after 2 s)", len(rep.Intervals), out.intervals)
+	}
+	first := rep.Intervals[0]
+	if first.Scheduled != 200 || first.Completed < 190 || first.P99 <= 0 || first.Max < first.P99 {
+		t.Errorf("first second: %+v", first)
+	}
+	if rep.Histograms == nil || rep.Histograms.Response.Count() != 400 {
+		t.Errorf("histograms %+v", rep.Histograms)
+	}
 }

@@ -78,30 +78,3 @@ func (p Pacing) Pacer() (vegeta.Pacer, error) {
 	}
 	return nil, fmt.Errorf("pacer: %q is not one of %s", p.Kind, strings.Join(PacingKinds, ", "))
 }
-
-// MaxHits bounds the requests one attack may schedule.
-const MaxHits = 10_000_000
-
-// Schedule returns when each hit of an attack of duration du is meant to
-// be sent, as offsets from its start: the times an attacker that is never
-// late would send them. It walks the pacer itself, so it is exact for any
-// pacer; it errs beyond MaxHits hits.
-func Schedule(p vegeta.Pacer, du time.Duration) ([]time.Duration, error) {
-	var at []time.Duration
-	var t time.Duration
-	for i := uint64(0); ; i++ {
-		wait, stop := p.Pace(t, i)
-		if stop {
-			break
-		}
-		t += wait
-		if t > du {
-			break
-		}
-		if len(at) == MaxHits {
-			return nil, fmt.Errorf("more than %d requests in %v: lower the rate or the duration", MaxHits, du)
-		}
-		at = append(at, t)
-	}
-	return at, nil
-}

@@ -21,16 +21,26 @@ type Sweep struct {
 	Args     []string               // the command line, for the environment
 	// Progress, when set, is called before each attack.
 	Progress func(rate vegeta.Rate, rep int)
-	// Keep, when set, receives each attack's vegeta results, for example
-	// to write them in vegeta's encodings; its error stops the sweep.
-	Keep func(rate vegeta.Rate, rep int, r []vegeta.Result) error
+	// Open, when set, opens the output of each attack (the run folder's
+	// files), which receives the results as they arrive and is closed when
+	// the attack ends; its errors stop the sweep.
+	Open func(rate vegeta.Rate, rep int) (Sink, error)
 
-	attack func(context.Context, Attack) (*Result, error) // nil: Attack.Run; tests replace it
+	attack func(context.Context, Attack, Output) (results.Repetition, error) // nil: Attack.Run; tests replace it
+}
+
+// A Sink is an attack's Output that is closed when the attack ends.
+type Sink interface {
+	Output
+	// Close ends the output with the attack's repetition; kept is false
+	// when the attack measured nothing or failed, and then the output is
+	// not published.
+	Close(rep results.Repetition, kept bool) error
 }
 
 // Rates attacks at each rate in turn. With an SLO it also returns a
 // verdict naming the highest rate whose attacks meet it. On error (ctx
-// done, Keep failed) it returns what it measured, marked incomplete.
+// done, an output failed) it returns what it measured, marked incomplete.
 func (s *Sweep) Rates(ctx context.Context, rates []vegeta.Rate) (*results.Results, string, error) {
 	res := s.results()
 	for _, r := range rates {
@@ -116,20 +126,34 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 	cell := results.CellResult{Workload: name, Strategy: "open-loop", Limit: int(a.MaxWorkers), Complete: true}
 	attack := s.attack
 	if attack == nil {
-		attack = func(ctx context.Context, a Attack) (*Result, error) { return a.Run(ctx) }
+		attack = func(ctx context.Context, a Attack, out Output) (results.Repetition, error) { return a.Run(ctx, out) }
 	}
 	var err error
 	for rep := range max(s.Reps, 1) {
 		if s.Progress != nil {
 			s.Progress(rate, rep)
 		}
-		var r *Result
-		r, err = attack(ctx, a)
-		if err == nil && r != nil && len(r.Samples) > 0 {
-			cell.Repetitions = append(cell.Repetitions, r.Repetition)
-			cell.Tasks = r.Repetition.Submitted
-			if s.Keep != nil {
-				err = s.Keep(rate, rep, r.Vegeta)
+		var sink Sink
+		if s.Open != nil {
+			if sink, err = s.Open(rate, rep); err != nil {
+				cell.Complete = false
+				break
+			}
+		}
+		var out Output
+		if sink != nil {
+			out = sink
+		}
+		var r results.Repetition
+		r, err = attack(ctx, a, out)
+		measured := err == nil && r.Completed > 0
+		if measured {
+			cell.Repetitions = append(cell.Repetitions, r)
+			cell.Tasks = r.Submitted
+		}
+		if sink != nil {
+			if cerr := sink.Close(r, measured); err == nil {
+				err = cerr
 			}
 		}
 		if err != nil {

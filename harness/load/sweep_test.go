@@ -20,11 +20,11 @@ type fakeTarget struct {
 	failAt   float64 // a rate whose attack fails; 0: none
 }
 
-func (f *fakeTarget) attack(ctx context.Context, a Attack) (*Result, error) {
+func (f *fakeTarget) attack(ctx context.Context, a Attack, _ Output) (results.Repetition, error) {
 	rate := PerSecond(a.Pacing.Rate)
 	f.tried = append(f.tried, rate)
 	if rate == f.failAt {
-		return nil, context.Canceled
+		return results.Repetition{}, context.Canceled
 	}
 	p99 := 10 * time.Millisecond
 	if rate > f.capacity {
@@ -32,7 +32,7 @@ func (f *fakeTarget) attack(ctx context.Context, a Attack) (*Result, error) {
 	}
 	n := int(rate * a.Duration.Seconds())
 	rep := results.Repetition{Submitted: n, Completed: n, TargetRate: rate, Throughput: rate, Response: results.Quantiles{P99: p99}}
-	return &Result{Repetition: rep, Samples: make([]results.Sample, n)}, nil
+	return rep, nil
 }
 
 func newSweep(t *testing.T, f *fakeTarget, slo string) *Sweep {
@@ -110,15 +110,32 @@ func TestSweepKeepsWhatItMeasuredOnError(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res.Complete || len(res.Cells) != 2 {
 		t.Errorf("err %v, complete %v, %d cells; want the two rates measured, incomplete", err, res.Complete, len(res.Cells))
 	}
-	kept := 0
 	s := newSweep(t, &fakeTarget{capacity: 1000}, "")
-	s.Keep = func(vegeta.Rate, int, []vegeta.Result) error {
-		if kept++; kept == 3 {
-			return errors.New("disk full")
+	var sinks []*fakeSink
+	s.Open = func(vegeta.Rate, int) (Sink, error) {
+		k := &fakeSink{}
+		if sinks = append(sinks, k); len(sinks) == 3 {
+			k.fail = errors.New("disk full")
 		}
-		return nil
+		return k, nil
 	}
 	if _, _, err := s.Rates(context.Background(), []vegeta.Rate{rate(100), rate(200)}); err == nil || !strings.Contains(err.Error(), "disk full") {
-		t.Errorf("a failing Keep: %v", err)
+		t.Errorf("a failing output: %v", err)
 	}
+	if len(sinks) != 3 || !sinks[0].closed || !sinks[0].kept || !sinks[2].closed {
+		t.Errorf("outputs %+v: want three opened, each closed, the measured ones kept", sinks)
+	}
+}
+
+// fakeSink is an output that fails on Close when told to.
+type fakeSink struct {
+	fail         error
+	closed, kept bool
+}
+
+func (k *fakeSink) Result(*vegeta.Result) error                                 { return nil }
+func (k *fakeSink) Interval(time.Time, time.Duration, *results.Histogram) error { return nil }
+func (k *fakeSink) Close(_ results.Repetition, kept bool) error {
+	k.closed, k.kept = true, kept
+	return k.fail
 }

@@ -30,6 +30,56 @@ func ReplaceFile(path string, data []byte) error {
 	return writeVia(path, data, func(tmp string) error { return os.Rename(tmp, path) })
 }
 
+// File is a file written as it streams and published atomically: bytes go
+// to a temporary file beside the path, and Commit syncs it and links it to
+// the path, never over an existing file. A file never committed (Abort, a
+// crash) leaves no file at the path. Use CreateFile.
+type File struct {
+	*os.File
+	path string
+}
+
+// CreateFile starts a streamed file that Commit will publish at path.
+func CreateFile(path string) (*File, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return &File{File: tmp, path: path}, nil
+}
+
+// Commit syncs and closes the file and links it to its path; it fails if
+// the path exists. The temporary name is removed either way.
+func (f *File) Commit() error {
+	defer os.Remove(f.Name())
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	err := os.Link(f.Name(), f.path)
+	if os.IsExist(err) {
+		return fmt.Errorf("%s exists; results are never overwritten", f.path)
+	}
+	if err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(f.path))
+}
+
+// Abort closes and removes the file without publishing it.
+func (f *File) Abort() {
+	f.Close()
+	os.Remove(f.Name())
+}
+
 // writeVia writes data to a synced temporary file beside path and hands its
 // name to publish.
 func writeVia(path string, data []byte, publish func(tmp string) error) error {

@@ -31,16 +31,3 @@ func WriteDepthTable(w io.Writer, reports []results.DepthReport) error {
 	}
 	return tw.Flush()
 }
-
-// Bytes formats a byte count in binary units: 512B, 3.2MiB, 1.5GiB.
-func Bytes(n uint64) string {
-	switch {
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
-	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + "KiB"
-	}
-	return strconv.FormatUint(n, 10) + "B"
-}

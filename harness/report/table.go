@@ -194,6 +194,21 @@ func Rate(r float64) string {
 	}
 }
 
+// Bytes formats a byte count in binary units: 512B, 3.2MiB, 1.5GiB, 10.5TiB.
+func Bytes(n uint64) string {
+	switch {
+	case n >= 1<<40:
+		return strconv.FormatFloat(float64(n)/(1<<40), 'f', 1, 64) + "TiB"
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + "KiB"
+	}
+	return strconv.FormatUint(n, 10) + "B"
+}
+
 // failedCell shortens a failure to its first clause.
 func failedCell(reason string) string {
 	if i := strings.Index(reason, ":"); i > 0 {

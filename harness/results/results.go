@@ -270,6 +270,9 @@ type Repetition struct {
 	// the histograms' range (1 ns to 1 h): counted, not recorded.
 	Histograms *Histograms `json:"histograms,omitempty"`
 	OutOfRange int64       `json:"out_of_range,omitempty"`
+	// Intervals are an open-loop attack's seconds, in order: what completed
+	// in each, for the percentiles-over-time chart.
+	Intervals []Interval `json:"intervals,omitempty"`
 	// PanicStacks keeps the stacks of the first few panicking tasks.
 	PanicStacks []string `json:"panic_stacks,omitempty"`
 	// Interrupted marks a repetition cut short by an interruption: it
@@ -277,6 +280,19 @@ type Repetition struct {
 	// when another repetition completed.
 	Interrupted bool `json:"interrupted,omitempty"`
 	Runtime
+}
+
+// Interval is one span of an attack (a second): the requests meant to be
+// sent in it, and those that completed in it with their response times.
+type Interval struct {
+	Start     time.Duration `json:"start_ns"` // from the attack's start
+	Length    time.Duration `json:"length_ns"`
+	Scheduled int           `json:"scheduled"` // meant to be sent in it
+	Completed int           `json:"completed"` // completed in it
+	Errors    int           `json:"errors"`
+	P50       time.Duration `json:"p50_ns"`
+	P99       time.Duration `json:"p99_ns"`
+	Max       time.Duration `json:"max_ns"`
 }
 
 // Quantiles summarises a latency distribution, in nanoseconds in JSON.

@@ -8,49 +8,79 @@ import (
 	"github.com/montanaflynn/stats"
 )
 
-// Summarize computes a repetition's statistics from its samples, through
-// HdrHistograms (see Histogram): percentiles are nearest-rank values within
-// 0.1% of the exact ones. Latencies cover every completed task, failed
-// ones included, and ResponseOK the successful ones alone; throughput
-// counts only successes.
+// Summarize computes a repetition's statistics from its samples (see
+// Summarizer): every sample counts as submitted.
 func Summarize(samples []Sample, wall time.Duration) Repetition {
-	rep := Repetition{Wall: wall, Submitted: len(samples)}
-	hs := &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram()}
-	ok := NewHistogram()
-	var classes map[string]*Histogram
-	for _, s := range samples {
-		if !s.Done {
-			continue
+	s := NewSummarizer()
+	for _, x := range samples {
+		s.Add(x)
+	}
+	return s.Repetition(len(samples), wall)
+}
+
+// Summarizer computes a repetition's statistics from samples as they
+// come, in memory that does not grow with them: through HdrHistograms
+// (see Histogram), so percentiles are nearest-rank values within 0.1% of
+// the exact ones. Latencies cover every completed task, failed ones
+// included, and ResponseOK the successful ones alone; throughput counts
+// only successes. It is not safe for concurrent use.
+type Summarizer struct {
+	rep     Repetition
+	hs      *Histograms
+	ok      *Histogram
+	classes map[string]*Histogram
+}
+
+// NewSummarizer returns an empty summarizer: four histograms, about 1 MiB.
+func NewSummarizer() *Summarizer {
+	return &Summarizer{hs: &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram()}, ok: NewHistogram()}
+}
+
+// Add counts one sample; one that did not run to the end (Done false)
+// adds nothing.
+func (z *Summarizer) Add(s Sample) {
+	if !s.Done {
+		return
+	}
+	rep := &z.rep
+	rep.Completed++
+	if s.Err != nil {
+		if rep.Errors == nil {
+			rep.Errors = map[string]int{}
 		}
-		rep.Completed++
-		if s.Err != nil {
-			if rep.Errors == nil {
-				rep.Errors = map[string]int{}
-			}
-			rep.Errors[ErrorKind(s.Err)]++
-			var pe Panicked
-			if len(rep.PanicStacks) < keptStacks && errors.As(s.Err, &pe) {
-				trace := pe.PanicTrace()
-				rep.PanicStacks = append(rep.PanicStacks, trace[:min(len(trace), 4096)])
-			}
-		}
-		hs.Response.Record(s.Response())
-		if s.Err == nil {
-			ok.Record(s.Response())
-		}
-		hs.Wait.Record(s.Wait())
-		hs.Service.Record(s.Service())
-		if s.Class != "" {
-			if classes == nil {
-				classes = map[string]*Histogram{}
-			}
-			if classes[s.Class] == nil {
-				classes[s.Class] = NewHistogram()
-			}
-			classes[s.Class].Record(s.Response())
+		rep.Errors[ErrorKind(s.Err)]++
+		var pe Panicked
+		if len(rep.PanicStacks) < keptStacks && errors.As(s.Err, &pe) {
+			trace := pe.PanicTrace()
+			rep.PanicStacks = append(rep.PanicStacks, trace[:min(len(trace), 4096)])
 		}
 	}
-	for class, h := range classes {
+	z.hs.Response.Record(s.Response())
+	if s.Err == nil {
+		z.ok.Record(s.Response())
+	}
+	z.hs.Wait.Record(s.Wait())
+	z.hs.Service.Record(s.Service())
+	if s.Class != "" {
+		if z.classes == nil {
+			z.classes = map[string]*Histogram{}
+		}
+		if z.classes[s.Class] == nil {
+			z.classes[s.Class] = NewHistogram()
+		}
+		z.classes[s.Class].Record(s.Response())
+	}
+}
+
+// Response is the response-time histogram so far.
+func (z *Summarizer) Response() *Histogram { return z.hs.Response }
+
+// Repetition returns the statistics of what was added, with submitted
+// tasks handed out (those not added never started) over wall.
+func (z *Summarizer) Repetition(submitted int, wall time.Duration) Repetition {
+	rep := z.rep
+	rep.Wall, rep.Submitted = wall, submitted
+	for class, h := range z.classes {
 		if rep.Classes == nil {
 			rep.Classes = map[string]Quantiles{}
 		}
@@ -61,12 +91,12 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 	}
 	rep.NotStarted = rep.Submitted - rep.Completed
 	rep.Cancelled = rep.NotStarted + rep.Errors["canceled"]
-	rep.Response, rep.Wait, rep.Service = hs.Response.Quantiles(), hs.Wait.Quantiles(), hs.Service.Quantiles()
-	rep.ResponseOK = ok.Quantiles()
+	rep.Response, rep.Wait, rep.Service = z.hs.Response.Quantiles(), z.hs.Wait.Quantiles(), z.hs.Service.Quantiles()
+	rep.ResponseOK = z.ok.Quantiles()
 	if rep.Completed > 0 {
-		rep.Histograms = hs
+		rep.Histograms = z.hs
 	}
-	rep.OutOfRange = hs.OutOfRange()
+	rep.OutOfRange = z.hs.OutOfRange()
 	return rep
 }
 

@@ -1,0 +1,150 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/concbench/concbench/harness/results"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// AttackFiles writes one attack's files into a run folder as its results
+// arrive, each published atomically when the attack ends:
+//
+//	vegeta-<name>.<gob|json|csv>  every result in vegeta's encoding (`vegeta report` reads it); none with encoding "none"
+//	hdr-<name>.hlog               an HdrHistogram interval log, one interval a second (HistogramLogProcessor reads it)
+//	spectrum-<name>.txt           the attack's percentile spectrum, as wrk2 prints it
+//
+// It implements load.Sink. Memory is a write buffer per file.
+type AttackFiles struct {
+	dir, name string
+	vegeta    *File
+	vegetaBuf *bufio.Writer
+	enc       vegeta.Encoder
+	hlog      *File
+	hlogBuf   *bufio.Writer
+	log       *hdr.HistogramLogWriter
+}
+
+// VegetaBytesPerResult is about what one result takes in each of vegeta's
+// encodings, errors and longer URLs included (a plain 200 takes 75 bytes
+// in gob, 219 in json, 81 in csv): for the disk check before an attack.
+var VegetaBytesPerResult = map[string]uint64{"gob": 160, "json": 320, "csv": 160, "none": 0}
+
+// CreateAttackFiles starts the files of attack name (for example
+// "2000pers-1") in dir, with vegeta's encoding (gob, json, csv or none).
+func CreateAttackFiles(dir, name, encoding string) (*AttackFiles, error) {
+	a := &AttackFiles{dir: dir, name: name}
+	var err error
+	if encoding != "none" {
+		if a.vegeta, err = CreateFile(filepath.Join(dir, fmt.Sprintf("vegeta-%s.%s", name, encoding))); err != nil {
+			return nil, err
+		}
+		a.vegetaBuf = bufio.NewWriterSize(a.vegeta, 64<<10)
+		switch encoding {
+		case "json":
+			a.enc = vegeta.NewJSONEncoder(a.vegetaBuf)
+		case "csv":
+			a.enc = vegeta.NewCSVEncoder(a.vegetaBuf)
+		default:
+			a.enc = vegeta.NewEncoder(a.vegetaBuf)
+		}
+	}
+	if a.hlog, err = CreateFile(filepath.Join(dir, "hdr-"+name+".hlog")); err != nil {
+		a.abort()
+		return nil, err
+	}
+	a.hlogBuf = bufio.NewWriter(a.hlog)
+	a.log = hdr.NewHistogramLogWriter(a.hlogBuf)
+	now := time.Now()
+	for _, err := range []error{
+		a.log.OutputComment("concbench attack " + name + ": response times from each request's intended send time, in nanoseconds"),
+		a.log.OutputLogFormatVersion(),
+		a.log.OutputStartTime(now.UnixMilli()),
+		a.log.OutputLegend(),
+	} {
+		if err != nil {
+			a.abort()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Result encodes one result.
+func (a *AttackFiles) Result(r *vegeta.Result) error {
+	if a.enc == nil {
+		return nil
+	}
+	return a.enc.Encode(r)
+}
+
+// Interval writes one interval to the log, time-stamped in milliseconds
+// since the epoch.
+func (a *AttackFiles) Interval(start time.Time, length time.Duration, h *results.Histogram) error {
+	hh := h.HDR()
+	hh.SetStartTimeMs(start.UnixMilli())
+	hh.SetEndTimeMs(start.Add(length).UnixMilli())
+	return a.log.OutputIntervalHistogram(hh)
+}
+
+// Close publishes the files, with the spectrum of rep's response times;
+// when kept is false it removes them instead.
+func (a *AttackFiles) Close(rep results.Repetition, kept bool) error {
+	if !kept || rep.Histograms == nil {
+		a.abort()
+		return nil
+	}
+	if a.vegeta != nil {
+		if err := a.vegetaBuf.Flush(); err != nil {
+			a.abort()
+			return err
+		}
+		if err := a.vegeta.Commit(); err != nil {
+			a.hlog.Abort()
+			return err
+		}
+	}
+	if err := a.hlogBuf.Flush(); err != nil {
+		a.hlog.Abort()
+		return err
+	}
+	if err := a.hlog.Commit(); err != nil {
+		return err
+	}
+	spectrum, err := CreateFile(filepath.Join(a.dir, "spectrum-"+a.name+".txt"))
+	if err != nil {
+		return err
+	}
+	if err := WriteSpectrum(spectrum, rep.Histograms.Response); err != nil {
+		spectrum.Abort()
+		return err
+	}
+	return spectrum.Commit()
+}
+
+func (a *AttackFiles) abort() {
+	if a.vegeta != nil {
+		a.vegeta.Abort()
+	}
+	if a.hlog != nil {
+		a.hlog.Abort()
+	}
+}
+
+// WriteSpectrum writes h's detailed percentile spectrum as wrk2 prints it:
+// Value (milliseconds), Percentile, TotalCount, 1/(1-Percentile), five
+// lines per halving of the distance to 100%, then the mean, deviation,
+// max and count.
+func WriteSpectrum(w io.Writer, h *results.Histogram) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "  Detailed Percentile spectrum:")
+	if _, err := h.HDR().PercentilesPrint(bw, 5, float64(time.Millisecond)); err != nil {
+		return err
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package report
+
+import "errors"
+
+// FreeSpace is not known on this system.
+func FreeSpace(string) (uint64, error) { return 0, errors.New("free space unknown on this system") }
