@@ -302,3 +302,26 @@ func TestClassesChart(t *testing.T) {
 		}
 	}
 }
+
+// TestOverTimeChart draws an attack's seconds only when a cell has them.
+func TestOverTimeChart(t *testing.T) {
+	res := fixture(t)
+	if f := OverTime(res); f != nil {
+		t.Fatalf("a closed-loop run drew %q", f.Name)
+	}
+	c := &res.Cells[0]
+	for i := range 3 {
+		c.Repetitions[0].Intervals = append(c.Repetitions[0].Intervals, results.Interval{Start: time.Duration(i) * time.Second, Length: time.Second,
+			Scheduled: 100, Completed: 90 + i, P50: time.Millisecond, P99: 5 * time.Millisecond, Max: 9 * time.Millisecond})
+	}
+	f := OverTime(res)
+	if f == nil || len(f.Panels) != 1 || len(f.Panels[0]) != 2 {
+		t.Fatalf("over-time: %+v, want one row of two panels", f)
+	}
+	got := texts(t, f)
+	for _, w := range []string{"Response time per second", "Rate per second", "requests per second", "p99", "target rate", "achieved rate"} {
+		if !contains(got, w) {
+			t.Errorf("no text contains %q", w)
+		}
+	}
+}

@@ -4,7 +4,7 @@ import "github.com/concbench/concbench/harness/results"
 
 // Figures returns every chart of a run: latency, percentiles, wait vs
 // service, throughput and efficiency, runtime cost, scheduler lag, task
-// classes when a workload mixes them, scaling when the run
+// classes when a workload mixes them, each second of an attack, scaling when the run
 // swept limits, and capacity for a capacity sweep. It reads nothing but res.
 // A run of measurements taken elsewhere has only the capacity chart.
 func Figures(res *results.Results) []*Figure {
@@ -16,6 +16,9 @@ func Figures(res *results.Results) []*Figure {
 		}
 	}
 	if f := Scaling(res); f != nil {
+		figs = append(figs, f)
+	}
+	if f := OverTime(res); f != nil {
 		figs = append(figs, f)
 	}
 	if f := Capacity(res); f != nil {
