@@ -82,7 +82,12 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		},
 		Open: func(rate vegeta.Rate, rep int) (load.Sink, error) {
 			name := fmt.Sprintf("%s-%d", strings.ReplaceAll(load.FormatRate(rate), "/", "per"), rep+1)
-			return report.CreateAttackFiles(dir, name, o.encode)
+			files, err := report.CreateAttackFiles(dir, name, o.encode)
+			if err != nil {
+				return nil, err
+			}
+			what := fmt.Sprintf("attack http %s (%d/%d)", load.FormatRate(rate), rep+1, o.reps)
+			return &liveSink{Sink: files, progress: progress, what: what, duration: o.duration, began: time.Now()}, nil
 		},
 	}
 	var res *results.Results
@@ -243,4 +248,22 @@ func (o *attackOptions) checkDisk(p attackPlan) error {
 			hits, report.Bytes(uint64(need)), o.encode, report.Bytes(free), o.out)
 	}
 	return nil
+}
+
+// liveSink shows each second of an attack on the progress line as it
+// ends: the rate achieved, p99, errors and late requests.
+type liveSink struct {
+	load.Sink
+	progress *progress
+	what     string
+	duration time.Duration
+	began    time.Time
+}
+
+func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
+	line := fmt.Sprintf("%s  %s/%s  %s/s  p99 %s  errors %d  late %d", l.what,
+		time.Since(l.began).Round(time.Second), l.duration, report.Rate(float64(iv.Completed)/iv.Length.Seconds()),
+		report.Duration(iv.P99), iv.Errors, iv.Late)
+	l.progress.set(func() string { return line })
+	return l.Sink.Interval(iv, start, h)
 }

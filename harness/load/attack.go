@@ -44,9 +44,9 @@ type Output interface {
 	// Result receives each response as it completes; r is reused after
 	// the call returns.
 	Result(r *vegeta.Result) error
-	// Interval receives each interval's response times once it is over;
-	// start is the interval's wall-clock start.
-	Interval(start time.Time, length time.Duration, h *results.Histogram) error
+	// Interval receives each interval once it is over: its figures, its
+	// wall-clock start, and its response times.
+	Interval(iv results.Interval, start time.Time, h *results.Histogram) error
 }
 
 // Run runs the attack, passing each result to out as it arrives (out may
@@ -88,6 +88,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		}
 		if s.Wait() > a.LateAfter {
 			late++
+			iv.n.Late++
 		}
 		var transport error
 		if res.Error != "" && res.Code == 0 {
@@ -167,7 +168,7 @@ func (iv *intervals) flush() error {
 	iv.done = append(iv.done, n)
 	var err error
 	if iv.out != nil {
-		err = iv.out.Interval(iv.began.Add(start), IntervalLength, iv.h)
+		err = iv.out.Interval(n, iv.began.Add(start), iv.h)
 	}
 	iv.cur++
 	iv.n = results.Interval{}

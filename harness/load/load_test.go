@@ -154,7 +154,7 @@ func (l *latencies) Result(r *vegeta.Result) error {
 	return nil
 }
 
-func (l *latencies) Interval(time.Time, time.Duration, *results.Histogram) error { return nil }
+func (l *latencies) Interval(results.Interval, time.Time, *results.Histogram) error { return nil }
 
 // countingOutput counts what an attack streams to it.
 type countingOutput struct {
@@ -163,9 +163,9 @@ type countingOutput struct {
 }
 
 func (c *countingOutput) Result(*vegeta.Result) error { c.results++; return nil }
-func (c *countingOutput) Interval(start time.Time, length time.Duration, h *results.Histogram) error {
-	if length != IntervalLength || start.IsZero() {
-		return fmt.Errorf("interval %v for %v", start, length)
+func (c *countingOutput) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
+	if iv.Length != IntervalLength || start.IsZero() || int64(iv.Completed) != h.Count() {
+		return fmt.Errorf("interval %+v at %v, %d in its histogram", iv, start, h.Count())
 	}
 	c.intervals++
 	c.inInterval += h.Count()

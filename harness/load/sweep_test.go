@@ -133,8 +133,8 @@ type fakeSink struct {
 	closed, kept bool
 }
 
-func (k *fakeSink) Result(*vegeta.Result) error                                 { return nil }
-func (k *fakeSink) Interval(time.Time, time.Duration, *results.Histogram) error { return nil }
+func (k *fakeSink) Result(*vegeta.Result) error                                    { return nil }
+func (k *fakeSink) Interval(results.Interval, time.Time, *results.Histogram) error { return nil }
 func (k *fakeSink) Close(_ results.Repetition, kept bool) error {
 	k.closed, k.kept = true, kept
 	return k.fail

@@ -85,10 +85,10 @@ func (a *AttackFiles) Result(r *vegeta.Result) error {
 
 // Interval writes one interval to the log, time-stamped in milliseconds
 // since the epoch.
-func (a *AttackFiles) Interval(start time.Time, length time.Duration, h *results.Histogram) error {
+func (a *AttackFiles) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
 	hh := h.HDR()
 	hh.SetStartTimeMs(start.UnixMilli())
-	hh.SetEndTimeMs(start.Add(length).UnixMilli())
+	hh.SetEndTimeMs(start.Add(iv.Length).UnixMilli())
 	return a.log.OutputIntervalHistogram(hh)
 }
 

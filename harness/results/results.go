@@ -290,6 +290,7 @@ type Interval struct {
 	Scheduled int           `json:"scheduled"` // meant to be sent in it
 	Completed int           `json:"completed"` // completed in it
 	Errors    int           `json:"errors"`
+	Late      int           `json:"late"` // of those completed, sent late
 	P50       time.Duration `json:"p50_ns"`
 	P99       time.Duration `json:"p99_ns"`
 	Max       time.Duration `json:"max_ns"`
