@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"github.com/concbench/concbench/harness"
-	"golang.org/x/sync/semaphore"
 )
 
-// Semaphore bounds the goroutines running tasks with a weighted semaphore
-// (golang.org/x/sync/semaphore) of weight limit: Go waits for a slot, then
-// starts a goroutine. A parent takes slots for its children only when free
+// Semaphore bounds the goroutines running tasks with a semaphore of limit
+// slots, a buffered channel as errgroup.SetLimit has (x/sync/semaphore's
+// Weighted allocated a waiter for every task that waited, and cost 1.9x
+// errgroup per task): Go waits for a slot, then starts a goroutine. A parent takes slots for its children only when free
 // ones exist; in Wait it gives its own slot back, starts the rest of its
 // children as slots free up, and takes a slot again once they are done, so a
 // tree of any depth runs at any limit. Per task it costs one Acquire and
@@ -20,7 +20,7 @@ var _ harness.Strategy = Semaphore{}
 
 func (Semaphore) Name() string { return "semaphore" }
 func (Semaphore) Doc() string {
-	return "a goroutine per task, at most limit at once (x/sync/semaphore)"
+	return "a goroutine per task, at most limit at once (a semaphore of limit slots)"
 }
 func (Semaphore) Limited() bool { return true }
 func (Semaphore) Capacity(limit int) harness.Capacity {
@@ -29,25 +29,57 @@ func (Semaphore) Capacity(limit int) harness.Capacity {
 func (Semaphore) Start(ctx context.Context, limit int) harness.Group {
 	return &semaphoreGroup{
 		Tracker: NewTracker(ctx),
-		sem:     semaphore.NewWeighted(int64(CheckLimit("semaphore", limit))),
+		sem:     make(slots, CheckLimit("semaphore", limit)),
 	}
 }
 
 type semaphoreGroup struct {
 	Inline
 	Tracker
-	sem *semaphore.Weighted
+	sem slots
 }
+
+// slots is a counting semaphore: a slot is taken by sending, given back
+// by receiving. Waiting senders queue in order.
+type slots chan struct{}
+
+// acquire takes a slot, waiting for one unless ctx is done first.
+func (s slots) acquire(ctx context.Context) error {
+	select {
+	case s <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case s <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tryAcquire takes a slot if one is free.
+func (s slots) tryAcquire() bool {
+	select {
+	case s <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// release gives a slot back.
+func (s slots) release() { <-s }
 
 // Go blocks until a slot is free or the group's context is done.
 func (g *semaphoreGroup) Go(t harness.Task) {
-	if g.sem.Acquire(g.ctx, 1) != nil {
+	if g.sem.acquire(g.ctx) != nil {
 		return
 	}
 	g.Add(1)
 	go func() {
 		g.Run(t, g) //nolint:errcheck // kept by Run
-		g.sem.Release(1)
+		g.sem.release()
 		g.Done()
 	}()
 }
@@ -56,7 +88,7 @@ func (g *semaphoreGroup) Go(t harness.Task) {
 // Wait; it never blocks.
 func (g *semaphoreGroup) Spawn(children ...harness.Task) harness.Join {
 	j := &semaphoreJoin{g: g, children: children}
-	for j.started < len(children) && g.sem.TryAcquire(1) {
+	for j.started < len(children) && g.sem.tryAcquire() {
 		j.startNext()
 	}
 	return j
@@ -77,7 +109,7 @@ func (j *semaphoreJoin) startNext() {
 	g.Add(1)
 	go func() {
 		err := g.Run(t, g)
-		g.sem.Release(1)
+		g.sem.release()
 		j.Finish(err)
 		g.Done()
 	}()
@@ -87,9 +119,9 @@ func (j *semaphoreJoin) startNext() {
 // Wait releases the parent's slot while the children run.
 func (j *semaphoreJoin) Wait() error {
 	g := j.g
-	g.sem.Release(1)
+	g.sem.release()
 	for j.started < len(j.children) {
-		if err := g.sem.Acquire(g.ctx, 1); err != nil {
+		if err := g.sem.acquire(g.ctx); err != nil {
 			j.err.Set(err)
 			break
 		}
@@ -97,6 +129,6 @@ func (j *semaphoreJoin) Wait() error {
 	}
 	err := j.WaitJoin.Wait()
 	// Every slot holder runs or waits without a slot, so this returns.
-	_ = g.sem.Acquire(context.Background(), 1)
+	g.sem <- struct{}{}
 	return err
 }
