@@ -21,12 +21,14 @@ import (
 // attackOptions are the flags of bench attack.
 type attackOptions struct {
 	rate, rates, sineAmp, maxRate, slo, encode, out, label, target string
+	stages                                                         string
 	pacer                                                          string
 	duration, sinePeriod, timeout, lateAfter                       time.Duration
 	slope                                                          float64
 	maxWorkers                                                     uint64
 	reps                                                           int
 	params                                                         paramsValue
+	set                                                            map[string]bool // flags given
 }
 
 // attackRun sends open-loop load at one or more rates (or searches for the
@@ -38,6 +40,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.rates, "rates", "", "comma-separated rates to sweep, e.g. 500,1000,2000")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each attack")
 	fs.StringVar(&o.pacer, "pacer", "constant", "rate shape: constant, linear (add -slope per second) or sine")
+	fs.StringVar(&o.stages, "stages", "", "ramp through stages of duration:rate, e.g. 30s:100,1m:1000,30s:0 (each moves linearly from the previous rate, the first from 0, as k6's ramping-arrival-rate); sets the duration")
 	fs.Float64Var(&o.slope, "slope", 0, "linear pacer: requests per second added each second")
 	fs.DurationVar(&o.sinePeriod, "sine-period", 10*time.Second, "sine pacer: period")
 	fs.StringVar(&o.sineAmp, "sine-amp", "", "sine pacer: amplitude (default: half the rate)")
@@ -55,6 +58,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if help, err := parseFlags(fs, args, stdout); help || err != nil {
 		return err
 	}
+	o.set = setFlags(fs)
 	ap, err := o.validate()
 	if err != nil {
 		return err
@@ -78,15 +82,18 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		SLO:      ap.slo,
 		Args:     append([]string{"bench", "attack"}, args...),
 		Progress: func(rate vegeta.Rate, rep int) {
-			progress.note("attack http %s for %v (%d/%d)", load.FormatRate(rate), o.duration, rep+1, o.reps)
+			progress.note("attack %s for %v (%d/%d)", attackName(ap, rate), o.duration, rep+1, o.reps)
 		},
 		Open: func(rate vegeta.Rate, rep int) (load.Sink, error) {
 			name := fmt.Sprintf("%s-%d", strings.ReplaceAll(load.FormatRate(rate), "/", "per"), rep+1)
+			if ap.pacing.Kind == "stages" {
+				name = fmt.Sprintf("stages-%d", rep+1)
+			}
 			files, err := report.CreateAttackFiles(dir, name, o.encode)
 			if err != nil {
 				return nil, err
 			}
-			what := fmt.Sprintf("attack http %s (%d/%d)", load.FormatRate(rate), rep+1, o.reps)
+			what := fmt.Sprintf("attack %s (%d/%d)", attackName(ap, rate), rep+1, o.reps)
 			return &liveSink{Sink: files, progress: progress, what: what, duration: o.duration, began: time.Now()}, nil
 		},
 	}
@@ -110,6 +117,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	writeAttackTable(stdout, res.Cells, ap.slo)
+	writeStagesTable(stdout, res.Cells)
 	if verdict != "" {
 		fmt.Fprintln(stdout, "\n"+verdict)
 	}
@@ -157,6 +165,21 @@ func (o *attackOptions) validate() (attackPlan, error) {
 		if _, err := p.pacing.At(r).Pacer(); err != nil {
 			return p, usagef("-%v", err)
 		}
+	}
+	if o.stages != "" {
+		stages, err := load.ParseStages(o.stages)
+		if err != nil {
+			return p, usagef("-stages: %v", err)
+		}
+		switch {
+		case o.set["duration"]:
+			return p, usagef("-stages: the stages set the duration; leave -duration out")
+		case o.rates != "" || o.slo != "":
+			return p, usagef("-stages: one staged attack; leave -rates and -slo out")
+		case o.set["pacer"] && o.pacer != "stages":
+			return p, usagef("-stages: the stages are the pacer; leave -pacer out")
+		}
+		p.pacing, o.duration = load.Pacing{Kind: "stages", Stages: stages}, load.StagesDuration(stages)
 	}
 	switch {
 	case o.duration <= 0 || o.duration > time.Hour:
@@ -266,4 +289,34 @@ func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.His
 		report.Duration(iv.P99), iv.Errors, iv.Late)
 	l.progress.set(func() string { return line })
 	return l.Sink.Interval(iv, start, h)
+}
+
+// attackName is an attack as progress lines name it: "http 2000/s", or
+// "http stages".
+func attackName(p attackPlan, rate vegeta.Rate) string {
+	if p.pacing.Kind == "stages" {
+		return "http stages"
+	}
+	return "http " + load.FormatRate(rate)
+}
+
+// writeStagesTable prints a staged attack's stages (of its first whole
+// repetition): the ramp, what was scheduled and completed, and the
+// response times of each.
+func writeStagesTable(w io.Writer, cells []results.CellResult) {
+	for _, c := range cells {
+		reps := c.Whole()
+		if len(reps) == 0 || len(reps[0].Stages) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nstages of %s (repetition 1):\n", c.Workload)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "stage\tfrom\tto\trate/s\tscheduled\tcompleted\terrors\tlate\tp50\tp99\tmax\t")
+		for i, s := range reps[0].Stages {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s→%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t\n", i+1, s.Start, s.End,
+				report.Rate(s.From), report.Rate(s.To), s.Scheduled, s.Completed, s.Errors, s.Late,
+				report.Duration(s.P50), report.Duration(s.P99), report.Duration(s.Max))
+		}
+		tw.Flush()
+	}
 }

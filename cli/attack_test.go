@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"github.com/concbench/concbench/harness/report"
 	"io"
 	"net"
 	"os"
@@ -102,6 +103,35 @@ func TestAttackWritesIntervalLogAndSpectrum(t *testing.T) {
 	}
 }
 
+// TestAttackStages ramps up to 200/s over a second and down over the
+// next: the stages table and results.json give each stage what it
+// scheduled and completed.
+func TestAttackStages(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "attack", "-stages", "1s:200,1s:0", "-param", "http.latency=1ms", "-encode", "none", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "stages of http stages") || !strings.Contains(stdout, "0.0→200") {
+		t.Errorf("no stages table:\n%s", stdout)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if len(dirs) != 1 {
+		t.Fatalf("results %v", dirs)
+	}
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := res.Cells[0].Repetitions[0].Stages
+	if len(st) != 2 || st[0].Scheduled != 100 || st[1].Scheduled != 100 || st[0].Completed+st[1].Completed != 200 || st[0].To != 200 {
+		t.Errorf("stages %+v: want two of 100 scheduled, 200 completed in all", st)
+	}
+	if res.Plan.Workloads[0].Params["stages"] != "1s:200,1s:0" {
+		t.Errorf("params %v", res.Plan.Workloads[0].Params)
+	}
+}
+
 func TestAttackRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -120,6 +150,9 @@ func TestAttackRejectsBadInput(t *testing.T) {
 		{[]string{"-target", "ftp://127.0.0.1/"}, `-target: "ftp://127.0.0.1/" is not an http or https URL`},
 		{[]string{"-target", "http://127.0.0.1:1/"}, "is not reachable"},
 		{[]string{"-param", "io.latency=1ms"}, "-param io: attack takes only http.* parameters"},
+		{[]string{"-stages", "1s"}, `-stages: "1s": want duration:rate`},
+		{[]string{"-stages", "1s:100", "-duration", "5s"}, "-stages: the stages set the duration"},
+		{[]string{"-stages", "1s:100", "-rates", "100,200"}, "-stages: one staged attack"},
 		{[]string{"-rate", "10000000/s", "-duration", "1h", "-encode", "json"}, "-duration: the attack schedules 36000000000 requests, about 10.5TiB"},
 	}
 	for _, tt := range tests {

@@ -125,3 +125,11 @@ func checkCellTimeout(d time.Duration) error {
 	}
 	return nil
 }
+
+// setFlags names the flags given on the command line, as opposed to left
+// at their defaults.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}

@@ -248,8 +248,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if help, err := parseFlags(fs, args, stdout); help || err != nil {
 		return err
 	}
-	o.set = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	o.set = setFlags(fs)
 	p, err := o.plan()
 	if err != nil {
 		return err

@@ -3,7 +3,9 @@ package load
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/concbench/concbench/harness/results"
@@ -72,6 +74,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 
 	sched := newSchedule(pacer, a.Duration)
 	sum := results.NewSummarizer()
+	stages := newStageTally(a.Pacing)
 	began := time.Now()
 	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
 	var last time.Duration
@@ -98,6 +101,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		last = max(last, s.End)
 		sent++
 		sum.Add(s)
+		stages.add(s, s.Wait() > a.LateAfter)
 		res.Body = nil // the encoders need no body
 		if out != nil {
 			outErr = out.Result(res)
@@ -119,6 +123,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	rep.Dropped = max(0, scheduled-sent)
 	rep.PeakInFlight = int(min(a.MaxWorkers, uint64(scheduled)))
 	rep.Intervals = iv.done
+	rep.Stages = stages.results()
 	for i := range rep.Intervals {
 		if i < len(sched.perSecond) {
 			rep.Intervals[i].Scheduled = sched.perSecond[i]
@@ -174,4 +179,55 @@ func (iv *intervals) flush() error {
 	iv.n = results.Interval{}
 	iv.h = results.NewHistogram()
 	return err
+}
+
+// stageTally keeps a staged attack's figures per stage, by when each
+// response completed (after the last stage: in the last).
+type stageTally struct {
+	pacer StagesPacer
+	ends  []time.Duration
+	out   []results.StageResult
+	hs    []*results.Histogram
+}
+
+func newStageTally(p Pacing) *stageTally {
+	t := &stageTally{pacer: StagesPacer{Stages: p.Stages}}
+	if p.Kind != "stages" {
+		return t
+	}
+	var start time.Duration
+	from := 0.0
+	for _, st := range p.Stages {
+		end := start + st.Duration
+		t.ends = append(t.ends, end)
+		t.out = append(t.out, results.StageResult{Start: start, End: end, From: from, To: st.Target,
+			Scheduled: int(math.Round(t.pacer.hits(end) - t.pacer.hits(start)))})
+		t.hs = append(t.hs, results.NewHistogram())
+		start, from = end, st.Target
+	}
+	return t
+}
+
+func (t *stageTally) add(s results.Sample, late bool) {
+	if len(t.ends) == 0 {
+		return
+	}
+	i, _ := slices.BinarySearch(t.ends, s.End)
+	i = min(i, len(t.ends)-1)
+	t.hs[i].Record(s.Response())
+	t.out[i].Completed++
+	if s.Err != nil {
+		t.out[i].Errors++
+	}
+	if late {
+		t.out[i].Late++
+	}
+}
+
+func (t *stageTally) results() []results.StageResult {
+	for i, h := range t.hs {
+		q := h.Quantiles()
+		t.out[i].P50, t.out[i].P99, t.out[i].Max = q.P50, q.P99, q.Max
+	}
+	return t.out
 }

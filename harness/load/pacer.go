@@ -43,6 +43,7 @@ type Pacing struct {
 	Slope  float64       // linear: requests per second added each second
 	Period time.Duration // sine: the period of the wave
 	Amp    vegeta.Rate   // sine: the amplitude, below the mean
+	Stages []Stage       // stages: the ramp (Rate is not used)
 }
 
 // At returns p at rate; a sine amplitude left zero becomes half of rate.
@@ -55,7 +56,7 @@ func (p Pacing) At(rate vegeta.Rate) Pacing {
 }
 
 // PacingKinds are the pacers an attack takes.
-var PacingKinds = []string{"constant", "linear", "sine"}
+var PacingKinds = []string{"constant", "linear", "sine", "stages"}
 
 // Pacer returns vegeta's pacer for p, or the first bad field.
 func (p Pacing) Pacer() (vegeta.Pacer, error) {
@@ -67,6 +68,11 @@ func (p Pacing) Pacer() (vegeta.Pacer, error) {
 			return nil, fmt.Errorf("slope: %v is not a number", p.Slope)
 		}
 		return vegeta.LinearPacer{StartAt: p.Rate, Slope: p.Slope}, nil
+	case "stages":
+		if len(p.Stages) == 0 {
+			return nil, fmt.Errorf("stages: none given")
+		}
+		return StagesPacer{Stages: p.Stages}, nil
 	case "sine":
 		if p.Period <= 0 {
 			return nil, fmt.Errorf("sine-period: %v must be above 0", p.Period)

@@ -123,6 +123,9 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 	a := s.Attack
 	a.Pacing = a.Pacing.At(rate)
 	name := "http " + FormatRate(rate)
+	if a.Pacing.Kind == "stages" {
+		name = "http stages"
+	}
 	cell := results.CellResult{Workload: name, Strategy: "open-loop", Limit: int(a.MaxWorkers), Complete: true}
 	attack := s.attack
 	if attack == nil {
@@ -182,6 +185,10 @@ func attackParams(workload map[string]string, a Attack) map[string]string {
 	}
 	out["rate"] = FormatRate(a.Pacing.Rate)
 	out["pacer"] = a.Pacing.Kind
+	if a.Pacing.Kind == "stages" {
+		delete(out, "rate")
+		out["stages"] = FormatStages(a.Pacing.Stages)
+	}
 	out["duration"] = a.Duration.String()
 	out["max-workers"] = fmt.Sprint(a.MaxWorkers)
 	return out

@@ -273,6 +273,9 @@ type Repetition struct {
 	// Intervals are an open-loop attack's seconds, in order: what completed
 	// in each, for the percentiles-over-time chart.
 	Intervals []Interval `json:"intervals,omitempty"`
+	// Stages are a staged attack's stages, in order: what each asked for
+	// and what completed in it.
+	Stages []StageResult `json:"stages,omitempty"`
 	// PanicStacks keeps the stacks of the first few panicking tasks.
 	PanicStacks []string `json:"panic_stacks,omitempty"`
 	// Interrupted marks a repetition cut short by an interruption: it
@@ -291,6 +294,23 @@ type Interval struct {
 	Completed int           `json:"completed"` // completed in it
 	Errors    int           `json:"errors"`
 	Late      int           `json:"late"` // of those completed, sent late
+	P50       time.Duration `json:"p50_ns"`
+	P99       time.Duration `json:"p99_ns"`
+	Max       time.Duration `json:"max_ns"`
+}
+
+// StageResult is one stage of a ramping attack: the rate it ramped
+// between, the requests meant to be sent in it, and those that completed
+// in it with their response times.
+type StageResult struct {
+	Start     time.Duration `json:"start_ns"`
+	End       time.Duration `json:"end_ns"`
+	From      float64       `json:"from_per_s"`
+	To        float64       `json:"to_per_s"`
+	Scheduled int           `json:"scheduled"`
+	Completed int           `json:"completed"`
+	Errors    int           `json:"errors"`
+	Late      int           `json:"late"`
 	P50       time.Duration `json:"p50_ns"`
 	P99       time.Duration `json:"p99_ns"`
 	Max       time.Duration `json:"max_ns"`
