@@ -21,7 +21,7 @@ import (
 // attackOptions are the flags of bench attack.
 type attackOptions struct {
 	rate, rates, sineAmp, maxRate, slo, encode, out, label, target string
-	stages                                                         string
+	stages, users                                                  string
 	pacer                                                          string
 	duration, sinePeriod, timeout, lateAfter                       time.Duration
 	slope                                                          float64
@@ -39,6 +39,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.rate, "rate", "500/s", "request rate: 2000/s, 500/100ms; with -slo and no -rates, where the search starts")
 	fs.StringVar(&o.rates, "rates", "", "comma-separated rates to sweep, e.g. 500,1000,2000")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each attack")
+	fs.StringVar(&o.users, "users", "", "closed loop instead: virtual users, each sending its next request when the last returns, ramped through stages of duration:users, e.g. 30s:10,1m:50,30s:0 (as k6's ramping-vus); sets the duration")
 	fs.StringVar(&o.pacer, "pacer", "constant", "rate shape: constant, linear (add -slope per second) or sine")
 	fs.StringVar(&o.stages, "stages", "", "ramp through stages of duration:rate, e.g. 30s:100,1m:1000,30s:0 (each moves linearly from the previous rate, the first from 0, as k6's ramping-arrival-rate); sets the duration")
 	fs.Float64Var(&o.slope, "slope", 0, "linear pacer: requests per second added each second")
@@ -89,6 +90,9 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if ap.pacing.Kind == "stages" {
 				name = fmt.Sprintf("stages-%d", rep+1)
 			}
+			if ap.users != nil {
+				name = fmt.Sprintf("users-%d", rep+1)
+			}
 			files, err := report.CreateAttackFiles(dir, name, o.encode)
 			if err != nil {
 				return nil, err
@@ -100,9 +104,12 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var res *results.Results
 	var verdict string
 	var runErr error
-	if ap.search {
+	switch {
+	case ap.users != nil:
+		res, runErr = sweep.Users(ctx, load.Users{Request: req, Stages: ap.users, Timeout: o.timeout})
+	case ap.search:
 		res, verdict, runErr = sweep.Search(ctx, ap.rates[0], ap.maxRate)
-	} else {
+	default:
 		res, verdict, runErr = sweep.Rates(ctx, ap.rates)
 	}
 	progress.clear()
@@ -128,6 +135,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // attackPlan is the validated rates, pacing and SLO.
 type attackPlan struct {
 	rates   []vegeta.Rate
+	users   []load.Stage // closed-loop ramping users instead of a rate
 	maxRate vegeta.Rate
 	pacing  load.Pacing // its rate is set per attack
 	slo     results.SLO
@@ -165,6 +173,24 @@ func (o *attackOptions) validate() (attackPlan, error) {
 		if _, err := p.pacing.At(r).Pacer(); err != nil {
 			return p, usagef("-%v", err)
 		}
+	}
+	if o.users != "" {
+		users, err := load.ParseStages(o.users)
+		if err != nil {
+			return p, usagef("-users: %v", err)
+		}
+		for _, s := range users {
+			if s.Target != float64(int(s.Target)) || s.Target > load.MaxUsers {
+				return p, usagef("-users: %v users: want a whole number up to %d", s.Target, load.MaxUsers)
+			}
+		}
+		switch {
+		case o.set["duration"]:
+			return p, usagef("-users: the stages set the duration; leave -duration out")
+		case o.stages != "" || o.rates != "" || o.slo != "" || o.set["rate"] || o.set["pacer"]:
+			return p, usagef("-users: closed-loop users have no rate; leave -rate, -rates, -stages, -pacer and -slo out")
+		}
+		p.users, o.duration = users, load.StagesDuration(users)
 	}
 	if o.stages != "" {
 		stages, err := load.ParseStages(o.stages)
@@ -247,7 +273,7 @@ func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) 
 // The disk, not a request count, bounds an attack.
 func (o *attackOptions) checkDisk(p attackPlan) error {
 	per := report.VegetaBytesPerResult[o.encode]
-	if per == 0 {
+	if per == 0 || p.users != nil { // closed loop: the target's speed sets the count
 		return nil
 	}
 	rates := p.rates
@@ -294,6 +320,9 @@ func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.His
 // attackName is an attack as progress lines name it: "http 2000/s", or
 // "http stages".
 func attackName(p attackPlan, rate vegeta.Rate) string {
+	if p.users != nil {
+		return "http users"
+	}
 	if p.pacing.Kind == "stages" {
 		return "http stages"
 	}
@@ -311,7 +340,11 @@ func writeStagesTable(w io.Writer, cells []results.CellResult) {
 		}
 		fmt.Fprintf(w, "\nstages of %s (repetition 1):\n", c.Workload)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "stage\tfrom\tto\trate/s\tscheduled\tcompleted\terrors\tlate\tp50\tp99\tmax\t")
+		ramp := "rate/s"
+		if c.Strategy == "closed-loop" {
+			ramp = "users"
+		}
+		fmt.Fprintln(tw, "stage\tfrom\tto\t"+ramp+"\tscheduled\tcompleted\terrors\tlate\tp50\tp99\tmax\t")
 		for i, s := range reps[0].Stages {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s→%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t\n", i+1, s.Start, s.End,
 				report.Rate(s.From), report.Rate(s.To), s.Scheduled, s.Completed, s.Errors, s.Late,

@@ -132,6 +132,32 @@ func TestAttackStages(t *testing.T) {
 	}
 }
 
+// TestAttackUsers ramps closed-loop users up to 4 and down: every
+// request completes, the stages table counts users, and the vegeta file
+// holds every result.
+func TestAttackUsers(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "attack", "-users", "500ms:4,500ms:0", "-param", "http.latency=5ms", "-encode", "json", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "http users") || !strings.Contains(stdout, "users  scheduled") {
+		t.Errorf("table:\n%s", stdout)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	res, err := report.ReadResults(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Cells[0]
+	files, _ := filepath.Glob(filepath.Join(out, "*", "vegeta-users-1.json"))
+	data, _ := os.ReadFile(files[0])
+	if c.Strategy != "closed-loop" || c.Limit != 4 || c.Summary.Completed < 50 || c.Summary.ErrorCount() != 0 ||
+		bytes.Count(data, []byte("\n")) != c.Summary.Completed {
+		t.Errorf("cell %s %d: completed %d, errors %v, %d results in the vegeta file", c.Strategy, c.Limit, c.Summary.Completed, c.Summary.Errors, bytes.Count(data, []byte("\n")))
+	}
+}
+
 func TestAttackRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -151,6 +177,8 @@ func TestAttackRejectsBadInput(t *testing.T) {
 		{[]string{"-target", "http://127.0.0.1:1/"}, "is not reachable"},
 		{[]string{"-param", "io.latency=1ms"}, "-param io: attack takes only http.* parameters"},
 		{[]string{"-stages", "1s"}, `-stages: "1s": want duration:rate`},
+		{[]string{"-users", "1s:2.5"}, "-users: 2.5 users: want a whole number"},
+		{[]string{"-users", "1s:4", "-rate", "100/s"}, "-users: closed-loop users have no rate"},
 		{[]string{"-stages", "1s:100", "-duration", "5s"}, "-stages: the stages set the duration"},
 		{[]string{"-stages", "1s:100", "-rates", "100,200"}, "-stages: one staged attack"},
 		{[]string{"-rate", "10000000/s", "-duration", "1h", "-encode", "json"}, "-duration: the attack schedules 36000000000 requests, about 10.5TiB"},

@@ -202,3 +202,32 @@ func TestAttackStreams(t *testing.T) {
 		t.Errorf("histograms %+v", rep.Histograms)
 	}
 }
+
+// TestUsersRamp ramps closed-loop users from 0 to 4 over a second, then
+// holds 4 for a second, against a 10 ms target: each user sends about 100
+// requests a second, so the second stage completes about twice the
+// first's, nothing fails, and every result streams out.
+func TestUsersRamp(t *testing.T) {
+	s, err := target.Start(target.Config{Latency: harness.Dist{Kind: "constant", Median: 10 * time.Millisecond}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u := Users{Request: Request{Method: "GET", URL: s.URL()}, Stages: []Stage{{time.Second, 4}, {time.Second, 4}}, Timeout: time.Second}
+	var out countingOutput
+	rep, err := u.Run(context.Background(), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := rep.Stages
+	t.Logf("completed %d; stages %d and %d; errors %v", rep.Completed, st[0].Completed, st[1].Completed, rep.Errors)
+	if rep.ErrorCount() != 0 || rep.Completed != out.results || len(st) != 2 {
+		t.Fatalf("errors %v, completed %d, streamed %d, %d stages", rep.Errors, rep.Completed, out.results, len(st))
+	}
+	if st[0].Completed < 100 || float64(st[1].Completed) < 1.4*float64(st[0].Completed) || st[1].Completed > 420 {
+		t.Errorf("stage 1 %d, stage 2 %d: want the held stage near 4 x 100 and well above the ramp", st[0].Completed, st[1].Completed)
+	}
+	if rep.Response.P50 < 10*time.Millisecond || rep.Response.P50 > 30*time.Millisecond {
+		t.Errorf("p50 %v against a 10 ms target", rep.Response.P50)
+	}
+}

@@ -126,11 +126,44 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 	if a.Pacing.Kind == "stages" {
 		name = "http stages"
 	}
-	cell := results.CellResult{Workload: name, Strategy: "open-loop", Limit: int(a.MaxWorkers), Complete: true}
 	attack := s.attack
 	if attack == nil {
 		attack = func(ctx context.Context, a Attack, out Output) (results.Repetition, error) { return a.Run(ctx, out) }
 	}
+	cell := results.CellResult{Workload: name, Strategy: "open-loop", Limit: int(a.MaxWorkers)}
+	return s.repeat(ctx, res, cell, rate, attackParams(s.Workload.Params, a), func(ctx context.Context, out Output) (results.Repetition, error) {
+		return attack(ctx, a, out)
+	})
+}
+
+// Users runs closed-loop ramping users Reps times, as one cell "http
+// users" of strategy closed-loop whose limit is the most users of any
+// stage.
+func (s *Sweep) Users(ctx context.Context, u Users) (*results.Results, error) {
+	res := s.results()
+	most := 0
+	for _, st := range u.Stages {
+		most = max(most, int(st.Target))
+	}
+	res.Plan.Strategies, res.Plan.Limits = []string{"closed-loop"}, []int{most}
+	params := map[string]string{}
+	for k, v := range s.Workload.Params {
+		params[k] = v
+	}
+	params["users"] = FormatStages(u.Stages)
+	cell := results.CellResult{Workload: "http users", Strategy: "closed-loop", Limit: most}
+	if _, err := s.repeat(ctx, res, cell, vegeta.Rate{}, params, u.Run); err != nil {
+		return res, err
+	}
+	res.Complete = true
+	return res, nil
+}
+
+// repeat runs run Reps times, each with an output from Open, and adds the
+// cell and its workload (with params) to res, unless nothing was measured.
+func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.CellResult, rate vegeta.Rate, params map[string]string,
+	run func(context.Context, Output) (results.Repetition, error)) (results.CellResult, error) {
+	cell.Complete = true
 	var err error
 	for rep := range max(s.Reps, 1) {
 		if s.Progress != nil {
@@ -148,7 +181,7 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 			out = sink
 		}
 		var r results.Repetition
-		r, err = attack(ctx, a, out)
+		r, err = run(ctx, out)
 		measured := err == nil && r.Completed > 0
 		if measured {
 			cell.Repetitions = append(cell.Repetitions, r)
@@ -168,8 +201,7 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 		return cell, err
 	}
 	w := s.Workload
-	w.Name, w.Family, w.Tasks = name, "http", cell.Tasks
-	w.Params = attackParams(s.Workload.Params, a)
+	w.Name, w.Family, w.Tasks, w.Params = cell.Workload, "http", cell.Tasks, params
 	res.Plan.Workloads = append(res.Plan.Workloads, w)
 	cell.Summary = results.Combine(cell.Repetitions)
 	res.Cells = append(res.Cells, cell)

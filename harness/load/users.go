@@ -1,0 +1,195 @@
+package load
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/concbench/concbench/harness/results"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// Users is closed-loop load that ramps: virtual users, each sending its
+// next request as soon as the previous one returns, their number moving
+// linearly through stages (Stage.Target is users), as k6's ramping-vus.
+// Its results stream to an Output as an Attack's do, and its repetition
+// has the same intervals and stages.
+type Users struct {
+	Request
+	Stages  []Stage
+	Timeout time.Duration
+}
+
+// UsersRamp is how often Users adjusts the number of users to its stage.
+const UsersRamp = 100 * time.Millisecond
+
+// MaxUsers bounds the users of any stage.
+const MaxUsers = 100_000
+
+// Run runs the ramp, blocking for the stages' duration plus the slowest
+// response; it stops early when ctx is done or out fails. Its memory is a
+// goroutine per user and histograms.
+func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error) {
+	ramp := StagesPacer{Stages: u.Stages}
+	du := StagesDuration(u.Stages)
+	most := 1
+	for _, s := range u.Stages {
+		most = max(most, int(s.Target))
+	}
+	client := NewClient(most, u.Timeout)
+	defer client.CloseIdleConnections()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type done struct {
+		sample results.Sample
+		res    vegeta.Result
+	}
+	samples := make(chan done, 1024)
+	var users []chan struct{} // each user's stop
+	var wg sync.WaitGroup
+	began := time.Now()
+	var seq uint64
+	var seqMu sync.Mutex
+	user := func(stop chan struct{}) {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			default:
+			}
+			d := u.send(ctx, client, began)
+			seqMu.Lock()
+			d.res.Seq, seq = seq, seq+1
+			seqMu.Unlock()
+			select {
+			case samples <- done{d.sample, d.res}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+	// The controller adds and stops users as the ramp moves, then lets
+	// the last requests finish and closes the stream.
+	go func() {
+		tick := time.NewTicker(UsersRamp)
+		defer tick.Stop()
+		for {
+			elapsed := time.Since(began)
+			want := 0
+			if elapsed < du {
+				want = int(ramp.Rate(elapsed) + 0.5)
+			}
+			for len(users) < want {
+				stop := make(chan struct{})
+				users = append(users, stop)
+				wg.Add(1)
+				go user(stop)
+			}
+			for len(users) > want {
+				close(users[len(users)-1])
+				users = users[:len(users)-1]
+			}
+			if elapsed >= du {
+				break
+			}
+			select {
+			case <-ctx.Done():
+			case <-tick.C:
+				continue
+			}
+			break
+		}
+		for _, stop := range users {
+			close(stop)
+		}
+		wg.Wait()
+		close(samples)
+	}()
+
+	sum := results.NewSummarizer()
+	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
+	stages := newStageTally(Pacing{Kind: "stages", Stages: u.Stages})
+	for i := range stages.out {
+		stages.out[i].Scheduled = 0 // users, not a schedule of requests
+	}
+	var last time.Duration
+	var outErr error
+	n := 0
+	for d := range samples {
+		if outErr != nil {
+			continue // drain; cancel was called
+		}
+		n++
+		sum.Add(d.sample)
+		stages.add(d.sample, false)
+		last = max(last, d.sample.End)
+		if out != nil {
+			outErr = out.Result(&d.res)
+		}
+		if outErr == nil {
+			outErr = iv.add(d.sample)
+		}
+		if outErr != nil {
+			cancel()
+		}
+	}
+	if outErr == nil {
+		outErr = iv.flush()
+	}
+	rep := sum.Repetition(n, last)
+	rep.Intervals, rep.Stages = iv.done, stages.results()
+	rep.PeakInFlight = most
+	if outErr != nil {
+		return rep, outErr
+	}
+	return rep, ctx.Err()
+}
+
+// send sends one request and times it: a closed loop has no schedule, so
+// the intended start is the start.
+func (u *Users) send(ctx context.Context, client *http.Client, began time.Time) (d struct {
+	sample results.Sample
+	res    vegeta.Result
+}) {
+	start := time.Now()
+	d.res = vegeta.Result{Attack: "concbench", Timestamp: start, Method: u.Method, URL: u.URL}
+	req, err := http.NewRequestWithContext(ctx, u.Method, u.URL, bytes.NewReader(u.Body))
+	var code int
+	if err == nil {
+		for k, v := range u.Header {
+			req.Header[k] = v
+		}
+		var resp *http.Response
+		resp, err = client.Do(req)
+		if err == nil {
+			var n int64
+			n, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			code, d.res.BytesIn = resp.StatusCode, uint64(n)
+		} else {
+			err = Unwrap(err)
+		}
+	}
+	end := time.Now()
+	d.res.Code, d.res.Latency = uint16(code), end.Sub(start)
+	if err != nil {
+		d.res.Error = err.Error()
+	}
+	var transport error
+	if code == 0 {
+		transport = err
+	}
+	d.sample = results.Sample{Intended: start.Sub(began), Start: start.Sub(began), End: end.Sub(began), Done: true,
+		Err: Classify(code, transport)}
+	if code != 0 && err != nil { // the body failed to read
+		d.sample.Err = Classify(0, err)
+	}
+	return d
+}
