@@ -312,7 +312,7 @@ func TestOverTimeChart(t *testing.T) {
 	c := &res.Cells[0]
 	for i := range 3 {
 		c.Repetitions[0].Intervals = append(c.Repetitions[0].Intervals, results.Interval{Start: time.Duration(i) * time.Second, Length: time.Second,
-			Scheduled: 100, Completed: 90 + i, P50: time.Millisecond, P99: 5 * time.Millisecond, Max: 9 * time.Millisecond})
+			Span: results.Span{Scheduled: 100, Completed: 90 + i, P50: time.Millisecond, P99: 5 * time.Millisecond, Max: 9 * time.Millisecond}})
 	}
 	f := OverTime(res)
 	if f == nil || len(f.Panels) != 1 || len(f.Panels[0]) != 2 {

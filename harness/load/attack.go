@@ -91,7 +91,6 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		}
 		if s.Wait() > a.LateAfter {
 			late++
-			iv.n.Late++
 		}
 		var transport error
 		if res.Error != "" && res.Code == 0 {
@@ -107,7 +106,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 			outErr = out.Result(res)
 		}
 		if outErr == nil {
-			outErr = iv.add(s)
+			outErr = iv.add(s, s.Wait() > a.LateAfter)
 		}
 		if outErr != nil {
 			atk.Stop()
@@ -149,17 +148,14 @@ type intervals struct {
 // add counts s in the span of its completion, closing the spans before it.
 // A response that completes in a span already closed (they arrive nearly
 // in completion order) counts in the current one.
-func (iv *intervals) add(s results.Sample) error {
+func (iv *intervals) add(s results.Sample, late bool) error {
 	for int(s.End/IntervalLength) > iv.cur {
 		if err := iv.flush(); err != nil {
 			return err
 		}
 	}
 	iv.h.Record(s.Response())
-	iv.n.Completed++
-	if s.Err != nil {
-		iv.n.Errors++
-	}
+	iv.n.Count(s.Err != nil, late)
 	return nil
 }
 
@@ -168,8 +164,7 @@ func (iv *intervals) flush() error {
 	start := time.Duration(iv.cur) * IntervalLength
 	n := iv.n
 	n.Start, n.Length = start, IntervalLength
-	q := iv.h.Quantiles()
-	n.P50, n.P99, n.Max = q.P50, q.P99, q.Max
+	n.Times(iv.h)
 	iv.done = append(iv.done, n)
 	var err error
 	if iv.out != nil {
@@ -200,8 +195,9 @@ func newStageTally(p Pacing) *stageTally {
 	for _, st := range p.Stages {
 		end := start + st.Duration
 		t.ends = append(t.ends, end)
-		t.out = append(t.out, results.StageResult{Start: start, End: end, From: from, To: st.Target,
-			Scheduled: int(math.Round(t.pacer.hits(end) - t.pacer.hits(start)))})
+		stage := results.StageResult{Start: start, End: end, From: from, To: st.Target}
+		stage.Scheduled = int(math.Round(t.pacer.hits(end) - t.pacer.hits(start)))
+		t.out = append(t.out, stage)
 		t.hs = append(t.hs, results.NewHistogram())
 		start, from = end, st.Target
 	}
@@ -215,19 +211,12 @@ func (t *stageTally) add(s results.Sample, late bool) {
 	i, _ := slices.BinarySearch(t.ends, s.End)
 	i = min(i, len(t.ends)-1)
 	t.hs[i].Record(s.Response())
-	t.out[i].Completed++
-	if s.Err != nil {
-		t.out[i].Errors++
-	}
-	if late {
-		t.out[i].Late++
-	}
+	t.out[i].Count(s.Err != nil, late)
 }
 
 func (t *stageTally) results() []results.StageResult {
 	for i, h := range t.hs {
-		q := h.Quantiles()
-		t.out[i].P50, t.out[i].P99, t.out[i].Max = q.P50, q.P99, q.Max
+		t.out[i].Times(h)
 	}
 	return t.out
 }

@@ -134,7 +134,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 			outErr = out.Result(&d.res)
 		}
 		if outErr == nil {
-			outErr = iv.add(d.sample)
+			outErr = iv.add(d.sample, false)
 		}
 		if outErr != nil {
 			cancel()

@@ -288,8 +288,25 @@ type Repetition struct {
 // Interval is one span of an attack (a second): the requests meant to be
 // sent in it, and those that completed in it with their response times.
 type Interval struct {
-	Start     time.Duration `json:"start_ns"` // from the attack's start
-	Length    time.Duration `json:"length_ns"`
+	Start  time.Duration `json:"start_ns"` // from the attack's start
+	Length time.Duration `json:"length_ns"`
+	Span
+}
+
+// StageResult is one stage of a ramping attack: the rate (or users) it
+// ramped between, and what was sent and completed in it.
+type StageResult struct {
+	Start time.Duration `json:"start_ns"`
+	End   time.Duration `json:"end_ns"`
+	From  float64       `json:"from_per_s"`
+	To    float64       `json:"to_per_s"`
+	Span
+}
+
+// Span is what one stretch of an attack (an interval, a stage) counted:
+// the requests meant to be sent in it, those that completed in it, and
+// their response times.
+type Span struct {
 	Scheduled int           `json:"scheduled"` // meant to be sent in it
 	Completed int           `json:"completed"` // completed in it
 	Errors    int           `json:"errors"`
@@ -299,21 +316,21 @@ type Interval struct {
 	Max       time.Duration `json:"max_ns"`
 }
 
-// StageResult is one stage of a ramping attack: the rate it ramped
-// between, the requests meant to be sent in it, and those that completed
-// in it with their response times.
-type StageResult struct {
-	Start     time.Duration `json:"start_ns"`
-	End       time.Duration `json:"end_ns"`
-	From      float64       `json:"from_per_s"`
-	To        float64       `json:"to_per_s"`
-	Scheduled int           `json:"scheduled"`
-	Completed int           `json:"completed"`
-	Errors    int           `json:"errors"`
-	Late      int           `json:"late"`
-	P50       time.Duration `json:"p50_ns"`
-	P99       time.Duration `json:"p99_ns"`
-	Max       time.Duration `json:"max_ns"`
+// Count adds one response to the span's counts.
+func (s *Span) Count(failed, late bool) {
+	s.Completed++
+	if failed {
+		s.Errors++
+	}
+	if late {
+		s.Late++
+	}
+}
+
+// Times sets the span's response times from its histogram.
+func (s *Span) Times(h *Histogram) {
+	q := h.Quantiles()
+	s.P50, s.P99, s.Max = q.P50, q.P99, q.Max
 }
 
 // Quantiles summarises a latency distribution, in nanoseconds in JSON.
