@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"github.com/concbench/concbench/harness/report"
 	"io"
 	"net"
 	"os"
@@ -115,14 +114,7 @@ func TestAttackStages(t *testing.T) {
 	if !strings.Contains(stdout, "stages of http stages") || !strings.Contains(stdout, "0.0→200") {
 		t.Errorf("no stages table:\n%s", stdout)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	if len(dirs) != 1 {
-		t.Fatalf("results %v", dirs)
-	}
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := onlyRun(t, out)
 	st := res.Cells[0].Repetitions[0].Stages
 	if len(st) != 2 || st[0].Scheduled != 100 || st[1].Scheduled != 100 || st[0].Completed+st[1].Completed != 200 || st[0].To != 200 {
 		t.Errorf("stages %+v: want two of 100 scheduled, 200 completed in all", st)
@@ -144,12 +136,7 @@ func TestAttackUsers(t *testing.T) {
 	if !strings.Contains(stdout, "http users") || !strings.Contains(stdout, "users  scheduled") {
 		t.Errorf("table:\n%s", stdout)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := res.Cells[0]
+	c := onlyRun(t, out).Cells[0]
 	files, _ := filepath.Glob(filepath.Join(out, "*", "vegeta-users-1.json"))
 	data, _ := os.ReadFile(files[0])
 	if c.Strategy != "closed-loop" || c.Limit != 4 || c.Summary.Completed < 50 || c.Summary.ErrorCount() != 0 ||

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/concbench/concbench/harness/report"
 )
 
 // TestCapacitySweepFindsTheKnee sweeps the http workload against an
@@ -23,11 +21,7 @@ func TestCapacitySweepFindsTheKnee(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := onlyRun(t, out)
 	c := res.Capacity
 	if c == nil || c.Fit == nil || len(c.Points) != 10 || !slices.Equal(c.FitExcluded, []float64{32, 64}) {
 		t.Fatalf("capacity report %+v", c)
@@ -43,8 +37,8 @@ func TestCapacitySweepFindsTheKnee(t *testing.T) {
 		t.Errorf("SLO limit %d, want at or below 16", c.SLOLimit)
 	}
 	for _, f := range []string{"capacity.csv", "capacity.png", "capacity.svg"} {
-		if _, err := os.Stat(filepath.Join(dirs[0], f)); err != nil {
-			t.Errorf("%s: %v", f, err)
+		if files, _ := filepath.Glob(filepath.Join(out, "*", f)); len(files) != 1 {
+			t.Errorf("%s: %v", f, files)
 		}
 	}
 	if !strings.Contains(stdout, "recommended limit for a pool or semaphore: ") {

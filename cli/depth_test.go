@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/concbench/concbench/harness/report"
 )
 
 // TestDepthSearch searches with a 1 MiB stack limit: direct recursion
@@ -19,14 +17,7 @@ func TestDepthSearch(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	if len(dirs) != 1 {
-		t.Fatalf("results: %v\n%s", dirs, stdout)
-	}
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := onlyRun(t, out)
 	direct, tramp := res.Depth[0], res.Depth[1]
 	if direct.Failed == 0 || direct.Deepest >= direct.Failed || direct.Failed > 64000 || !strings.Contains(direct.Why, "stack exceeds") {
 		t.Errorf("direct: deepest %d, failed %d (%s): want a stack overflow below 64000", direct.Deepest, direct.Failed, direct.Why)

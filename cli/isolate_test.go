@@ -4,12 +4,10 @@ import (
 	"context"
 	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/concbench/concbench/harness"
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -52,11 +50,7 @@ func TestHungCellIsReported(t *testing.T) {
 	if !strings.Contains(stdout, "deadlock (failed)") || !strings.Contains(stdout, "hung") {
 		t.Errorf("the table does not show the hung cell:\n%s", stdout)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := onlyRun(t, out)
 	if len(res.Cells) != 2 || res.Cells[0].Failed == "" || res.Cells[1].Failed != "" || len(res.Cells[1].Repetitions) != 1 {
 		t.Errorf("cells %+v: want the hung one failed and the io one measured", res.Cells)
 	}
@@ -84,11 +78,7 @@ func TestStackOverflowCostsOneCell(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "stack overflow") {
 		t.Fatalf("forced: exit %d, stderr:\n%s", code, stderr)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := onlyRun(t, out)
 	if len(res.Cells) != 2 || !strings.Contains(res.Cells[0].Stderr, "fatal error: stack overflow") || res.Cells[1].Failed != "" || res.Cells[1].Summary.Completed != 1 {
 		t.Errorf("cells: %q / %q; want the chain failed with Go's stack error and io measured", res.Cells[0].Failed, res.Cells[1].Failed)
 	}

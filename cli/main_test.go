@@ -13,6 +13,7 @@ import (
 
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
 
@@ -126,14 +127,7 @@ func TestInterruptedRunKeepsWhatItMeasured(t *testing.T) {
 	if !strings.Contains(stdout, "incomplete") {
 		t.Errorf("stdout does not say the run is incomplete:\n%s", stdout)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-	if len(dirs) != 1 {
-		t.Fatalf("%d run folders, want 1", len(dirs))
-	}
-	res, err := report.ReadResults(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := onlyRun(t, out)
 	if res.Complete || len(res.Cells) != 1 || res.Cells[0].Complete || len(res.Cells[0].Repetitions) == 0 {
 		t.Errorf("complete %v, %d cells; want an incomplete run with the repetitions of unbounded measured so far", res.Complete, len(res.Cells))
 	}
@@ -243,4 +237,19 @@ func TestHugeScenarioFileIsRefused(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "is larger than 1024 KiB") {
 		t.Errorf("exit %d, %q", code, stderr)
 	}
+}
+
+// onlyRun reads the results of the one run folder under out; the test
+// stops unless there is exactly one.
+func onlyRun(t *testing.T, out string) *results.Results {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(out, "*", report.ResultsJSON))
+	if len(files) != 1 {
+		t.Fatalf("%d run folders with results under %s, want 1: %v", len(files), out, files)
+	}
+	res, err := report.ReadResults(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

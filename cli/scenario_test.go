@@ -24,11 +24,7 @@ func TestShippedScenariosRunQuick(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
-			dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-			res, err := report.ReadResults(dirs[0])
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := onlyRun(t, out)
 			data, _ := os.ReadFile(f)
 			if res.Scenario == nil || res.Scenario.Content != string(data) || len(res.Scenario.SHA256) != 64 {
 				t.Errorf("results.json does not record the scenario: %+v", res.Scenario)
