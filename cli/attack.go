@@ -124,7 +124,6 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	writeAttackTable(stdout, res.Cells, ap.slo)
-	writeStagesTable(stdout, res.Cells)
 	if verdict != "" {
 		fmt.Fprintln(stdout, "\n"+verdict)
 	}
@@ -327,29 +326,4 @@ func attackName(p attackPlan, rate vegeta.Rate) string {
 		return "http stages"
 	}
 	return "http " + load.FormatRate(rate)
-}
-
-// writeStagesTable prints a staged attack's stages (of its first whole
-// repetition): the ramp, what was scheduled and completed, and the
-// response times of each.
-func writeStagesTable(w io.Writer, cells []results.CellResult) {
-	for _, c := range cells {
-		reps := c.Whole()
-		if len(reps) == 0 || len(reps[0].Stages) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\nstages of %s (repetition 1):\n", c.Workload)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		ramp := "rate/s"
-		if c.Strategy == "closed-loop" {
-			ramp = "users"
-		}
-		fmt.Fprintln(tw, "stage\tfrom\tto\t"+ramp+"\tscheduled\tcompleted\terrors\tlate\tp50\tp99\tmax\t")
-		for i, s := range reps[0].Stages {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s→%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t\n", i+1, s.Start, s.End,
-				report.Rate(s.From), report.Rate(s.To), s.Scheduled, s.Completed, s.Errors, s.Late,
-				report.Duration(s.P50), report.Duration(s.P99), report.Duration(s.Max))
-		}
-		tw.Flush()
-	}
 }

@@ -111,7 +111,7 @@ func TestAttackStages(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "stages of http stages") || !strings.Contains(stdout, "0.0→200") {
+	if !strings.Contains(stdout, "Stages (of each cell's first whole repetition):") || !strings.Contains(stdout, "0.0→200/s") {
 		t.Errorf("no stages table:\n%s", stdout)
 	}
 	res := onlyRun(t, out)
@@ -133,7 +133,7 @@ func TestAttackUsers(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "http users") || !strings.Contains(stdout, "users  scheduled") {
+	if !strings.Contains(stdout, "http users") || !strings.Contains(stdout, "0.0→4.0 users") {
 		t.Errorf("table:\n%s", stdout)
 	}
 	c := onlyRun(t, out).Cells[0]

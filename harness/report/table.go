@@ -140,7 +140,38 @@ func Tables(res *results.Results) []Table {
 	if rows := OutcomeRows(res); rows != nil {
 		tables = append(tables, Table{"How tasks ended, and what was counted", rows})
 	}
+	if rows := StageRows(res); rows != nil {
+		tables = append(tables, Table{"Stages (of each cell's first whole repetition)", rows})
+	}
 	return tables
+}
+
+// StageRows returns the stages of staged attacks (bench attack -stages or
+// -users), a row per stage of each cell's first whole repetition: the
+// ramp (requests a second, or users), what was scheduled and completed,
+// and the response times; nil when no cell has stages.
+func StageRows(res *results.Results) [][]string {
+	var rows [][]string
+	for _, c := range res.Cells {
+		reps := c.Whole()
+		if len(reps) == 0 {
+			continue
+		}
+		unit := "/s"
+		if c.Strategy == "closed-loop" {
+			unit = " users"
+		}
+		for i, s := range reps[0].Stages {
+			rows = append(rows, []string{c.Workload, c.Strategy, strconv.Itoa(i + 1), s.Start.String() + "–" + s.End.String(),
+				Rate(s.From) + "→" + Rate(s.To) + unit, strconv.Itoa(s.Scheduled), strconv.Itoa(s.Completed), strconv.Itoa(s.Errors),
+				strconv.Itoa(s.Late), Duration(s.P50), Duration(s.P99), Duration(s.Max)})
+		}
+	}
+	if rows == nil {
+		return nil
+	}
+	header := []string{"workload", "strategy", "stage", "time", "ramp", "scheduled", "completed", "errors", "late", "p50", "p99", "max"}
+	return append([][]string{header}, rows...)
 }
 
 // WriteTable writes the tables, each aligned in columns, a blank line and
