@@ -2,6 +2,7 @@ package chart
 
 import (
 	"image/color"
+	"math"
 
 	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
@@ -22,8 +23,9 @@ var (
 // OverTime draws each attack second by second (its first whole
 // repetition): p50, p99 and max response time on a log axis, and beside
 // it the target and achieved rates on a shared time axis, so that a
-// stall or a rate the target cannot follow shows when it happened. It
-// returns nil unless some cell has intervals (open-loop attacks).
+// stall or a rate the target cannot follow shows when it happened; the
+// boundaries of a staged attack's stages are dotted. It returns nil
+// unless some cell has intervals (attacks).
 func OverTime(res *results.Results) *Figure {
 	f := &Figure{Name: "over-time", Title: "Each second of the attack: response-time percentiles, and the rates asked and achieved", Caption: caption(res)}
 	for _, g := range groups(res) {
@@ -73,6 +75,21 @@ func OverTime(res *results.Results) *Figure {
 				}
 				s.p.Add(l)
 			}
+			// Stage boundaries, dotted across both panels.
+			for _, st := range reps[0].Stages[:max(len(reps[0].Stages)-1, 0)] {
+				x := st.End.Seconds()
+				for _, pair := range []struct {
+					p      *plot.Plot
+					lo, hi float64
+				}{{lat, spanOf(p50, hi).lo, spanOf(p50, hi).hi}, {rate, 0, spanOf(target, achieved).hi}} {
+					l, err := plotter.NewLine(plotter.XYs{{X: x, Y: pair.lo}, {X: x, Y: pair.hi}})
+					if err != nil {
+						continue // no data to span
+					}
+					l.LineStyle = draw.LineStyle{Color: targetColor, Width: vg.Points(0.75), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+					pair.p.Add(l)
+				}
+			}
 			rate.Y.Min = 0
 			f.Panels = append(f.Panels, []*plot.Plot{lat, rate})
 		}
@@ -92,4 +109,22 @@ func OverTime(res *results.Results) *Figure {
 		f.Legend = append(f.Legend, LegendEntry{Label: e.label, Thumb: lineThumb(sty)})
 	}
 	return padLogAxes(f)
+}
+
+// span is the range of y values of some series.
+type span struct{ lo, hi float64 }
+
+// spanOf returns the least and greatest y of the series (1 and 1 when
+// they are empty).
+func spanOf(series ...plotter.XYs) span {
+	s := span{lo: math.Inf(1), hi: math.Inf(-1)}
+	for _, xys := range series {
+		for _, p := range xys {
+			s.lo, s.hi = min(s.lo, p.Y), max(s.hi, p.Y)
+		}
+	}
+	if math.IsInf(s.lo, 1) {
+		return span{1, 1}
+	}
+	return s
 }
