@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -182,7 +183,11 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 		}
 		var r results.Repetition
 		r, err = run(ctx, out)
-		measured := err == nil && r.Completed > 0
+		// An interrupted attack keeps what it measured, marked so.
+		measured := r.Completed > 0 && (err == nil || ctx.Err() != nil && errors.Is(err, ctx.Err()))
+		if measured && err != nil {
+			r.Interrupted = true
+		}
 		if measured {
 			cell.Repetitions = append(cell.Repetitions, r)
 			cell.Tasks = r.Submitted
@@ -203,7 +208,11 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 	w := s.Workload
 	w.Name, w.Family, w.Tasks, w.Params = cell.Workload, "http", cell.Tasks, params
 	res.Plan.Workloads = append(res.Plan.Workloads, w)
-	cell.Summary = results.Combine(cell.Repetitions)
+	summarized := cell.Whole() // an interrupted repetition only when there is nothing else
+	if len(summarized) == 0 {
+		summarized = cell.Repetitions
+	}
+	cell.Summary = results.Combine(summarized)
 	res.Cells = append(res.Cells, cell)
 	return cell, err
 }

@@ -139,3 +139,38 @@ func (k *fakeSink) Close(_ results.Repetition, kept bool) error {
 	k.closed, k.kept = true, kept
 	return k.fail
 }
+
+// TestInterruptedAttackKeepsWhatItMeasured interrupts the second attack
+// of a sweep after it measured some requests: the results keep them,
+// marked interrupted, and its files are published.
+func TestInterruptedAttackKeepsWhatItMeasured(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := newSweep(t, &fakeTarget{capacity: 1000}, "")
+	s.Reps = 3
+	n := 0
+	s.attack = func(ctx context.Context, a Attack, _ Output) (results.Repetition, error) {
+		if n++; n == 2 {
+			cancel()
+			return results.Repetition{Submitted: 100, Completed: 40}, ctx.Err()
+		}
+		return results.Repetition{Submitted: 100, Completed: 100}, nil
+	}
+	var sinks []*fakeSink
+	s.Open = func(vegeta.Rate, int) (Sink, error) {
+		k := &fakeSink{}
+		sinks = append(sinks, k)
+		return k, nil
+	}
+	res, _, err := s.Rates(ctx, []vegeta.Rate{rate(100)})
+	if !errors.Is(err, context.Canceled) || res.Complete || len(res.Cells) != 1 {
+		t.Fatalf("err %v, complete %v, %d cells", err, res.Complete, len(res.Cells))
+	}
+	reps := res.Cells[0].Repetitions
+	if len(reps) != 2 || reps[0].Interrupted || !reps[1].Interrupted || reps[1].Completed != 40 || res.Cells[0].Complete {
+		t.Errorf("repetitions %+v: want the whole one, then the interrupted one with its 40", reps)
+	}
+	if len(sinks) != 2 || !sinks[1].kept {
+		t.Errorf("outputs %+v: the interrupted attack's files must be kept", sinks)
+	}
+}
