@@ -157,23 +157,9 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 	}
 	cr.Complete = len(cr.Repetitions) == p.Reps && !slices.ContainsFunc(cr.Repetitions, func(r results.Repetition) bool { return r.Interrupted })
 	if len(cr.Repetitions) > 0 {
-		cr.Summary = results.Combine(whole(cr.Repetitions))
+		cr.Summary = results.Combine(results.Summarized(cr.Repetitions))
 	}
 	return cr, runErr
-}
-
-// whole drops interrupted repetitions unless there is nothing else.
-func whole(reps []results.Repetition) []results.Repetition {
-	var out []results.Repetition
-	for _, r := range reps {
-		if !r.Interrupted {
-			out = append(out, r)
-		}
-	}
-	if len(out) == 0 {
-		return reps
-	}
-	return out
 }
 
 // RunRepetition runs repetition rep (from 0) of cell once in this process

@@ -208,11 +208,7 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 	w := s.Workload
 	w.Name, w.Family, w.Tasks, w.Params = cell.Workload, "http", cell.Tasks, params
 	res.Plan.Workloads = append(res.Plan.Workloads, w)
-	summarized := cell.Whole() // an interrupted repetition only when there is nothing else
-	if len(summarized) == 0 {
-		summarized = cell.Repetitions
-	}
-	cell.Summary = results.Combine(summarized)
+	cell.Summary = results.Combine(results.Summarized(cell.Repetitions))
 	res.Cells = append(res.Cells, cell)
 	return cell, err
 }

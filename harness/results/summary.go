@@ -106,6 +106,21 @@ const keptStacks = 3
 // nanos rounds a float count of nanoseconds to a Duration.
 func nanos(v float64) time.Duration { return time.Duration(math.Round(v)) }
 
+// Summarized returns the repetitions a cell's summary combines: the whole
+// ones, or the interrupted ones when there is nothing else.
+func Summarized(reps []Repetition) []Repetition {
+	var out []Repetition
+	for _, r := range reps {
+		if !r.Interrupted {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return reps
+	}
+	return out
+}
+
 // Combine summarises the repetitions of a cell: every figure is the median
 // over repetitions, except errors, which are summed.
 func Combine(reps []Repetition) Repetition {
