@@ -2,19 +2,23 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/plan"
+	"github.com/concbench/concbench/scenario"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -22,20 +26,24 @@ import (
 type attackOptions struct {
 	rate, rates, sineAmp, maxRate, slo, encode, out, label, target string
 	stages, users                                                  string
-	pacer                                                          string
+	pacer, file                                                    string
 	duration, sinePeriod, timeout, lateAfter                       time.Duration
 	slope                                                          float64
 	maxWorkers                                                     uint64
 	reps                                                           int
+	quick                                                          bool
 	params                                                         paramsValue
-	set                                                            map[string]bool // flags given
+	set                                                            map[string]bool // flags given on the command line
+
+	scenario *scenario.File
+	workload string                      // the scenario's workload name; "http" without one
+	from     map[string]scenario.Setting // options the scenario file set, by flag
 }
 
-// attackRun sends open-loop load at one or more rates (or searches for the
-// highest rate that meets an SLO) and writes a run folder like bench run.
-func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("attack")
-	o := attackOptions{params: paramsValue{}}
+// defineAttackFlags defines bench attack's flags on fs.
+func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
+	o := &attackOptions{params: paramsValue{}, workload: "http"}
+	fs.StringVar(&o.file, "f", "", "attack as the attack section of this scenario file says; flags given override it")
 	fs.StringVar(&o.rate, "rate", "500/s", "request rate: 2000/s, 500/100ms; with -slo and no -rates, where the search starts")
 	fs.StringVar(&o.rates, "rates", "", "comma-separated rates to sweep, e.g. 500,1000,2000")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each attack")
@@ -55,20 +63,20 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.encode, "encode", "gob", "also write vegeta's results per rate: gob, json, csv or none")
 	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
+	fs.BoolVar(&o.quick, "quick", false, "smoke run: 1 repetition, each attack shortened to at most 1s (stages scaled alike), thresholds not enforced")
 	fs.Var(o.params, "param", "http workload parameter (request and embedded target), e.g. http.latency=10ms")
-	if help, err := parseFlags(fs, args, stdout); help || err != nil {
+	return o
+}
+
+// attackRun sends open-loop load at one or more rates (or searches for the
+// highest rate that meets an SLO), or ramps closed-loop users, and writes a
+// run folder like bench run.
+func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, ap, w, err := prepareAttack(args, stdout)
+	if w == nil {
 		return err
 	}
-	o.set = setFlags(fs)
-	ap, err := o.validate()
-	if err != nil {
-		return err
-	}
-	w, err := plan.Workload(results.WorkloadRecord{Name: "http", Params: o.params["http"], Tasks: 1}, false, o.target)
-	if err != nil {
-		return err
-	}
-	defer harness.CloseWorkloads([]harness.PlannedWorkload{w}) //nolint:errcheck // nothing to do about it
+	defer harness.CloseWorkloads([]harness.PlannedWorkload{*w}) //nolint:errcheck // nothing to do about it
 	req := w.Workload.(interface{ Request() load.Request }).Request()
 
 	dir, err := report.NewRunDir(o.out, o.label, time.Now())
@@ -83,7 +91,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		SLO:      ap.slo,
 		Args:     append([]string{"bench", "attack"}, args...),
 		Progress: func(rate vegeta.Rate, rep int) {
-			progress.note("attack %s for %v (%d/%d)", attackName(ap, rate), o.duration, rep+1, o.reps)
+			progress.note("attack %s for %v (%d/%d)", ap.name(o.workload, rate), o.duration, rep+1, o.reps)
 		},
 		Open: func(rate vegeta.Rate, rep int) (load.Sink, error) {
 			name := fmt.Sprintf("%s-%d", strings.ReplaceAll(load.FormatRate(rate), "/", "per"), rep+1)
@@ -97,8 +105,8 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if err != nil {
 				return nil, err
 			}
-			what := fmt.Sprintf("attack %s (%d/%d)", attackName(ap, rate), rep+1, o.reps)
-			return &liveSink{Sink: files, progress: progress, what: what, duration: o.duration, began: time.Now()}, nil
+			what := fmt.Sprintf("attack %s (%d/%d)", ap.name(o.workload, rate), rep+1, o.reps)
+			return &liveSink{Sink: files, progress: progress, what: what, duration: o.duration, stages: ap.stages(), began: time.Now()}, nil
 		},
 	}
 	var res *results.Results
@@ -117,6 +125,10 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		os.RemoveAll(dir)
 		return runErr
 	}
+	if o.scenario != nil {
+		res.Scenario = o.scenario.Record()
+		res.Thresholds = o.scenario.Verdicts(res)
+	}
 	if err := report.Write(dir, res); err != nil {
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
@@ -127,8 +139,136 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if verdict != "" {
 		fmt.Fprintln(stdout, "\n"+verdict)
 	}
+	if !res.Complete {
+		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds what was measured so far")
+	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
-	return runErr
+	for _, w := range res.RangeWarnings() {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if len(res.Thresholds) > 0 {
+		return reportThresholds(res.Thresholds, o.quick, stdout, stderr)
+	}
+	return nil
+}
+
+// prepareAttack reads bench attack's flags (and its scenario file), checks
+// them and builds the http workload, starting an embedded target or
+// probing -target. It returns a nil workload with the error (or on -h).
+func prepareAttack(args []string, stdout io.Writer) (*attackOptions, attackPlan, *harness.PlannedWorkload, error) {
+	fs := newFlagSet("attack")
+	o := defineAttackFlags(fs)
+	if help, err := parseFlags(fs, args, stdout); help || err != nil {
+		return o, attackPlan{}, nil, err
+	}
+	o.set = setFlags(fs)
+	if o.file != "" {
+		if err := o.fromScenario(fs); err != nil {
+			return o, attackPlan{}, nil, err
+		}
+	}
+	ap, err := o.validate()
+	if err != nil {
+		return o, ap, nil, err
+	}
+	w, err := plan.Workload(results.WorkloadRecord{Name: o.workload, Family: "http", Params: o.params["http"], Tasks: 1}, false, o.target)
+	if err != nil && o.scenario != nil {
+		err = o.scenario.Locate(err)
+	}
+	if err != nil {
+		return o, ap, nil, err
+	}
+	if o.scenario != nil {
+		if err := o.scenario.CheckCells(ap.cells(o.workload), []string{ap.strategy()}); err != nil {
+			harness.CloseWorkloads([]harness.PlannedWorkload{w}) //nolint:errcheck // the error to report is the selector
+			return o, ap, nil, err
+		}
+	}
+	return o, ap, &w, nil
+}
+
+// fromScenario sets every option of the file's attack section that no flag
+// gave, as if it were given as a flag, and takes the file's target,
+// workload parameters and output.
+func (o *attackOptions) fromScenario(fs *flag.FlagSet) error {
+	f, err := loadScenario(o.file)
+	if err != nil {
+		return err
+	}
+	if f.Attack == nil {
+		return usagef("-f: %s has no attack section; run it with bench run -f %s", o.file, o.file)
+	}
+	o.scenario = f
+	if len(o.params) > 0 {
+		return usagef("-param: set parameters in the scenario file %s", o.file)
+	}
+	if len(f.Workloads) == 1 {
+		o.workload, o.params["http"] = f.Workloads[0].Name, f.Workloads[0].Params
+	}
+	o.from = map[string]scenario.Setting{}
+	for _, s := range f.Attack.Settings {
+		if o.set[s.Flag()] {
+			continue
+		}
+		if err := fs.Set(s.Flag(), s.Value); err != nil {
+			return &input.Error{Path: f.Path, Line: s.Line, Field: "attack." + s.Key, Problem: fmt.Sprintf("%q: want %s", s.Value, kindOf(fs.Lookup(s.Flag())))}
+		}
+		o.from[s.Flag()] = s
+	}
+	if !o.set["target"] {
+		o.target = f.Target
+	}
+	if !o.set["out"] && f.Out != "" {
+		o.out = f.Out
+	}
+	if !o.set["label"] && f.Label != "" {
+		o.label = f.Label
+		if err := checkLabel(o.file+": output.label", o.label); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kindOf says what a flag takes, for an error about a value it refused.
+func kindOf(f *flag.Flag) string {
+	switch f.Value.(flag.Getter).Get().(type) {
+	case time.Duration:
+		return "a duration, such as 2s"
+	case float64:
+		return "a number"
+	case int, uint64:
+		return "a whole number"
+	}
+	return "a value like " + f.DefValue
+}
+
+// given reports whether the option was given, by a flag or the scenario.
+func (o *attackOptions) given(flag string) bool {
+	_, fromFile := o.from[flag]
+	return o.set[flag] || fromFile
+}
+
+// name is how an error names an option: its flag, or the scenario key that
+// set it.
+func (o *attackOptions) name(flag string) string {
+	if s, ok := o.from[flag]; ok {
+		return "attack." + s.Key
+	}
+	return "-" + flag
+}
+
+// bad is bad input in the option: its flag, or the scenario line that set
+// it.
+func (o *attackOptions) bad(flag, format string, args ...any) error {
+	problem := fmt.Sprintf(format, args...)
+	if s, ok := o.from[flag]; ok {
+		return &input.Error{Path: o.file, Line: s.Line, Field: "attack." + s.Key, Problem: problem}
+	}
+	return &input.Error{Field: "-" + flag, Problem: problem}
 }
 
 // attackPlan is the validated rates, pacing and SLO.
@@ -145,7 +285,7 @@ func (o *attackOptions) validate() (attackPlan, error) {
 	p := attackPlan{pacing: load.Pacing{Kind: o.pacer, Slope: o.slope, Period: o.sinePeriod}}
 	rate, err := load.ParseRate(o.rate)
 	if err != nil {
-		return p, usagef("-rate: %v", err)
+		return p, o.bad("rate", "%v", err)
 	}
 	p.rates = []vegeta.Rate{rate}
 	if o.rates != "" {
@@ -153,72 +293,76 @@ func (o *attackOptions) validate() (attackPlan, error) {
 		for _, s := range strings.Split(o.rates, ",") {
 			r, err := load.ParseRate(strings.TrimSpace(s))
 			if err != nil {
-				return p, usagef("-rates: %v", err)
+				return p, o.bad("rates", "%v", err)
 			}
 			p.rates = append(p.rates, r)
 		}
 	}
 	if p.maxRate, err = load.ParseRate(o.maxRate); err != nil {
-		return p, usagef("-max-rate: %v", err)
+		return p, o.bad("max-rate", "%v", err)
 	}
 	if o.sineAmp != "" {
 		amp, err := load.ParseRate(o.sineAmp)
 		if err != nil {
-			return p, usagef("-sine-amp: %v", err)
+			return p, o.bad("sine-amp", "%v", err)
 		}
 		p.pacing.Amp = amp
 	}
 	for _, r := range p.rates {
 		if _, err := p.pacing.At(r).Pacer(); err != nil {
-			return p, usagef("-%v", err)
+			flag, problem, _ := strings.Cut(err.Error(), ": ")
+			return p, o.bad(flag, "%s", problem)
 		}
 	}
 	if o.users != "" {
 		users, err := load.ParseStages(o.users)
 		if err != nil {
-			return p, usagef("-users: %v", err)
+			return p, o.bad("users", "%v", err)
 		}
 		for _, s := range users {
 			if s.Target != float64(int(s.Target)) || s.Target > load.MaxUsers {
-				return p, usagef("-users: %v users: want a whole number up to %d", s.Target, load.MaxUsers)
+				return p, o.bad("users", "%v users: want a whole number up to %d", s.Target, load.MaxUsers)
 			}
 		}
 		switch {
-		case o.set["duration"]:
-			return p, usagef("-users: the stages set the duration; leave -duration out")
-		case o.stages != "" || o.rates != "" || o.slo != "" || o.set["rate"] || o.set["pacer"]:
-			return p, usagef("-users: closed-loop users have no rate; leave -rate, -rates, -stages, -pacer and -slo out")
+		case o.given("duration"):
+			return p, o.bad("users", "the stages set the duration; leave %s out", o.name("duration"))
+		case o.stages != "" || o.rates != "" || o.slo != "" || o.given("rate") || o.given("pacer"):
+			return p, o.bad("users", "closed-loop users have no rate; leave rate, rates, stages, pacer and slo out")
 		}
 		p.users, o.duration = users, load.StagesDuration(users)
 	}
 	if o.stages != "" {
 		stages, err := load.ParseStages(o.stages)
 		if err != nil {
-			return p, usagef("-stages: %v", err)
+			return p, o.bad("stages", "%v", err)
 		}
 		switch {
-		case o.set["duration"]:
-			return p, usagef("-stages: the stages set the duration; leave -duration out")
+		case o.given("duration"):
+			return p, o.bad("stages", "the stages set the duration; leave %s out", o.name("duration"))
 		case o.rates != "" || o.slo != "":
-			return p, usagef("-stages: one staged attack; leave -rates and -slo out")
-		case o.set["pacer"] && o.pacer != "stages":
-			return p, usagef("-stages: the stages are the pacer; leave -pacer out")
+			return p, o.bad("stages", "one staged attack; leave rates and slo out")
+		case o.given("pacer") && o.pacer != "stages":
+			return p, o.bad("stages", "the stages are the pacer; leave %s out", o.name("pacer"))
 		}
 		p.pacing, o.duration = load.Pacing{Kind: "stages", Stages: stages}, load.StagesDuration(stages)
 	}
 	switch {
 	case o.duration <= 0 || o.duration > time.Hour:
-		return p, usagef("-duration: %v is out of range (0, 1h]", o.duration)
+		return p, o.bad("duration", "%v is out of range (0, 1h]", o.duration)
 	case o.maxWorkers < 1 || o.maxWorkers > 100_000:
-		return p, usagef("-max-workers: %d is out of range 1..100000", o.maxWorkers)
+		return p, o.bad("max-workers", "%d is out of range 1..100000", o.maxWorkers)
 	case o.timeout <= 0 || o.timeout > time.Hour:
-		return p, usagef("-timeout: %v is out of range (0, 1h]", o.timeout)
+		return p, o.bad("timeout", "%v is out of range (0, 1h]", o.timeout)
 	case o.lateAfter < 0:
-		return p, usagef("-late-after: %v must be >= 0", o.lateAfter)
+		return p, o.bad("late-after", "%v must be >= 0", o.lateAfter)
 	case o.reps < 1 || o.reps > 100:
-		return p, usagef("-reps: %d is out of range 1..100", o.reps)
+		return p, o.bad("reps", "%d is out of range 1..100", o.reps)
 	case o.encode != "gob" && o.encode != "json" && o.encode != "csv" && o.encode != "none":
-		return p, usagef("-encode: %q: want gob, json, csv or none", o.encode)
+		return p, o.bad("encode", "%q: want gob, json, csv or none", o.encode)
+	}
+	if o.quick {
+		o.shorten(&p)
 	}
 	if err := checkLabel("-label", o.label); err != nil {
 		return p, err
@@ -233,11 +377,82 @@ func (o *attackOptions) validate() (attackPlan, error) {
 	}
 	if o.slo != "" {
 		if p.slo, err = results.ParseSLO("slo", o.slo); err != nil {
+			if in, ok := input.As(err); ok {
+				return p, o.bad("slo", "%s", in.Problem)
+			}
 			return p, err
 		}
 		p.search = o.rates == ""
 	}
 	return p, nil
+}
+
+// shorten makes a -quick smoke run of the attack: one repetition (unless
+// -reps says otherwise) and each attack at most a second long, its stages
+// scaled alike so that the shape stays.
+func (o *attackOptions) shorten(p *attackPlan) {
+	if !o.set["reps"] {
+		o.reps = 1
+	}
+	if o.duration <= time.Second {
+		return
+	}
+	scale := float64(time.Second) / float64(o.duration)
+	for _, stages := range [][]load.Stage{p.users, p.pacing.Stages} {
+		for i := range stages {
+			stages[i].Duration = time.Duration(float64(stages[i].Duration) * scale)
+		}
+	}
+	o.duration = time.Second
+	if p.users != nil {
+		o.duration = load.StagesDuration(p.users)
+	}
+	if p.pacing.Kind == "stages" {
+		o.duration = load.StagesDuration(p.pacing.Stages)
+	}
+}
+
+// name is an attack's cells as results name them: "http 2000/s", "http
+// stages" or "http users" (the scenario's workload name for http).
+func (p attackPlan) name(workload string, rate vegeta.Rate) string {
+	switch {
+	case p.users != nil:
+		return workload + " users"
+	case p.pacing.Kind == "stages":
+		return workload + " stages"
+	}
+	return workload + " " + load.FormatRate(rate)
+}
+
+// cells names the attack's cells ahead of it; a search's are unknown.
+func (p attackPlan) cells(workload string) []string {
+	if p.search {
+		return nil
+	}
+	if p.users != nil || p.pacing.Kind == "stages" {
+		return []string{p.name(workload, vegeta.Rate{})}
+	}
+	var names []string
+	for _, r := range p.rates {
+		names = append(names, p.name(workload, r))
+	}
+	return names
+}
+
+// strategy is the strategy the attack's cells are recorded under.
+func (p attackPlan) strategy() string {
+	if p.users != nil {
+		return "closed-loop"
+	}
+	return "open-loop"
+}
+
+// stages are the attack's stages (of rate or of users), if it has any.
+func (p attackPlan) stages() []load.Stage {
+	if p.users != nil {
+		return p.users
+	}
+	return p.pacing.Stages
 }
 
 // writeAttackTable prints what open loop adds: asked and achieved rates,
@@ -299,12 +514,13 @@ func (o *attackOptions) checkDisk(p attackPlan) error {
 }
 
 // liveSink shows each second of an attack on the progress line as it
-// ends: the rate achieved, p99, errors and late requests.
+// ends: the rate achieved, p99, errors and late requests, and the stage.
 type liveSink struct {
 	load.Sink
 	progress *progress
 	what     string
 	duration time.Duration
+	stages   []load.Stage // of rate or of users; nil: none
 	began    time.Time
 }
 
@@ -312,18 +528,20 @@ func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.His
 	line := fmt.Sprintf("%s  %s/%s  %s/s  p99 %s  errors %d  late %d", l.what,
 		time.Since(l.began).Round(time.Second), l.duration, report.Rate(float64(iv.Completed)/iv.Length.Seconds()),
 		report.Duration(iv.P99), iv.Errors, iv.Late)
+	if i, ok := stageAt(l.stages, iv.Start); ok {
+		line += fmt.Sprintf("  stage %d/%d (to %s)", i+1, len(l.stages), strconv.FormatFloat(l.stages[i].Target, 'f', -1, 64))
+	}
 	l.progress.set(func() string { return line })
 	return l.Sink.Interval(iv, start, h)
 }
 
-// attackName is an attack as progress lines name it: "http 2000/s", or
-// "http stages".
-func attackName(p attackPlan, rate vegeta.Rate) string {
-	if p.users != nil {
-		return "http users"
+// stageAt is the index of the stage running at offset t.
+func stageAt(stages []load.Stage, t time.Duration) (int, bool) {
+	var end time.Duration
+	for i, s := range stages {
+		if end += s.Duration; t < end {
+			return i, true
+		}
 	}
-	if p.pacing.Kind == "stages" {
-		return "http stages"
-	}
-	return "http " + load.FormatRate(rate)
+	return 0, false
 }

@@ -9,8 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/concbench/concbench/harness/load"
+	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/scenario"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -204,3 +208,151 @@ func TestServeRunsForABoundedTime(t *testing.T) {
 		t.Errorf("serve on a port in use: exit %d, %q", code, stderr)
 	}
 }
+
+const rampScenario = `schema: concbench/scenario/v1
+name: ramp
+workloads:
+  api:
+    family: http
+    params: {latency: 1ms}
+attack:
+  stages:
+    - {duration: 500ms, target: 200}
+    - 500ms:0
+  max_workers: 64
+  encode: none
+thresholds:
+  - "p99 < 5s"
+  - "api stages: errors < 1%"
+`
+
+// TestAttackScenario runs the attack section of a scenario file: its
+// stages, settings, workload parameters and thresholds, as flags would.
+// Flags given override the file.
+func TestAttackScenario(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "ramp.yaml")
+	os.WriteFile(f, []byte(rampScenario), 0o644)
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "attack", "-f", f, "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "thresholds: 2 met, 0 failed") {
+		t.Errorf("no verdicts:\n%s", stdout)
+	}
+	res := onlyRun(t, out)
+	c := res.Cells[0]
+	if c.Workload != "api stages" || c.Limit != 64 || c.Summary.Completed != 100 || res.Plan.Workloads[0].Params["latency"] != "1ms" ||
+		res.Plan.Workloads[0].Params["stages"] != "500ms:200,500ms:0" {
+		t.Errorf("cell %s limit %d, %d completed, params %v", c.Workload, c.Limit, c.Summary.Completed, res.Plan.Workloads[0].Params)
+	}
+	if res.Scenario == nil || res.Scenario.Content != rampScenario || len(res.Thresholds) != 2 {
+		t.Errorf("scenario %+v, thresholds %+v", res.Scenario, res.Thresholds)
+	}
+	if files, _ := filepath.Glob(filepath.Join(out, "*", "vegeta-*")); len(files) != 0 {
+		t.Errorf("encode: none wrote %v", files)
+	}
+
+	// A flag overrides its key; a threshold that fails sets exit 1.
+	out = t.TempDir()
+	code, _, stderr = bench(t, context.Background(), "attack", "-f", f, "-stages", "500ms:100", "-max-workers", "8", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if c := onlyRun(t, out).Cells[0]; c.Limit != 8 || c.Summary.Completed != 25 {
+		t.Errorf("with flags: limit %d, %d completed; want 8 and 25", c.Limit, c.Summary.Completed)
+	}
+	// -quick keeps the shape in a second: the stages scaled alike.
+	out = t.TempDir()
+	code, _, stderr = bench(t, context.Background(), "attack", "-f", f, "-stages", "2s:100,2s:0", "-quick", "-out", out)
+	if res := onlyRun(t, out); code != 0 || res.Plan.Workloads[0].Params["stages"] != "500ms:100,500ms:0" || res.Cells[0].Summary.Completed != 50 {
+		t.Errorf("-quick: exit %d (%s), stages %s, %d completed; want 500ms:100,500ms:0 and 50", code, stderr, res.Plan.Workloads[0].Params["stages"], res.Cells[0].Summary.Completed)
+	}
+	tight := filepath.Join(t.TempDir(), "tight.yaml")
+	os.WriteFile(tight, []byte(strings.Replace(rampScenario, "p99 < 5s", "p99 < 1us", 1)), 0o644)
+	code, _, stderr = bench(t, context.Background(), "attack", "-f", tight, "-out", t.TempDir())
+	if code != 1 || !strings.Contains(stderr, "failed: threshold p99 < 1us: api stages open-loop 64") {
+		t.Errorf("a failing threshold: exit %d, %q", code, stderr)
+	}
+}
+
+// TestAttackScenarioRejectsBadInput: a bad value in a file is one line
+// naming the file, the line and the key; nothing is written.
+func TestAttackScenarioRejectsBadInput(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		args []string
+		want string
+	}{
+		{"attack:\n  stages: [1s:100, 1x:5]\n", nil, `x.yaml:3: attack.stages: "1x:5": "1x" is not a duration`},
+		{"attack:\n  stages: 1s:100\n  duration: 3s\n", nil, "x.yaml:3: attack.stages: the stages set the duration; leave attack.duration out"},
+		{"attack:\n  stages: 1s:100\n", []string{"-duration", "3s"}, "x.yaml:3: attack.stages: the stages set the duration; leave -duration out"},
+		{"attack:\n  timeout: soon\n", nil, `x.yaml:3: attack.timeout: "soon": want a duration, such as 2s`},
+		{"attack:\n  max_workers: -3\n", nil, `x.yaml:3: attack.max_workers: "-3": want a whole number`},
+		{"attack:\n  max_workers: 0\n", nil, "x.yaml:3: attack.max_workers: 0 is out of range 1..100000"},
+		{"attack:\n  pacer: sine\n  sine_amp: 900/s\n", nil, "x.yaml:4: attack.sine_amp: 900/s must be below the mean rate 500/s"},
+		{"attack:\n  slo: p99<fast\n", nil, `x.yaml:3: attack.slo: "p99<fast"`},
+		{"workloads:\n  api:\n    family: http\n    params: {latncy: 1ms}\nattack: {}\n", nil, "x.yaml:5: workloads.api.params.latncy: unknown parameter"},
+		{"attack: {rates: [10/s]}\nthresholds: [\"htp 10/s: p99 < 1s\"]\n", nil, `x.yaml:3: thresholds[0]: selector "htp 10/s" matches no cell of the plan; did you mean "http 10/s"?`},
+		{"attack: {}\n", []string{"-param", "http.latency=1ms"}, "-param: set parameters in the scenario file"},
+		{"workloads: {io: {}}\nstrategies: [pool]\n", nil, "has no attack section; run it with bench run -f"},
+	} {
+		t.Run(c.want, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "x.yaml")
+			os.WriteFile(f, []byte("schema: concbench/scenario/v1\n"+c.file), 0o644)
+			out := t.TempDir()
+			code, stdout, stderr := bench(t, context.Background(), append([]string{"attack", "-f", f, "-out", out}, c.args...)...)
+			if code != 2 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 || stdout != "" {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line containing %q", code, stderr, c.want)
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Error("bad input left a folder")
+			}
+		})
+	}
+	// bench run and bench validate tell an attack file apart.
+	f := filepath.Join(t.TempDir(), "ramp.yaml")
+	os.WriteFile(f, []byte(rampScenario), 0o644)
+	if code, _, stderr := bench(t, context.Background(), "run", "-f", f); code != 2 || !strings.Contains(stderr, "is an attack scenario (it has an attack section); run it with bench attack -f") {
+		t.Errorf("bench run of an attack file: exit %d, %q", code, stderr)
+	}
+	if code, stdout, stderr := bench(t, context.Background(), "validate", "-f", f); code != 0 || !strings.Contains(stdout, "attack, open loop, stages 500ms:200,500ms:0, 1s an attack, 2 thresholds") {
+		t.Errorf("validate: exit %d, %q %q", code, stdout, stderr)
+	}
+}
+
+// TestAttackKeysAreFlags: every key of a scenario's attack section is a
+// flag of bench attack, so that the file can say what the command line can.
+func TestAttackKeysAreFlags(t *testing.T) {
+	fs := newFlagSet("attack")
+	defineAttackFlags(fs)
+	for _, k := range scenario.AttackKeys {
+		if fs.Lookup(strings.ReplaceAll(k, "_", "-")) == nil {
+			t.Errorf("attack.%s is no flag of bench attack", k)
+		}
+	}
+}
+
+// TestLiveLineShowsTheStage: a staged attack's live line names the stage
+// each second belongs to.
+func TestLiveLineShowsTheStage(t *testing.T) {
+	var out syncBuffer
+	p := &progress{w: &out, on: true}
+	stages := []load.Stage{{Duration: 2 * time.Second, Target: 100}, {Duration: 3 * time.Second, Target: 1000}}
+	l := &liveSink{Sink: nopSink{}, progress: p, what: "attack http stages (1/1)", duration: 5 * time.Second, stages: stages, began: time.Now()}
+	for i, want := range []string{"stage 1/2 (to 100)", "stage 1/2 (to 100)", "stage 2/2 (to 1000)"} {
+		l.Interval(results.Interval{Start: time.Duration(i) * time.Second, Length: time.Second, Span: results.Span{Completed: 100}}, time.Now(), nil)
+		if got := out.String(); !strings.HasSuffix(got, want) {
+			t.Errorf("second %d: line %q, want it to end %q", i, got[strings.LastIndex(got, "\r"):], want)
+		}
+	}
+	p.clear()
+}
+
+type nopSink struct{}
+
+func (nopSink) Result(*vegeta.Result) error { return nil }
+func (nopSink) Interval(results.Interval, time.Time, *results.Histogram) error {
+	return nil
+}
+func (nopSink) Close(results.Repetition, bool) error { return nil }

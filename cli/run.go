@@ -129,6 +129,9 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	if err != nil {
 		return err
 	}
+	if f.Attack != nil {
+		return usagef("-f: %s is an attack scenario (it has an attack section); run it with bench attack -f %s", o.file, o.file)
+	}
 	o.scenario = f
 	if len(o.params) > 0 {
 		return usagef("-param: set parameters in the scenario file %s", o.file)
@@ -315,7 +318,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var verdictErr error
 	if len(res.Thresholds) > 0 {
-		verdictErr = o.reportThresholds(res.Thresholds, stdout, stderr)
+		verdictErr = reportThresholds(res.Thresholds, o.quick, stdout, stderr)
 	}
 	switch none := res.NoSuccess(); {
 	case len(failed) > 0:
@@ -336,7 +339,7 @@ func (e *noSuccessError) Error() string {
 
 // reportThresholds prints every verdict and returns a *thresholdError when
 // one failed, unless the run is a -quick smoke run.
-func (o *runOptions) reportThresholds(verdicts []results.Verdict, stdout, stderr io.Writer) error {
+func reportThresholds(verdicts []results.Verdict, quick bool, stdout, stderr io.Writer) error {
 	var failures []results.Verdict
 	for _, v := range verdicts {
 		if !v.Met {
@@ -350,7 +353,7 @@ func (o *runOptions) reportThresholds(verdicts []results.Verdict, stdout, stderr
 	if len(failures) == 0 {
 		return nil
 	}
-	if o.quick {
+	if quick {
 		fmt.Fprintln(stderr, "warning: thresholds are not enforced in a -quick smoke run")
 		return nil
 	}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
 )
 
@@ -20,6 +23,9 @@ func validate(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if o.file == "" {
 		return usagef("validate: want -f FILE")
 	}
+	if f, err := loadScenario(o.file); err == nil && f.Attack != nil {
+		return validateAttack(o.file, stdout)
+	}
 	o.set = map[string]bool{}
 	p, err := o.plan()
 	if err != nil {
@@ -28,6 +34,28 @@ func validate(_ context.Context, args []string, stdout, _ io.Writer) error {
 	defer p.Close()
 	fmt.Fprintf(stdout, "ok: %s (%s): %d workloads, %d cells, %d thresholds, sha256 %s\n",
 		o.file, o.scenario.Name, len(p.Workloads), len(p.Cells()), len(o.scenario.Thresholds), o.scenario.SHA256[:12])
+	return nil
+}
+
+// validateAttack checks an attack scenario as bench attack -f would, without
+// sending any request but the target's probe.
+func validateAttack(file string, stdout io.Writer) error {
+	o, ap, w, err := prepareAttack([]string{"-f", file}, stdout)
+	if w == nil {
+		return err
+	}
+	harness.CloseWorkloads([]harness.PlannedWorkload{*w}) //nolint:errcheck // nothing to do about it
+	what := "open loop, " + strings.Join(ap.cells(o.workload), ", ")
+	switch {
+	case ap.users != nil:
+		what = "closed loop, users " + load.FormatStages(ap.users)
+	case ap.pacing.Kind == "stages":
+		what = "open loop, stages " + load.FormatStages(ap.pacing.Stages)
+	case ap.search:
+		what = "open loop, the highest rate that meets " + o.slo
+	}
+	fmt.Fprintf(stdout, "ok: %s (%s): attack, %s, %v an attack, %d thresholds, sha256 %s\n",
+		file, o.scenario.Name, what, o.duration, len(o.scenario.Thresholds), o.scenario.SHA256[:12])
 	return nil
 }
 

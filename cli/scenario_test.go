@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/scenario"
 )
 
 // TestShippedScenariosRunQuick runs every plan in scenarios/ as CI does: a
@@ -20,12 +21,16 @@ func TestShippedScenariosRunQuick(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			out := t.TempDir()
-			code, stdout, stderr := bench(t, context.Background(), "run", "-f", f, "-quick", "-out", out)
+			data, _ := os.ReadFile(f)
+			command := "run"
+			if parsed, err := scenario.Parse(f, data); err == nil && parsed.Attack != nil {
+				command = "attack"
+			}
+			code, stdout, stderr := bench(t, context.Background(), command, "-f", f, "-quick", "-out", out)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			res := onlyRun(t, out)
-			data, _ := os.ReadFile(f)
 			if res.Scenario == nil || res.Scenario.Content != string(data) || len(res.Scenario.SHA256) != 64 {
 				t.Errorf("results.json does not record the scenario: %+v", res.Scenario)
 			}

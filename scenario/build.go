@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/concbench/concbench/harness"
@@ -132,24 +133,28 @@ func reference(res *results.Results, c results.CellResult, sel string) (results.
 // typo such as "semaphor:", or a strategy the command line left out),
 // as an *input.Error at the threshold's line.
 func (f *File) CheckSelectors(p *harness.Plan) error {
-	workloads, strategies := map[string]bool{}, map[string]bool{}
-	var known []string
+	var workloads, strategies []string
 	for _, w := range p.Workloads {
-		workloads[w.Name] = true
-		known = append(known, w.Name)
+		workloads = append(workloads, w.Name)
 	}
 	for _, s := range p.Strategies {
-		strategies[s.Name()] = true
-		known = append(known, s.Name())
+		strategies = append(strategies, s.Name())
 	}
+	return f.CheckCells(workloads, strategies)
+}
+
+// CheckCells is CheckSelectors for cells named by their workloads and
+// strategies: an attack's cells.
+func (f *File) CheckCells(workloads, strategies []string) error {
+	known := append(slices.Clone(workloads), strategies...)
 	for i, t := range f.Thresholds {
 		for _, sel := range append([]string{t.Selector}, t.SLO.Refs()...) {
 			w, s, pair := strings.Cut(sel, "/")
-			if sel == "" || !pair && (workloads[sel] || strategies[sel]) || pair && workloads[w] && strategies[s] {
+			if sel == "" || slices.Contains(known, sel) || pair && slices.Contains(workloads, w) && slices.Contains(strategies, s) {
 				continue
 			}
 			problem := fmt.Sprintf("selector %q matches no cell of the plan (workloads and strategies: %s)", sel, strings.Join(known, ", "))
-			if c := input.Closest(sel, known); c != "" && !pair {
+			if c := input.Closest(sel, known); c != "" && !(pair && slices.Contains(workloads, w)) {
 				problem = fmt.Sprintf("selector %q matches no cell of the plan; did you mean %q?", sel, c)
 			}
 			return &input.Error{Path: f.Path, Line: t.line, Field: fmt.Sprintf("thresholds[%d]", i), Problem: problem}

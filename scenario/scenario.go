@@ -43,6 +43,9 @@ type File struct {
 	Target            string
 	Thresholds        []Threshold
 	Out, Label        string
+	// Attack is the HTTP load bench attack sends, when the file has an
+	// attack section; nil for a file bench run runs.
+	Attack *Attack
 
 	strategyLines      map[string]int            // line of each strategy's name
 	strategyParamLines map[string]map[string]int // line of each strategy parameter
@@ -146,9 +149,14 @@ func (p *parser) mapping(n *yaml.Node, key string, known []string, field func(k 
 }
 
 func (p *parser) file(n *yaml.Node, f *File) {
-	top := []string{"schema", "name", "description", "workloads", "strategies", "limits", "reps", "warmup", "gomaxprocs", "target", "thresholds", "output"}
+	top := []string{"schema", "name", "description", "workloads", "strategies", "limits", "reps", "warmup", "gomaxprocs", "target", "thresholds", "output", "attack"}
 	var schemaSeen bool
+	runOnly := map[string]int{} // keys bench attack has no use for, by line
 	p.mapping(n, "", top, func(k string, v *yaml.Node) {
+		switch k {
+		case "strategies", "limits", "reps", "warmup", "gomaxprocs":
+			runOnly[k] = v.Line
+		}
 		switch k {
 		case "schema":
 			schemaSeen = true
@@ -190,10 +198,16 @@ func (p *parser) file(n *yaml.Node, f *File) {
 					f.Label = p.str(ov, "output.label")
 				}
 			})
+		case "attack":
+			f.Attack = p.attack(v)
 		}
 	})
 	if p.err == nil && !schemaSeen {
 		p.fail(n, "schema", "missing: start the file with schema: %s", Schema)
+	}
+	if f.Attack != nil {
+		p.attackFile(n, f, runOnly)
+		return
 	}
 	if p.err == nil && len(f.Workloads) == 0 {
 		p.fail(n, "workloads", "missing: name at least one workload")

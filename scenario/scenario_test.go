@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +170,75 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %v: not a one-line *input.Error", s, err)
 		}
 	})
+}
+
+const attackFile = `schema: concbench/scenario/v1
+name: ramp
+workloads:
+  api:
+    family: http
+    params: {latency: 2ms}
+attack:
+  stages:
+    - {duration: 30s, target: 100}
+    - 1m:1000
+  max_workers: 512
+  late_after: 10ms
+thresholds:
+  - "p99 < 1s"
+`
+
+// TestParseAttack reads an attack section: each key as the flag it sets,
+// lists joined by commas, k6's stage mappings as duration:target.
+func TestParseAttack(t *testing.T) {
+	f, err := Parse("ramp.yaml", []byte(attackFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Attack == nil || len(f.Workloads) != 1 || f.Workloads[0].Params["latency"] != "2ms" {
+		t.Fatalf("parsed %+v", f)
+	}
+	want := []Setting{{"stages", "30s:100,1m:1000", 9}, {"max_workers", "512", 11}, {"late_after", "10ms", 12}}
+	if !slices.Equal(f.Attack.Settings, want) {
+		t.Errorf("settings %+v, want %+v", f.Attack.Settings, want)
+	}
+	if got := f.Attack.Settings[2].Flag(); got != "late-after" {
+		t.Errorf("flag of late_after: %q", got)
+	}
+	for _, c := range []struct{ text, want string }{
+		{"schema: concbench/scenario/v1\nattack:\n", ""},
+		{"schema: concbench/scenario/v1\nattack:\n  rates: [100/s, 200/s]\n", ""},
+		{"schema: concbench/scenario/v1\nattack:\n  stage: 1s:1\n", "x.yaml:3: attack.stage: unknown key; did you mean stages?"},
+		{"schema: concbench/scenario/v1\nattack:\n  users: [{duration: 1s}]\n", "x.yaml:3: attack.users[0]: want both duration and target"},
+		{"schema: concbench/scenario/v1\nattack:\n  rates: [{duration: 1s, target: 2}]\n", "x.yaml:3: attack.rates[0]: want a string, got a mapping"},
+		{"schema: concbench/scenario/v1\nlimits: [2]\nstrategies: [pool]\nattack: {}\n", "x.yaml:2: limits: bench run's key"},
+		{"schema: concbench/scenario/v1\nreps: 3\nattack: {}\n", "x.yaml:2: reps: in an attack scenario, set attack.reps"},
+		{"schema: concbench/scenario/v1\nworkloads:\n  a: {family: http}\n  b: {family: http}\nattack: {}\n", "workloads: an attack scenario has one workload"},
+		{"schema: concbench/scenario/v1\nworkloads:\n  a: {family: io}\nattack: {}\n", `x.yaml:3: workloads.a.family: "io": an attack sends HTTP requests`},
+		{"schema: concbench/scenario/v1\nworkloads:\n  a: {family: http, tasks: 5}\nattack: {}\n", "x.yaml:3: workloads.a: an attack's duration and rate set its requests"},
+	} {
+		_, err := Parse("x.yaml", []byte(c.text))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%q: %v", c.text, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%q: got %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
+// TestCheckCellsTakesRateNames: an attack's cells are named after their
+// rate ("http 10/s"), which holds a '/', yet is a workload, not a pair.
+func TestCheckCellsTakesRateNames(t *testing.T) {
+	f, err := Parse("x.yaml", []byte("schema: concbench/scenario/v1\nattack: {rates: [10/s]}\nthresholds:\n  - \"http 10/s: p99 < 1s\"\n  - \"open-loop: errors < 1%\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CheckCells([]string{"http 10/s"}, []string{"open-loop"}); err != nil {
+		t.Error(err)
+	}
+	err = f.CheckCells([]string{"http 20/s"}, []string{"open-loop"})
+	if err == nil || !strings.Contains(err.Error(), `x.yaml:4: thresholds[0]: selector "http 10/s" matches no cell of the plan; did you mean "http 20/s"?`) {
+		t.Errorf("a rate not attacked: %v", err)
+	}
 }

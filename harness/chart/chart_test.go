@@ -319,7 +319,7 @@ func TestOverTimeChart(t *testing.T) {
 		t.Fatalf("over-time: %+v, want one row of two panels", f)
 	}
 	got := texts(t, f)
-	for _, w := range []string{"Response time per second", "Rate per second", "requests per second", "p99", "target rate", "achieved rate"} {
+	for _, w := range []string{"Response time per second", "Rate per second", "requests per second", "p99", "target rate", "successes/s", "errors/s"} {
 		if !contains(got, w) {
 			t.Errorf("no text contains %q", w)
 		}

@@ -18,13 +18,15 @@ var (
 	maxColor      = color.RGBA{R: 0x99, G: 0x99, B: 0x99, A: 0xff}
 	targetColor   = color.RGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xff}
 	achievedColor = color.RGBA{R: 0x00, G: 0x9e, B: 0x73, A: 0xff}
+	errorColor    = color.RGBA{R: 0xcc, G: 0x33, B: 0x11, A: 0xff}
 )
 
 // OverTime draws each attack second by second (its first whole
 // repetition): p50, p99 and max response time on a log axis, and beside
-// it the target and achieved rates on a shared time axis, so that a
-// stall or a rate the target cannot follow shows when it happened; the
-// boundaries of a staged attack's stages are dotted. It returns nil
+// it the target rate (open loop), the rate of successes and the rate of
+// errors on a shared time axis, so that a stall, a rate the target cannot
+// follow or a burst of errors shows when it happened; the boundaries of a
+// staged attack's stages are dotted. It returns nil
 // unless some cell has intervals (attacks).
 func OverTime(res *results.Results) *Figure {
 	f := &Figure{Name: "over-time", Title: "Each second of the attack: response-time percentiles, and the rates asked and achieved", Caption: caption(res)}
@@ -41,7 +43,7 @@ func OverTime(res *results.Results) *Figure {
 			for _, p := range []*plot.Plot{lat, rate} {
 				p.Add(plotter.NewGrid())
 			}
-			var p50, p99, hi, target, achieved plotter.XYs
+			var p50, p99, hi, target, achieved, failed plotter.XYs
 			for _, in := range iv {
 				x := (in.Start + in.Length/2).Seconds()
 				if in.Completed > 0 {
@@ -51,7 +53,14 @@ func OverTime(res *results.Results) *Figure {
 				}
 				per := in.Length.Seconds()
 				target = append(target, plotter.XY{X: x, Y: float64(in.Scheduled) / per})
-				achieved = append(achieved, plotter.XY{X: x, Y: float64(in.Completed) / per})
+				achieved = append(achieved, plotter.XY{X: x, Y: float64(in.Completed-in.Errors) / per})
+				failed = append(failed, plotter.XY{X: x, Y: float64(in.Errors) / per})
+			}
+			if spanOf(target).hi == 0 {
+				target = nil // closed loop: no rate is asked
+			}
+			if spanOf(failed).hi == 0 {
+				failed = nil
 			}
 			for _, s := range []struct {
 				xys   plotter.XYs
@@ -60,7 +69,7 @@ func OverTime(res *results.Results) *Figure {
 				dash  bool
 			}{
 				{hi, lat, maxColor, true}, {p99, lat, p99Color, false}, {p50, lat, p50Color, false},
-				{target, rate, targetColor, true}, {achieved, rate, achievedColor, false},
+				{target, rate, targetColor, true}, {achieved, rate, achievedColor, false}, {failed, rate, errorColor, false},
 			} {
 				if len(s.xys) == 0 {
 					continue
@@ -81,7 +90,7 @@ func OverTime(res *results.Results) *Figure {
 				for _, pair := range []struct {
 					p      *plot.Plot
 					lo, hi float64
-				}{{lat, spanOf(p50, hi).lo, spanOf(p50, hi).hi}, {rate, 0, spanOf(target, achieved).hi}} {
+				}{{lat, spanOf(p50, hi).lo, spanOf(p50, hi).hi}, {rate, 0, spanOf(target, achieved, failed).hi}} {
 					l, err := plotter.NewLine(plotter.XYs{{X: x, Y: pair.lo}, {X: x, Y: pair.hi}})
 					if err != nil {
 						continue // no data to span
@@ -101,7 +110,7 @@ func OverTime(res *results.Results) *Figure {
 		label string
 		color color.RGBA
 		dash  bool
-	}{{"p50", p50Color, false}, {"p99", p99Color, false}, {"max", maxColor, true}, {"target rate", targetColor, true}, {"achieved rate", achievedColor, false}} {
+	}{{"p50", p50Color, false}, {"p99", p99Color, false}, {"max", maxColor, true}, {"target rate", targetColor, true}, {"successes/s", achievedColor, false}, {"errors/s", errorColor, false}} {
 		sty := draw.LineStyle{Color: e.color, Width: vg.Points(1.5)}
 		if e.dash {
 			sty.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}

@@ -113,6 +113,15 @@ func (s *Sweep) Search(ctx context.Context, start, limit vegeta.Rate) (*results.
 	return res, fmt.Sprintf("maximum sustainable rate: %s meets %s (%s does not)", FormatRate(perSecond(lo)), s.SLO, FormatRate(perSecond(hi))), nil
 }
 
+// name is what the sweep's cells are named after: its workload's name,
+// "http" by default.
+func (s *Sweep) name() string {
+	if s.Workload.Name == "" {
+		return "http"
+	}
+	return s.Workload.Name
+}
+
 // results starts the run's results.
 func (s *Sweep) results() *results.Results {
 	return results.New(s.Args, results.PlanRecord{Strategies: []string{"open-loop"}, Limits: []int{int(s.Attack.MaxWorkers)}, Reps: s.Reps})
@@ -123,9 +132,9 @@ func (s *Sweep) results() *results.Results {
 func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) (results.CellResult, error) {
 	a := s.Attack
 	a.Pacing = a.Pacing.At(rate)
-	name := "http " + FormatRate(rate)
+	name := s.name() + " " + FormatRate(rate)
 	if a.Pacing.Kind == "stages" {
-		name = "http stages"
+		name = s.name() + " stages"
 	}
 	attack := s.attack
 	if attack == nil {
@@ -152,7 +161,7 @@ func (s *Sweep) Users(ctx context.Context, u Users) (*results.Results, error) {
 		params[k] = v
 	}
 	params["users"] = FormatStages(u.Stages)
-	cell := results.CellResult{Workload: "http users", Strategy: "closed-loop", Limit: most}
+	cell := results.CellResult{Workload: s.name() + " users", Strategy: "closed-loop", Limit: most}
 	if _, err := s.repeat(ctx, res, cell, vegeta.Rate{}, params, u.Run); err != nil {
 		return res, err
 	}
@@ -244,5 +253,5 @@ func highestMeeting(slo results.SLO, cells []results.CellResult) string {
 	if best == "" {
 		return "no rate swept meets the SLO"
 	}
-	return "highest rate swept that meets the SLO: " + strings.TrimPrefix(best, "http ")
+	return "highest rate swept that meets the SLO: " + best[strings.LastIndex(best, " ")+1:]
 }
