@@ -114,7 +114,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var runErr error
 	switch {
 	case ap.users != nil:
-		res, runErr = sweep.Users(ctx, load.Users{Request: req, Stages: ap.users, Timeout: o.timeout})
+		res, runErr = sweep.Users(ctx, load.Users{Request: req, Client: w.Params["client"], Stages: ap.users, Timeout: o.timeout})
 	case ap.search:
 		res, verdict, runErr = sweep.Search(ctx, ap.rates[0], ap.maxRate)
 	default:

@@ -5,6 +5,9 @@
 # 6), in one process; the script prints medians and ratios.
 #
 #   scripts/overhead.sh [COUNT]
+#
+# Goals (marked met or missed): unbounded <= 1.2x goroutine+WaitGroup,
+# semaphore <= 1.2x errgroup.SetLimit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-6}
@@ -33,5 +36,12 @@ END {
   for (i = 1; i <= pairs; i++) {
     p = order[i]; c = median(p "/concbench"); b = median(p "/bare")
     printf "%-46s %9.1f ns %9.1f ns %6.2fx %s/%s\n", p, c, b, c / b, allocs[p "/concbench"], allocs[p "/bare"]
+    ratio[p] = c / b
+  }
+  printf "\ngoals\n"
+  split("Overhead/unbounded-vs-goroutine+waitgroup Overhead/semaphore-vs-errgroup.SetLimit", goals, " ")
+  for (i = 1; i <= 2; i++) {
+    g = goals[i]
+    printf "  %-44s %6.2fx   (goal <= 1.2: %s)\n", g, ratio[g], (ratio[g] <= 1.2) ? "met" : "missed"
   }
 }' "$out"

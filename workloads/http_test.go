@@ -1,12 +1,20 @@
 package workloads
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/load"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/strategy"
 	"github.com/concbench/concbench/harness/target"
 )
@@ -92,4 +100,71 @@ func TestRetryStorm(t *testing.T) {
 		t.Errorf("semaphore 4 with retries: counters %v, want one request a task", calm)
 	}
 	checkClean(t, cells[1])
+}
+
+// TestHTTPClientsAgree sends through each client the same request and the
+// same failures: both deliver the method, headers and body, and both name
+// a 5xx, a timeout, a task's deadline and a closed target alike.
+func TestHTTPClientsAgree(t *testing.T) {
+	var got atomic.Value
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Slow") != "" { // the probe sends no header
+			time.Sleep(300 * time.Millisecond)
+		}
+		body, _ := io.ReadAll(r.Body)
+		got.Store(fmt.Sprintf("%s %s %s %s", r.Method, r.URL.RequestURI(), r.Header.Get("X-Run"), body))
+	}))
+	defer echo.Close()
+	spec, _ := Lookup("http")
+	send := func(t *testing.T, params map[string]string, ctx context.Context) string {
+		t.Helper()
+		w, err := spec.Build("http", params, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Workload.(io.Closer).Close()
+		b, err := w.Workload.Batch(1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Tasks[0](ctx, nil); err != nil {
+			return results.ErrorKind(err)
+		}
+		return "ok"
+	}
+	for _, client := range load.Clients {
+		t.Run(client, func(t *testing.T) {
+			bg := context.Background()
+			params := map[string]string{"client": client, "target": echo.URL + "/a/../b?q=1", "method": "POST", "header": "X-Run: 7", "body": "hello"}
+			if kind := send(t, params, bg); kind != "ok" || got.Load() != "POST /a/../b?q=1 7 hello" {
+				t.Errorf("sent %v (%s), want POST /a/../b?q=1 7 hello", got.Load(), kind)
+			}
+			if kind := send(t, map[string]string{"client": client, "latency": "0s", "error-rate": "1"}, bg); kind != "http-5xx" {
+				t.Errorf("a 500: %s", kind)
+			}
+			slow := map[string]string{"client": client, "target": echo.URL, "header": "X-Slow: 1"}
+			if kind := send(t, map[string]string{"client": client, "target": echo.URL, "header": "X-Slow: 1", "timeout": "30ms"}, bg); kind != "timeout" {
+				t.Errorf("past http.timeout: %s", kind)
+			}
+			ctx, cancel := context.WithTimeout(bg, 30*time.Millisecond)
+			defer cancel()
+			if kind := send(t, slow, ctx); kind != "timeout" {
+				t.Errorf("past the task's deadline: %s", kind)
+			}
+			gone := httptest.NewServer(http.NotFoundHandler())
+			w, err := spec.Build("http", map[string]string{"client": client, "target": gone.URL}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Workload.(io.Closer).Close()
+			gone.Close() // after the probe: the requests find no one
+			b, _ := w.Workload.Batch(1, 1)
+			if kind := results.ErrorKind(b.Tasks[0](bg, nil)); kind != "connection" {
+				t.Errorf("a closed target: %s", kind)
+			}
+		})
+	}
+	if _, err := spec.Build("http", map[string]string{"client": "curl"}, 1); err == nil || !strings.Contains(err.Error(), `param http.client: "curl": want fasthttp or net/http`) {
+		t.Errorf("client curl: %v", err)
+	}
 }

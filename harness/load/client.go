@@ -112,9 +112,9 @@ func Classify(code int, err error) error {
 }
 
 func transportKind(err error) string {
-	var ne net.Error
+	var te interface{ Timeout() bool } // net.Error, and fasthttp's ErrTimeout, which lacks Temporary
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &te) && te.Timeout():
 		return "timeout"
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.EPIPE), strings.Contains(err.Error(), "connection"):

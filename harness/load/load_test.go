@@ -19,7 +19,11 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// fasthttp's cleaner goroutine outlives a closed Sender by up to 90 s
+// (sender.go); it exits by itself.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner"))
+}
 
 func TestParseRate(t *testing.T) {
 	tests := []struct {

@@ -1,10 +1,7 @@
 package load
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"sync"
 	"time"
 
@@ -19,8 +16,9 @@ import (
 // has the same intervals and stages.
 type Users struct {
 	Request
+	Client  string // one of Clients; "": the first
 	Stages  []Stage
-	Timeout time.Duration
+	Timeout time.Duration // per request
 }
 
 // UsersRamp is how often Users adjusts the number of users to its stage.
@@ -39,8 +37,11 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 	for _, s := range u.Stages {
 		most = max(most, int(s.Target))
 	}
-	client := NewClient(most, u.Timeout)
-	defer client.CloseIdleConnections()
+	sender, err := NewSender(u.Client, u.Request, most, u.Timeout)
+	if err != nil {
+		return results.Repetition{}, err
+	}
+	defer sender.CloseIdleConnections()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -64,7 +65,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 				return
 			default:
 			}
-			d := u.send(ctx, client, began)
+			d := u.send(ctx, sender, began)
 			seqMu.Lock()
 			d.res.Seq, seq = seq, seq+1
 			seqMu.Unlock()
@@ -154,29 +155,14 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 
 // send sends one request and times it: a closed loop has no schedule, so
 // the intended start is the start.
-func (u *Users) send(ctx context.Context, client *http.Client, began time.Time) (d struct {
+func (u *Users) send(ctx context.Context, sender Sender, began time.Time) (d struct {
 	sample results.Sample
 	res    vegeta.Result
 }) {
 	start := time.Now()
 	d.res = vegeta.Result{Attack: "concbench", Timestamp: start, Method: u.Method, URL: u.URL}
-	req, err := http.NewRequestWithContext(ctx, u.Method, u.URL, bytes.NewReader(u.Body))
-	var code int
-	if err == nil {
-		for k, v := range u.Header {
-			req.Header[k] = v
-		}
-		var resp *http.Response
-		resp, err = client.Do(req)
-		if err == nil {
-			var n int64
-			n, err = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			code, d.res.BytesIn = resp.StatusCode, uint64(n)
-		} else {
-			err = Unwrap(err)
-		}
-	}
+	code, n, err := sender.Send(ctx)
+	d.res.BytesIn = uint64(n)
 	end := time.Now()
 	d.res.Code, d.res.Latency = uint16(code), end.Sub(start)
 	if err != nil {
