@@ -6,6 +6,8 @@
 # missed.
 #
 #   scripts/peers.sh [ROUNDS]     (default 3; each round is about a minute)
+#   BENCH=/path/to/bench scripts/peers.sh   measures that build instead (an
+#                                           older one, for before and after)
 #
 # Prints each throughput and the ratios the goals are stated in:
 #   zero-latency target, 50 in flight: concbench >= 1.0x hey, >= 0.7x wrk
@@ -33,8 +35,8 @@ need() {
 need wrk
 need hey
 go build -o "$work/vegeta" github.com/tsenart/vegeta/v12 # go.mod's tool: what `go tool vegeta` runs
-go build -o "$work/bench" ./cmd/bench
-bench=$work/bench
+bench=${BENCH:-}
+if [ -z "$bench" ]; then go build -o "$work/bench" ./cmd/bench; bench=$work/bench; fi
 
 # start_target VAR LATENCY CAPACITY: starts a target (for 30 minutes at most)
 # and sets VAR to its URL.
