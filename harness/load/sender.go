@@ -77,7 +77,8 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 // net/http hands each request to two goroutines of the connection, and
 // request and response are pooled, not allocated. Less CPU a request
 // leaves more to the target: on a zero-latency loopback target it sends
-// about 1.4x net/http's requests a second (scripts/peers.sh). fasthttp
+// about 1.35x net/http's requests a second (65,700 against 48,800, medians of
+// 3 alternating runs of 150,000 requests at 50 in flight). fasthttp
 // takes deadlines, not contexts: a task's deadline (its timeout, the
 // group's) bounds its request, but a task cancelled without one sees its
 // request in flight run on to the timeout. Once its connections are
