@@ -221,16 +221,7 @@ func (o *attackOptions) fromScenario(fs *flag.FlagSet) error {
 	if !o.set["target"] {
 		o.target = f.Target
 	}
-	if !o.set["out"] && f.Out != "" {
-		o.out = f.Out
-	}
-	if !o.set["label"] && f.Label != "" {
-		o.label = f.Label
-		if err := checkLabel(o.file+": output.label", o.label); err != nil {
-			return err
-		}
-	}
-	return nil
+	return outputFrom(f, o.set, &o.out, &o.label)
 }
 
 // kindOf says what a flag takes, for an error about a value it refused.

@@ -177,16 +177,7 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 		s.Target = fs.Target
 	}
 	s.GOMAXPROCS = fs.GOMAXPROCS // -gomaxprocs, when given, overrides it in spec
-	if !o.set["out"] && f.Out != "" {
-		o.out = f.Out
-	}
-	if !o.set["label"] && f.Label != "" {
-		o.label = f.Label
-		if err := checkLabel(o.file+": output.label", o.label); err != nil {
-			return err
-		}
-	}
-	return nil
+	return outputFrom(f, o.set, &o.out, &o.label)
 }
 
 // plan builds and validates the plan; every error is bad input.
@@ -213,6 +204,19 @@ func pick(set bool, flag, quick int) int {
 		return flag
 	}
 	return quick
+}
+
+// outputFrom takes the scenario's output folder and label where no flag
+// gave them.
+func outputFrom(f *scenario.File, set map[string]bool, out, label *string) error {
+	if !set["out"] && f.Out != "" {
+		*out = f.Out
+	}
+	if !set["label"] && f.Label != "" {
+		*label = f.Label
+		return checkLabel(f.Path+": output.label", *label)
+	}
+	return nil
 }
 
 // loadScenario reads and parses a scenario file of at most
