@@ -217,6 +217,7 @@ func (t *stageTally) add(s results.Sample, late bool) {
 func (t *stageTally) results() []results.StageResult {
 	for i, h := range t.hs {
 		t.out[i].Times(h)
+		t.out[i].Histogram = h
 	}
 	return t.out
 }

@@ -157,6 +157,27 @@ type Histograms struct {
 	Response *Histogram `json:"response"`
 	Wait     *Histogram `json:"wait"`
 	Service  *Histogram `json:"service"`
+	// OK is the response times of successful tasks alone (ResponseOK);
+	// absent in results written before it was kept.
+	OK *Histogram `json:"response_ok,omitempty"`
+}
+
+// NewHistograms returns empty histograms, OK included.
+func NewHistograms() *Histograms {
+	return &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram(), OK: NewHistogram()}
+}
+
+// Merge adds every value of o's histograms; OK stays absent (nil) once
+// either lacks it, since a part of it would be wrong.
+func (hs *Histograms) Merge(o *Histograms) {
+	hs.Response.Merge(o.Response)
+	hs.Wait.Merge(o.Wait)
+	hs.Service.Merge(o.Service)
+	if hs.OK != nil && o.OK != nil {
+		hs.OK.Merge(o.OK)
+	} else {
+		hs.OK = nil
+	}
 }
 
 // OutOfRange is how many values of the three fell outside their range.
@@ -175,11 +196,9 @@ func mergeHistograms(reps []Repetition) *Histograms {
 			continue
 		}
 		if out == nil {
-			out = &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram()}
+			out = NewHistograms()
 		}
-		out.Response.Merge(r.Histograms.Response)
-		out.Wait.Merge(r.Histograms.Wait)
-		out.Service.Merge(r.Histograms.Service)
+		out.Merge(r.Histograms)
 	}
 	return out
 }

@@ -36,6 +36,10 @@ type Results struct {
 	// Thresholds are the scenario's thresholds checked on the cells they
 	// select, met ones included.
 	Thresholds []Verdict `json:"thresholds,omitempty"`
+	// Shard is present in the run of one shard of a sharded attack.
+	Shard *ShardRecord `json:"shard,omitempty"`
+	// Merged is present in a run merged from shards: each shard's run.
+	Merged []MergedShard `json:"merged,omitempty"`
 }
 
 // Verdict is one scenario threshold checked on one cell (per repetition:
@@ -278,6 +282,9 @@ type Repetition struct {
 	Stages []StageResult `json:"stages,omitempty"`
 	// PanicStacks keeps the stacks of the first few panicking tasks.
 	PanicStacks []string `json:"panic_stacks,omitempty"`
+	// Began is when an attack began, by its generator's wall clock:
+	// shards of one attack line up by it.
+	Began time.Time `json:"began,omitzero"`
 	// Interrupted marks a repetition cut short by an interruption: it
 	// holds the tasks that completed, and the cell's summary leaves it out
 	// when another repetition completed.
@@ -301,6 +308,9 @@ type StageResult struct {
 	From  float64       `json:"from_per_s"`
 	To    float64       `json:"to_per_s"`
 	Span
+	// Histogram is the stage's response times, so that shards' stages
+	// merge exactly.
+	Histogram *Histogram `json:"histogram,omitempty"`
 }
 
 // Span is what one stretch of an attack (an interval, a stage) counted:

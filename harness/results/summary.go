@@ -27,13 +27,12 @@ func Summarize(samples []Sample, wall time.Duration) Repetition {
 type Summarizer struct {
 	rep     Repetition
 	hs      *Histograms
-	ok      *Histogram
 	classes map[string]*Histogram
 }
 
 // NewSummarizer returns an empty summarizer: four histograms, about 1 MiB.
 func NewSummarizer() *Summarizer {
-	return &Summarizer{hs: &Histograms{Response: NewHistogram(), Wait: NewHistogram(), Service: NewHistogram()}, ok: NewHistogram()}
+	return &Summarizer{hs: NewHistograms()}
 }
 
 // Add counts one sample; one that did not run to the end (Done false)
@@ -57,7 +56,7 @@ func (z *Summarizer) Add(s Sample) {
 	}
 	z.hs.Response.Record(s.Response())
 	if s.Err == nil {
-		z.ok.Record(s.Response())
+		z.hs.OK.Record(s.Response())
 	}
 	z.hs.Wait.Record(s.Wait())
 	z.hs.Service.Record(s.Service())
@@ -92,7 +91,7 @@ func (z *Summarizer) Repetition(submitted int, wall time.Duration) Repetition {
 	rep.NotStarted = rep.Submitted - rep.Completed
 	rep.Cancelled = rep.NotStarted + rep.Errors["canceled"]
 	rep.Response, rep.Wait, rep.Service = z.hs.Response.Quantiles(), z.hs.Wait.Quantiles(), z.hs.Service.Quantiles()
-	rep.ResponseOK = z.ok.Quantiles()
+	rep.ResponseOK = z.hs.OK.Quantiles()
 	if rep.Completed > 0 {
 		rep.Histograms = z.hs
 	}
