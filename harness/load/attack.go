@@ -26,6 +26,9 @@ type Attack struct {
 	Timeout    time.Duration
 	// LateAfter is how far past its intended time a request counts as late.
 	LateAfter time.Duration
+	// Shard is the part of the schedule this generator sends; the zero
+	// value sends all of it.
+	Shard Shard
 }
 
 // Request is the request an attack sends.
@@ -57,9 +60,14 @@ type Output interface {
 // with the requests: histograms, the requests in flight, and a few
 // numbers per second.
 func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error) {
-	pacer, err := a.Pacing.Pacer()
+	whole, err := a.Pacing.Pacer()
 	if err != nil {
 		return results.Repetition{}, err
+	}
+	pacer := a.Shard.Pacer(whole)
+	name := "concbench"
+	if a.Shard.Sharded() {
+		name = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}
 	atk := vegeta.NewAttacker(
 		vegeta.Workers(min(a.MaxWorkers, 10)),
@@ -72,15 +80,15 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	defer stop()
 
-	sched := newSchedule(pacer, a.Duration)
+	sched := newSchedule(a.Shard.Pacer(whole), a.Duration) // its own walk of the shard's schedule
 	sum := results.NewSummarizer()
-	stages := newStageTally(a.Pacing)
+	stages := newStageTally(a.Pacing, a.Shard)
 	began := time.Now()
 	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
 	var last time.Duration
 	late, sent := 0, 0
 	var outErr error
-	for res := range atk.Attack(targeter, pacer, a.Duration, "concbench") {
+	for res := range atk.Attack(targeter, pacer, a.Duration, name) {
 		if outErr != nil {
 			continue // drain after a failed output; Stop was called
 		}
@@ -118,6 +126,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	scheduled := int(sched.finish())
 	rep := sum.Repetition(scheduled, last)
 	rep.TargetRate = float64(scheduled) / a.Duration.Seconds()
+	rep.Began = began
 	rep.Late = late
 	rep.Dropped = max(0, scheduled-sent)
 	rep.PeakInFlight = int(min(a.MaxWorkers, uint64(scheduled)))
@@ -185,7 +194,7 @@ type stageTally struct {
 	hs    []*results.Histogram
 }
 
-func newStageTally(p Pacing) *stageTally {
+func newStageTally(p Pacing, shard Shard) *stageTally {
 	t := &stageTally{pacer: StagesPacer{Stages: p.Stages}}
 	if p.Kind != "stages" {
 		return t
@@ -196,7 +205,7 @@ func newStageTally(p Pacing) *stageTally {
 		end := start + st.Duration
 		t.ends = append(t.ends, end)
 		stage := results.StageResult{Start: start, End: end, From: from, To: st.Target}
-		stage.Scheduled = int(math.Round(t.pacer.hits(end) - t.pacer.hits(start)))
+		stage.Scheduled = shard.share(int(math.Round(t.pacer.hits(end)))) - shard.share(int(math.Round(t.pacer.hits(start))))
 		t.out = append(t.out, stage)
 		t.hs = append(t.hs, results.NewHistogram())
 		start, from = end, st.Target

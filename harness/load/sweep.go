@@ -20,6 +20,10 @@ type Sweep struct {
 	Workload results.WorkloadRecord // the http workload the request comes from
 	SLO      results.SLO            // optional: the verdict's SLO; required by Search
 	Args     []string               // the command line, for the environment
+	// Shard, when it is one of several, makes every attack of the sweep
+	// send the shard's part of its schedule, beginning at the shard's
+	// slot; the results record the shard. Search and Users refuse it.
+	Shard Shard
 	// Progress, when set, is called before each attack.
 	Progress func(rate vegeta.Rate, rep int)
 	// Open, when set, opens the output of each attack (the run folder's
@@ -27,7 +31,8 @@ type Sweep struct {
 	// the attack ends; its errors stop the sweep.
 	Open func(rate vegeta.Rate, rep int) (Sink, error)
 
-	attack func(context.Context, Attack, Output) (results.Repetition, error) // nil: Attack.Run; tests replace it
+	attack  func(context.Context, Attack, Output) (results.Repetition, error) // nil: Attack.Run; tests replace it
+	attacks int                                                               // attacks begun, for the shard's slots
 }
 
 // A Sink is an attack's Output that is closed when the attack ends.
@@ -43,6 +48,9 @@ type Sink interface {
 // verdict naming the highest rate whose attacks meet it. On error (ctx
 // done, an output failed) it returns what it measured, marked incomplete.
 func (s *Sweep) Rates(ctx context.Context, rates []vegeta.Rate) (*results.Results, string, error) {
+	if s.Shard.Sharded() && s.Shard.StartAt.IsZero() {
+		s.Shard.StartAt = time.Now()
+	}
 	res := s.results()
 	for _, r := range rates {
 		if _, err := s.at(ctx, res, r); err != nil {
@@ -68,6 +76,9 @@ const SearchSteps = 4
 func (s *Sweep) Search(ctx context.Context, start, limit vegeta.Rate) (*results.Results, string, error) {
 	if s.SLO == nil {
 		return nil, "", fmt.Errorf("load: Search needs an SLO")
+	}
+	if s.Shard.Sharded() {
+		return nil, "", errors.New("load: a search cannot be sharded: each shard would choose its own rates")
 	}
 	res := s.results()
 	meets := func(perSec float64) (bool, error) {
@@ -124,7 +135,11 @@ func (s *Sweep) name() string {
 
 // results starts the run's results.
 func (s *Sweep) results() *results.Results {
-	return results.New(s.Args, results.PlanRecord{Strategies: []string{"open-loop"}, Limits: []int{int(s.Attack.MaxWorkers)}, Reps: s.Reps})
+	res := results.New(s.Args, results.PlanRecord{Strategies: []string{"open-loop"}, Limits: []int{int(s.Attack.MaxWorkers)}, Reps: s.Reps})
+	if sh := s.Shard; sh.Sharded() {
+		res.Shard = &results.ShardRecord{Index: sh.Index, Count: sh.Count, StartAt: sh.StartAt.UTC(), Slot: sh.Slot}
+	}
+	return res
 }
 
 // at attacks Reps times at rate and adds the cell (and its workload) to
@@ -132,6 +147,7 @@ func (s *Sweep) results() *results.Results {
 func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) (results.CellResult, error) {
 	a := s.Attack
 	a.Pacing = a.Pacing.At(rate)
+	a.Shard = s.Shard
 	name := s.name() + " " + FormatRate(rate)
 	if a.Pacing.Kind == "stages" {
 		name = s.name() + " stages"
@@ -150,6 +166,9 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 // users" of strategy closed-loop whose limit is the most users of any
 // stage.
 func (s *Sweep) Users(ctx context.Context, u Users) (*results.Results, error) {
+	if s.Shard.Sharded() {
+		return nil, errors.New("load: closed-loop users cannot be sharded: they follow no schedule")
+	}
 	res := s.results()
 	most := 0
 	for _, st := range u.Stages {
@@ -179,6 +198,11 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 		if s.Progress != nil {
 			s.Progress(rate, rep)
 		}
+		if err = s.Shard.wait(ctx, s.attacks); err != nil {
+			cell.Complete = false
+			break
+		}
+		s.attacks++
 		var sink Sink
 		if s.Open != nil {
 			if sink, err = s.Open(rate, rep); err != nil {
@@ -196,6 +220,9 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 		measured := r.Completed > 0 && (err == nil || ctx.Err() != nil && errors.Is(err, ctx.Err()))
 		if measured && err != nil {
 			r.Interrupted = true
+		}
+		if measured && res.Shard != nil && s.attacks == 1 {
+			res.Shard.Offset = r.Began.Sub(s.Shard.StartAt)
 		}
 		if measured {
 			cell.Repetitions = append(cell.Repetitions, r)

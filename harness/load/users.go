@@ -116,7 +116,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 
 	sum := results.NewSummarizer()
 	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
-	stages := newStageTally(Pacing{Kind: "stages", Stages: u.Stages})
+	stages := newStageTally(Pacing{Kind: "stages", Stages: u.Stages}, Shard{})
 	for i := range stages.out {
 		stages.out[i].Scheduled = 0 // users, not a schedule of requests
 	}
@@ -146,7 +146,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 	}
 	rep := sum.Repetition(n, last)
 	rep.Intervals, rep.Stages = iv.done, stages.results()
-	rep.PeakInFlight = most
+	rep.PeakInFlight, rep.Began = most, began
 	if outErr != nil {
 		return rep, outErr
 	}
