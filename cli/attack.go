@@ -94,14 +94,8 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			progress.note("attack %s for %v (%d/%d)", ap.name(o.workload, rate), o.duration, rep+1, o.reps)
 		},
 		Open: func(rate vegeta.Rate, rep int) (load.Sink, error) {
-			name := fmt.Sprintf("%s-%d", strings.ReplaceAll(load.FormatRate(rate), "/", "per"), rep+1)
-			if ap.pacing.Kind == "stages" {
-				name = fmt.Sprintf("stages-%d", rep+1)
-			}
-			if ap.users != nil {
-				name = fmt.Sprintf("users-%d", rep+1)
-			}
-			files, err := report.CreateAttackFiles(dir, name, o.encode)
+			name := report.AttackName(ap.name(o.workload, rate), rep)
+			files, err := report.CreateAttackFiles(dir, name, o.encode, time.Now())
 			if err != nil {
 				return nil, err
 			}

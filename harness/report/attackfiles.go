@@ -36,8 +36,9 @@ type AttackFiles struct {
 var VegetaBytesPerResult = map[string]uint64{"gob": 160, "json": 320, "csv": 160, "none": 0}
 
 // CreateAttackFiles starts the files of attack name (for example
-// "2000pers-1") in dir, with vegeta's encoding (gob, json, csv or none).
-func CreateAttackFiles(dir, name, encoding string) (*AttackFiles, error) {
+// "2000pers-1") in dir, with vegeta's encoding (gob, json, csv or none),
+// for an attack that begins at start.
+func CreateAttackFiles(dir, name, encoding string, start time.Time) (*AttackFiles, error) {
 	a := &AttackFiles{dir: dir, name: name}
 	var err error
 	if encoding != "none" {
@@ -60,11 +61,10 @@ func CreateAttackFiles(dir, name, encoding string) (*AttackFiles, error) {
 	}
 	a.hlogBuf = bufio.NewWriter(a.hlog)
 	a.log = hdr.NewHistogramLogWriter(a.hlogBuf)
-	now := time.Now()
 	for _, err := range []error{
 		a.log.OutputComment("concbench attack " + name + ": response times from each request's intended send time, in nanoseconds"),
 		a.log.OutputLogFormatVersion(),
-		a.log.OutputStartTime(now.UnixMilli()),
+		a.log.OutputStartTime(start.UnixMilli()),
 		a.log.OutputLegend(),
 	} {
 		if err != nil {
@@ -83,13 +83,18 @@ func (a *AttackFiles) Result(r *vegeta.Result) error {
 	return a.enc.Encode(r)
 }
 
-// Interval writes one interval to the log, time-stamped in milliseconds
-// since the epoch.
-func (a *AttackFiles) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
-	hh := h.HDR()
-	hh.SetStartTimeMs(start.UnixMilli())
-	hh.SetEndTimeMs(start.Add(iv.Length).UnixMilli())
-	return a.log.OutputIntervalHistogram(hh)
+// Interval writes one interval to the log: its start in seconds from the
+// log's start time, its length in seconds, its max in milliseconds and its
+// histogram, as the log format has them. (hdrhistogram-go's own interval
+// writer prints the start and end in milliseconds where the format wants
+// seconds and a length.)
+func (a *AttackFiles) Interval(iv results.Interval, _ time.Time, h *results.Histogram) error {
+	payload, err := h.HDR().Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.hlogBuf, "%.3f,%.3f,%.3f,%s\n", iv.Start.Seconds(), iv.Length.Seconds(), float64(h.HDR().Max())/1e6, payload)
+	return err
 }
 
 // Close publishes the files, with the spectrum of rep's response times;

@@ -116,6 +116,12 @@ func (h *Histogram) Quantiles() Quantiles {
 	}
 }
 
+// FromHDR wraps h, as an interval log keeps it: its counts, with min, max
+// and mean read from its buckets (within 0.1%), not kept exact.
+func FromHDR(h *hdr.Histogram) *Histogram {
+	return &Histogram{h: h, min: time.Duration(h.Min()), max: time.Duration(h.Max()), sum: h.Mean() * float64(h.TotalCount())}
+}
+
 // HDR is the underlying HdrHistogram, for its own outputs (percentile
 // spectra, interval logs).
 func (h *Histogram) HDR() *hdr.Histogram { return h.h }

@@ -52,9 +52,9 @@ const DefaultMaxSkew = 50 * time.Millisecond
 // schedule. Histograms are added, never averaged, so every percentile is
 // the one of all the shards' requests together; counts and achieved rates
 // (each over its shard's window) add up. The intervals' and stages' counts
-// add up by index; their times come from their histograms, which for the
-// intervals live in the interval logs: the caller sets them with
-// SetIntervalTimes.
+// add up by index, and so do the stages' histograms; the intervals' live
+// in the interval logs, from which the caller sets their p50 and p99
+// (Interval.SetTimes).
 //
 // It refuses, as bad input, runs that are not shards, shards of different
 // attacks (another plan, schedule, target or start), and a set that lacks
@@ -342,7 +342,8 @@ func addCounts(into, from map[string]int) map[string]int {
 }
 
 // mergeIntervals adds the shards' intervals up by index: each shard's
-// second i is the same second of the attack. Their times are not set.
+// second i is the same second of the attack. Their max is the shards'
+// largest; p50 and p99 are left to SetTimes.
 func mergeIntervals(reps []Repetition) []Interval {
 	var out []Interval
 	for _, r := range reps {
@@ -351,6 +352,7 @@ func mergeIntervals(reps []Repetition) []Interval {
 				out = append(out, Interval{Start: iv.Start, Length: iv.Length})
 			}
 			out[i].add(iv.Span)
+			out[i].Max = max(out[i].Max, iv.Max)
 		}
 	}
 	return out
@@ -382,14 +384,9 @@ func (s *Span) add(o Span) {
 	s.Late += o.Late
 }
 
-// SetIntervalTimes sets the times of r's intervals from their histograms
-// (one per interval, in order; as many as there are intervals).
-func (r *Repetition) SetIntervalTimes(hs []*Histogram) error {
-	if len(hs) < len(r.Intervals) {
-		return fmt.Errorf("%d interval histograms for %d intervals", len(hs), len(r.Intervals))
-	}
-	for i := range r.Intervals {
-		r.Intervals[i].Times(hs[i])
-	}
-	return nil
+// SetTimes sets the interval's p50 and p99 from h, its histogram as the
+// interval log kept it; its max, kept exact, stays, and bounds them as
+// it bounds a live histogram's.
+func (iv *Interval) SetTimes(h *Histogram) {
+	iv.P50, iv.P99 = min(h.Quantile(0.5), iv.Max), min(h.Quantile(0.99), iv.Max)
 }
