@@ -26,15 +26,16 @@ import (
 type attackOptions struct {
 	rate, rates, sineAmp, maxRate, slo, encode, out, label, target string
 	stages, users                                                  string
-	pacer, file                                                    string
+	pacer, file, startAt                                           string
 	duration, sinePeriod, timeout, lateAfter                       time.Duration
 	slope                                                          float64
 	maxWorkers                                                     uint64
-	reps                                                           int
-	quick                                                          bool
+	reps, shards, shardIndex                                       int
+	quick, bundle                                                  bool
 	params                                                         paramsValue
 	set                                                            map[string]bool // flags given on the command line
 
+	shard    load.Shard // this process's part of the attack; the zero value: all of it
 	scenario *scenario.File
 	workload string                      // the scenario's workload name; "http" without one
 	from     map[string]scenario.Setting // options the scenario file set, by flag
@@ -65,8 +66,19 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: 1 repetition, each attack shortened to at most 1s (stages scaled alike), thresholds not enforced")
 	fs.Var(o.params, "param", "http workload parameter (request and embedded target), e.g. http.latency=10ms")
+	fs.IntVar(&o.shards, "shards", 1, "split the attack over this many generators (processes, pods), each sending its part of the schedule; bench merge adds up their run folders")
+	fs.IntVar(&o.shardIndex, "shard", -1, "this generator's shard, 0 to shards-1 (default: $"+shardIndexEnv+", as a Kubernetes Indexed Job sets it)")
+	fs.StringVar(&o.startAt, "start-at", "", "with -shards: when the shards begin, in RFC 3339 (2026-11-24T12:00:00Z), so that they send together")
+	fs.BoolVar(&o.bundle, "bundle", false, "after the run, print its results.json and interval logs as a bundle on stdout, for bench merge -logs (a pod's log carries it)")
 	return o
 }
+
+// shardIndexEnv is the variable through which a Kubernetes Indexed Job
+// gives each pod its index.
+const shardIndexEnv = "JOB_COMPLETION_INDEX"
+
+// MaxShards is the most shards an attack splits into.
+const MaxShards = 1000
 
 // attackRun sends open-loop load at one or more rates (or searches for the
 // highest rate that meets an SLO), or ramps closed-loop users, and writes a
@@ -90,6 +102,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Workload: w.Record(),
 		SLO:      ap.slo,
 		Args:     append([]string{"bench", "attack"}, args...),
+		Shard:    o.shard,
 		Progress: func(rate vegeta.Rate, rep int) {
 			progress.note("attack %s for %v (%d/%d)", ap.name(o.workload, rate), o.duration, rep+1, o.reps)
 		},
@@ -102,6 +115,14 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			what := fmt.Sprintf("attack %s (%d/%d)", ap.name(o.workload, rate), rep+1, o.reps)
 			return &liveSink{Sink: files, progress: progress, what: what, duration: o.duration, stages: ap.stages(), began: time.Now()}, nil
 		},
+	}
+	if sh := o.shard; sh.Sharded() {
+		fmt.Fprintf(stdout, "shard %d of %d: every %d%s request of the schedule, from request %d\n", sh.Index, sh.Count, sh.Count, ordinal(sh.Count), sh.Index)
+		if late := time.Since(sh.StartAt); !sh.StartAt.IsZero() && late > 0 {
+			fmt.Fprintf(stderr, "warning: -start-at was %v ago: beginning at once, late; bench merge will say by how much\n", late.Round(time.Millisecond))
+		} else if !sh.StartAt.IsZero() {
+			progress.note("shard %d of %d: waiting %v for -start-at %s", sh.Index, sh.Count, time.Until(sh.StartAt).Round(time.Second), o.startAt)
+		}
 	}
 	var res *results.Results
 	var verdict string
@@ -139,6 +160,14 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
 	for _, w := range res.RangeWarnings() {
 		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if o.shard.Sharded() {
+		fmt.Fprintf(stdout, "shard %d of %d: merge every shard's folder with bench merge DIR...\n", o.shard.Index, o.shard.Count)
+	}
+	if o.bundle {
+		if err := report.WriteBundle(stdout, dir); err != nil {
+			return fmt.Errorf("-bundle: %v", err)
+		}
 	}
 	if runErr != nil {
 		return runErr
@@ -253,7 +282,7 @@ func (o *attackOptions) bad(flag, format string, args ...any) error {
 	if s, ok := o.from[flag]; ok {
 		return &input.Error{Path: o.file, Line: s.Line, Field: "attack." + s.Key, Problem: problem}
 	}
-	return &input.Error{Field: "-" + flag, Problem: problem}
+	return &input.Error{Field: flag, Problem: problem}
 }
 
 // attackPlan is the validated rates, pacing and SLO.
@@ -349,6 +378,9 @@ func (o *attackOptions) validate() (attackPlan, error) {
 	if o.quick {
 		o.shorten(&p)
 	}
+	if err := o.validateShard(p); err != nil {
+		return p, err
+	}
 	if err := checkLabel("-label", o.label); err != nil {
 		return p, err
 	}
@@ -370,6 +402,65 @@ func (o *attackOptions) validate() (attackPlan, error) {
 		p.search = o.rates == ""
 	}
 	return p, nil
+}
+
+// validateShard checks -shards, -shard and -start-at and sets the
+// process's shard, its run folder's label, and the slot of each attack:
+// the duration, the slowest response and a second to write the files.
+func (o *attackOptions) validateShard(p attackPlan) error {
+	if o.shards < 1 || o.shards > MaxShards {
+		return o.bad("shards", "%d is out of range 1..%d", o.shards, MaxShards)
+	}
+	if o.shards == 1 {
+		switch {
+		case o.set["shard"]:
+			return o.bad("shard", "takes -shards above 1")
+		case o.startAt != "":
+			return o.bad("start-at", "takes -shards above 1")
+		}
+		return nil
+	}
+	switch {
+	case p.users != nil:
+		return o.bad("shards", "closed-loop users follow no schedule to split; shard an open-loop attack (-rate, -rates, -stages)")
+	case o.slo != "" && o.rates == "":
+		return o.bad("shards", "an SLO search chooses its rates as it goes, so shards would part ways; give -rates")
+	case o.target == "":
+		return o.bad("shards", "shards attack one target: give -target (bench serve starts one on loopback)")
+	}
+	index := o.shardIndex
+	if !o.set["shard"] {
+		env, ok := os.LookupEnv(shardIndexEnv)
+		if !ok {
+			return o.bad("shard", "give this generator's shard, 0 to %d, or set %s as an Indexed Job does", o.shards-1, shardIndexEnv)
+		}
+		n, err := strconv.Atoi(env)
+		if err != nil || n < 0 || n >= o.shards {
+			return usagef("%s: %q: want a shard from 0 to %d", shardIndexEnv, env, o.shards-1)
+		}
+		index = n
+	}
+	if index < 0 || index >= o.shards {
+		return o.bad("shard", "%d is out of range 0..%d", index, o.shards-1)
+	}
+	o.shard = load.Shard{Index: index, Count: o.shards, Slot: o.duration + o.timeout + time.Second}
+	if o.startAt != "" {
+		t, err := time.Parse(time.RFC3339, o.startAt)
+		if err != nil {
+			return o.bad("start-at", "%q: want a time in RFC 3339, such as 2026-11-24T12:00:00Z", o.startAt)
+		}
+		if time.Until(t) > 24*time.Hour {
+			return o.bad("start-at", "%s is more than a day away", o.startAt)
+		}
+		o.shard.StartAt = t
+	}
+	suffix := fmt.Sprintf("shard%dof%d", index, o.shards)
+	if o.label == "" {
+		o.label = suffix
+	} else {
+		o.label += "-" + suffix
+	}
+	return nil
 }
 
 // shorten makes a -quick smoke run of the attack: one repetition (unless
@@ -518,6 +609,21 @@ func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.His
 	}
 	l.progress.set(func() string { return line })
 	return l.Sink.Interval(iv, start, h)
+}
+
+// ordinal is the suffix of n's ordinal: "st" for 1, "th" for 4.
+func ordinal(n int) string {
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+		return "th"
+	case n%10 == 1:
+		return "st"
+	case n%10 == 2:
+		return "nd"
+	case n%10 == 3:
+		return "rd"
+	}
+	return "th"
 }
 
 // stageAt is the index of the stage running at offset t.

@@ -101,6 +101,8 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"compare":   compareRuns,
 	"serve":     serve,
 	"attack":    attackRun,
+	"merge":     mergeRuns,
+	"k8s":       k8sManifest,
 	"capacity":  capacityRun,
 	"depth":     depthRun,
 	"validate":  validate,
@@ -121,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, capacity, depth, validate, init, help)", args[0])
+	return usagef("unknown command %q (commands: run, list, plot, compare, serve, attack, merge, k8s, capacity, depth, validate, init, help)", args[0])
 }
 
 // runCell is the hidden subcommand an isolated cell's child runs: the
@@ -141,6 +143,9 @@ const usage = `usage: bench [run] [flags]    run a plan of workloads x strategie
        bench compare BASE HEAD    what changed between two runs, and what is noise
        bench serve [flags]        run the embedded HTTP target on loopback
        bench attack [flags]       open-loop HTTP load at a rate, a sweep of rates, or an SLO search
+       bench merge SHARD-DIR...   merge the run folders of an attack's shards (bench attack -shards) into one run
+       bench k8s [flags] -- ATTACK-FLAGS
+                                  print a Kubernetes Indexed Job that runs an attack in shards (docs/distributed.md)
        bench capacity [flags]     sweep concurrency and fit the Universal Scalability Law (or -fit FILE)
        bench depth [flags]        search the deepest chain of mutual recursion each call mode survives (direct, spawn, trampoline)
        bench run -f FILE          run a scenario file (bench validate -f FILE checks one; bench init writes one)

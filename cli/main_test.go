@@ -60,7 +60,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"-param", "cpu.cost=1ms", "-workloads", "io"}, `bench: -param cpu: "cpu" is neither a workload in -workloads nor a strategy in -strategies`},
 		{[]string{"-label", "a/b"}, `bench: -label: "a/b": use letters, digits, '.', '_' and '-' (at most 64)`},
 		{[]string{"-nope"}, "bench: flag provided but not defined: -nope"},
-		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, capacity, depth, validate, init, help)`},
+		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, merge, k8s, capacity, depth, validate, init, help)`},
 		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},
 		{[]string{"-workloads", "http", "-target", "ftp://127.0.0.1/"}, `bench: -target: "ftp://127.0.0.1/" is not an http or https URL`},
 	}

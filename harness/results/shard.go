@@ -56,19 +56,19 @@ const DefaultMaxSkew = 50 * time.Millisecond
 // in the interval logs, from which the caller sets their p50 and p99
 // (Interval.SetTimes).
 //
-// It refuses, as bad input, runs that are not shards, shards of different
+// It refuses, as bad input naming the shard's folder, runs that are not shards, shards of different
 // attacks (another plan, schedule, target or start), and a set that lacks
 // a shard or holds one twice. It warns when shards began an attack more
 // than maxSkew apart. A repetition that a shard did not finish is kept,
 // marked interrupted, and the merged run incomplete.
 func MergeShards(runs []ShardRun, maxSkew time.Duration, args []string) (*Results, []string, error) {
 	if len(runs) == 0 {
-		return nil, nil, input.Errorf("merge", "no shard folders given")
+		return nil, nil, &input.Error{Problem: "merge: no shard folders given"}
 	}
 	runs = slices.Clone(runs)
 	for _, r := range runs {
 		if r.Shard == nil {
-			return nil, nil, &input.Error{Field: "shard " + r.Path, Problem: "not the run of a shard (it has no shard record); bench attack -shards N writes one"}
+			return nil, nil, &input.Error{Problem: "shard " + r.Path + ": not the run of a shard (it has no shard record); bench attack -shards N writes one"}
 		}
 	}
 	sort.SliceStable(runs, func(i, j int) bool { return runs[i].Shard.Index < runs[j].Shard.Index })
@@ -118,7 +118,7 @@ func checkShards(runs []ShardRun) error {
 	count := first.Shard.Count
 	for i, r := range runs {
 		bad := func(format string, args ...any) error {
-			return &input.Error{Field: "shard " + r.Path, Problem: fmt.Sprintf(format, args...)}
+			return &input.Error{Problem: "shard " + r.Path + ": " + fmt.Sprintf(format, args...)}
 		}
 		s := r.Shard
 		switch {
@@ -146,7 +146,7 @@ func checkShards(runs []ShardRun) error {
 				missing = append(missing, i)
 			}
 		}
-		return &input.Error{Field: "merge", Problem: fmt.Sprintf("%d of %d shards given; missing shard(s) %v", len(runs), count, missing)}
+		return &input.Error{Problem: fmt.Sprintf("merge: %d of %d shards given; missing shard(s) %v", len(runs), count, missing)}
 	}
 	return nil
 }
@@ -221,7 +221,7 @@ func mergeCell(runs []ShardRun, name string, maxSkew time.Duration) (CellResult,
 		complete = complete && c.Complete
 		for k, rep := range c.Repetitions {
 			if !mergeable(rep) {
-				return out, nil, &input.Error{Field: "shard " + r.Path, Problem: fmt.Sprintf("%s repetition %d lacks some of its histograms (written by an older concbench): its percentiles cannot merge", name, k+1)}
+				return out, nil, &input.Error{Problem: "shard " + r.Path + ": " + fmt.Sprintf("%s repetition %d lacks some of its histograms (written by an older concbench): its percentiles cannot merge", name, k+1)}
 			}
 			for len(parts) <= k {
 				parts = append(parts, nil)

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/scenario"
+)
+
+// mergeRuns merges the run folders of a sharded attack's shards (or the
+// bundles a log of theirs holds) into one run folder, as if one generator
+// had sent the whole schedule: the same table, files and charts.
+func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("merge")
+	out := fs.String("out", "results", "parent folder of the merged run folder")
+	label := fs.String("label", "merged", "suffix of the merged run folder's name")
+	maxSkew := fs.Duration("max-skew", results.DefaultMaxSkew, "warn when shards began an attack further apart than this")
+	logs := fs.String("logs", "", "read the shards' bundles from this log (- for standard input), as `kubectl logs` prints the pods' output of bench attack -bundle; they are unpacked into a folder under -out first")
+	dirs, help, err := parseWithOperands(fs, args, stdout, "SHARD-DIR...")
+	if help || err != nil {
+		return err
+	}
+	switch {
+	case *maxSkew < 0:
+		return usagef("-max-skew: %v must be >= 0", *maxSkew)
+	case *logs == "" && len(dirs) == 0:
+		return usagef("merge: give the shards' run folders, or -logs FILE")
+	case *logs != "" && len(dirs) > 0:
+		return usagef("-logs: give the shards' run folders or a log of their bundles, not both")
+	}
+	if err := checkLabel("-label", *label); err != nil {
+		return err
+	}
+	if *logs != "" {
+		if dirs, err = unbundle(*logs, *out, stdout); err != nil {
+			return err
+		}
+	}
+	var runs []results.ShardRun
+	for _, d := range dirs {
+		res, err := report.ReadResults(d)
+		if err != nil {
+			return usagef("shard %s: %v", d, err)
+		}
+		runs = append(runs, results.ShardRun{Path: d, Results: res})
+	}
+	res, warnings, err := results.MergeShards(runs, *maxSkew, append([]string{"bench", "merge"}, args...))
+	if err != nil {
+		return err
+	}
+	dir, err := report.NewRunDir(*out, *label, time.Now())
+	if err != nil {
+		return usagef("-out: %v", err)
+	}
+	if err := mergeFiles(dir, res, runs); err != nil {
+		os.RemoveAll(dir)
+		return fmt.Errorf("merging the shards' files: %v", err)
+	}
+	if res.Scenario != nil {
+		if f, err := scenario.Parse(res.Scenario.Path, []byte(res.Scenario.Content)); err == nil {
+			res.Thresholds = f.Verdicts(res)
+		}
+	}
+	if err := report.Write(dir, res); err != nil {
+		os.RemoveAll(dir)
+		return fmt.Errorf("writing %s: %v", dir, err)
+	}
+	if err := report.WriteTable(stdout, res); err != nil {
+		return err
+	}
+	writeAttackTable(stdout, res.Cells, nil)
+	fmt.Fprintf(stdout, "\nmerged %d shards: histograms added, counts and achieved rates summed\n", len(runs))
+	if !res.Complete {
+		fmt.Fprintln(stdout, "incomplete: a shard was interrupted; the table holds what was measured")
+	}
+	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
+	for _, w := range append(warnings, res.RangeWarnings()...) {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if len(res.Thresholds) > 0 {
+		return reportThresholds(res.Thresholds, false, stdout, stderr)
+	}
+	return nil
+}
+
+// unbundle unpacks the bundles in log (a file, or - for stdin) into a new
+// folder under parent, and returns their folders.
+func unbundle(log, parent string, stdout io.Writer) ([]string, error) {
+	r := os.Stdin
+	if log != "-" {
+		f, err := os.Open(log)
+		if err != nil {
+			return nil, usagef("-logs: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	into, err := report.NewRunDir(parent, "shards", time.Now())
+	if err != nil {
+		return nil, usagef("-out: %v", err)
+	}
+	dirs, err := report.ReadBundles(r, into)
+	if err != nil {
+		if len(dirs) == 0 {
+			os.RemoveAll(into)
+		}
+		return nil, usagef("-logs: %v", err)
+	}
+	if len(dirs) == 0 {
+		os.RemoveAll(into)
+		return nil, usagef("-logs: no bundles in %s; run the shards with bench attack -bundle", log)
+	}
+	fmt.Fprintf(stdout, "unpacked %d shard folders into %s\n", len(dirs), into)
+	return dirs, nil
+}
+
+// mergeFiles merges each attack's files (interval logs, vegeta results,
+// spectrum) into dir from the shards that measured it, setting the merged
+// intervals' times.
+func mergeFiles(dir string, res *results.Results, runs []results.ShardRun) error {
+	for c := range res.Cells {
+		cell := &res.Cells[c]
+		for k := range cell.Repetitions {
+			var shards []string
+			for _, r := range runs {
+				i := slices.IndexFunc(r.Cells, func(x results.CellResult) bool { return x.Name() == cell.Name() })
+				if i >= 0 && k < len(r.Cells[i].Repetitions) {
+					shards = append(shards, r.Path)
+				}
+			}
+			if err := report.MergeAttackFiles(dir, report.AttackName(cell.Workload, k), shards, &cell.Repetitions[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
