@@ -90,6 +90,9 @@ func TestShardsMergeIntoOneRun(t *testing.T) {
 	if rep.Completed != sent || all.Count() != int64(sent) || sent < 15_000 {
 		t.Errorf("merged %d requests, the shards %d, their vegeta files %d; want equal, about 16,000", rep.Completed, sent, all.Count())
 	}
+	if rep.Submitted != 16_000 {
+		t.Errorf("the shards scheduled %d requests together; the whole schedule is 4000/s x 4s = 16000", rep.Submitted)
+	}
 	want := all.Quantiles()
 	if rep.Service.P50 != want.P50 || rep.Service.P99 != want.P99 || rep.Service.Max != want.Max {
 		t.Errorf("merged service p50 %v p99 %v max %v; one histogram of every request: %v %v %v",

@@ -64,7 +64,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	if err != nil {
 		return results.Repetition{}, err
 	}
-	pacer := a.Shard.Pacer(whole)
+	pacer := within{a.Shard.Pacer(whole), a.Duration}
 	name := "concbench"
 	if a.Shard.Sharded() {
 		name = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
@@ -141,6 +141,19 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		return rep, outErr
 	}
 	return rep, ctx.Err()
+}
+
+// within stops a pacer at its first hit due after du, which vegeta's
+// attacker would still send, late for its duration: so the attack sends
+// the schedule's hits exactly, and shards' extra hits do not add up.
+type within struct {
+	vegeta.Pacer
+	du time.Duration
+}
+
+func (w within) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	wait, stop := w.Pacer.Pace(elapsed, hits)
+	return wait, stop || elapsed+wait > w.du
 }
 
 // intervals cuts an attack's responses into IntervalLength spans by when
