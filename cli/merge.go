@@ -48,6 +48,9 @@ func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return usagef("shard %s: %v", d, err)
 		}
+		for i := range res.Cells {
+			res.Cells[i].Summary.Histograms = nil // the merge sums repetitions; this would only hold memory
+		}
 		runs = append(runs, results.ShardRun{Path: d, Results: res})
 	}
 	res, warnings, err := results.MergeShards(runs, *maxSkew, append([]string{"bench", "merge"}, args...))
