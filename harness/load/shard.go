@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/concbench/concbench/harness"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -56,14 +57,7 @@ func (s Shard) wait(ctx context.Context, k int) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return harness.Park(ctx, d)
 }
 
 // shardPacer paces hit k of shard i of n at the time of hit k×n + i of
