@@ -121,7 +121,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if late := time.Since(sh.StartAt); !sh.StartAt.IsZero() && late > 0 {
 			fmt.Fprintf(stderr, "warning: -start-at was %v ago: beginning at once, late; bench merge will say by how much\n", late.Round(time.Millisecond))
 		} else if !sh.StartAt.IsZero() {
-			progress.note("shard %d of %d: waiting %v for -start-at %s", sh.Index, sh.Count, time.Until(sh.StartAt).Round(time.Second), o.startAt)
+			progress.note("shard %d of %d: waiting %v for -start-at %s; later attacks begin every %v", sh.Index, sh.Count, time.Until(sh.StartAt).Round(time.Second), o.startAt, sh.Slot)
 		}
 	}
 	var res *results.Results

@@ -24,7 +24,8 @@ type Sweep struct {
 	// send the shard's part of its schedule, beginning at the shard's
 	// slot; the results record the shard. Search and Users refuse it.
 	Shard Shard
-	// Progress, when set, is called before each attack.
+	// Progress, when set, is called as each attack begins (a shard's,
+	// once its slot comes).
 	Progress func(rate vegeta.Rate, rep int)
 	// Open, when set, opens the output of each attack (the run folder's
 	// files), which receives the results as they arrive and is closed when
@@ -195,14 +196,14 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 	cell.Complete = true
 	var err error
 	for rep := range max(s.Reps, 1) {
-		if s.Progress != nil {
-			s.Progress(rate, rep)
-		}
 		if err = s.Shard.wait(ctx, s.attacks); err != nil {
 			cell.Complete = false
 			break
 		}
 		s.attacks++
+		if s.Progress != nil {
+			s.Progress(rate, rep)
+		}
 		var sink Sink
 		if s.Open != nil {
 			if sink, err = s.Open(rate, rep); err != nil {
