@@ -115,6 +115,12 @@ func TestShardedSweepBeginsInItsSlots(t *testing.T) {
 	if sh == nil || sh.Index != 1 || sh.Count != 2 || !sh.StartAt.Equal(start) || sh.Offset != began[0].Sub(start) {
 		t.Errorf("shard record %+v", sh)
 	}
+	// Shards started without a start time record none, so that their
+	// runs agree; their slots count from their own start.
+	s.Shard.StartAt, s.attacks, began = time.Time{}, 0, nil
+	if res, _, err = s.Rates(context.Background(), []vegeta.Rate{{Freq: 100, Per: time.Second}}); err != nil || !res.Shard.StartAt.IsZero() || len(began) != 2 {
+		t.Errorf("without a start time: recorded %v, %d attacks, %v", res.Shard.StartAt, len(began), err)
+	}
 	if _, _, err := s.Search(context.Background(), vegeta.Rate{Freq: 1, Per: time.Second}, vegeta.Rate{Freq: 2, Per: time.Second}); err == nil {
 		t.Error("a sharded search ran")
 	}

@@ -49,10 +49,10 @@ type Sink interface {
 // verdict naming the highest rate whose attacks meet it. On error (ctx
 // done, an output failed) it returns what it measured, marked incomplete.
 func (s *Sweep) Rates(ctx context.Context, rates []vegeta.Rate) (*results.Results, string, error) {
+	res := s.results() // records the start time given, if any
 	if s.Shard.Sharded() && s.Shard.StartAt.IsZero() {
-		s.Shard.StartAt = time.Now()
+		s.Shard.StartAt = time.Now() // the slots count from here
 	}
-	res := s.results()
 	for _, r := range rates {
 		if _, err := s.at(ctx, res, r); err != nil {
 			return res, "", err
