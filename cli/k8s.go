@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 )
 
@@ -156,23 +157,21 @@ func (o *k8sOptions) job(podArgs []string) *batchv1.Job {
 	n := int32(o.shards)
 	deadline := int64(o.deadline().Seconds())
 	quantities := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(o.cpu), corev1.ResourceMemory: resource.MustParse(o.memory)}
-	nonRoot, no, yes := true, false, true
-	user := int64(65532)
 	return &batchv1.Job{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{Name: o.name, Namespace: o.ns, Labels: labels},
 		Spec: batchv1.JobSpec{
-			CompletionMode:        ptr(batchv1.IndexedCompletion),
+			CompletionMode:        ptr.To(batchv1.IndexedCompletion),
 			Completions:           &n,
 			Parallelism:           &n,
-			BackoffLimit:          ptr(int32(0)),
+			BackoffLimit:          ptr.To(int32(0)),
 			ActiveDeadlineSeconds: &deadline,
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
 					RestartPolicy: corev1.RestartPolicyNever,
 					SecurityContext: &corev1.PodSecurityContext{
-						RunAsNonRoot: &nonRoot, RunAsUser: &user, RunAsGroup: &user,
+						RunAsNonRoot: ptr.To(true), RunAsUser: ptr.To(int64(65532)), RunAsGroup: ptr.To(int64(65532)),
 						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 					},
 					TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{
@@ -185,7 +184,7 @@ func (o *k8sOptions) job(podArgs []string) *batchv1.Job {
 						Args:      podArgs,
 						Resources: corev1.ResourceRequirements{Requests: quantities, Limits: quantities},
 						SecurityContext: &corev1.SecurityContext{
-							AllowPrivilegeEscalation: &no, ReadOnlyRootFilesystem: &yes,
+							AllowPrivilegeEscalation: ptr.To(false), ReadOnlyRootFilesystem: ptr.To(true),
 							Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 						},
 						VolumeMounts: []corev1.VolumeMount{{Name: "results", MountPath: "/results"}},
@@ -196,5 +195,3 @@ func (o *k8sOptions) job(podArgs []string) *batchv1.Job {
 		},
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
