@@ -147,7 +147,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := report.Write(dir, res); err != nil {
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
-	if err := report.WriteTable(stdout, res); err != nil {
+	if err := report.WriteTable(stdout, res, false); err != nil {
 		return err
 	}
 	writeAttackTable(stdout, res.Cells, ap.slo)

@@ -74,7 +74,7 @@ func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error
 		os.RemoveAll(dir)
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
-	if err := report.WriteTable(stdout, res); err != nil {
+	if err := report.WriteTable(stdout, res, false); err != nil {
 		return err
 	}
 	writeAttackTable(stdout, res.Cells, nil)

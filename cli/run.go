@@ -12,6 +12,7 @@ import (
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/isolate"
+	"github.com/concbench/concbench/harness/recommend"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/plan"
@@ -29,7 +30,8 @@ type runOptions struct {
 	taskTimeout           time.Duration
 	groupTimeout          time.Duration
 	gomaxprocs            int
-	isolate, force        bool
+	isolate, force, wide  bool
+	slo                   string
 	cellTimeout           time.Duration
 	file                  string
 	scenario              *scenario.File
@@ -47,7 +49,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.Var(&o.strategies, "strategies", "comma-separated strategies (see bench list)")
 	fs.Var(&o.limits, "limits", "comma-separated limits for limited strategies; a list sweeps")
 	fs.IntVar(&o.tasks, "tasks", 0, "root tasks per repetition (default: each workload's own)")
-	fs.IntVar(&o.reps, "reps", 5, "measured repetitions per cell")
+	fs.IntVar(&o.reps, "reps", 6, "measured repetitions per cell (6 give a 95% interval of the median)")
 	fs.IntVar(&o.warmup, "warmup", 1, "discarded warm-up repetitions per cell")
 	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
@@ -60,6 +62,8 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.StringVar(&o.file, "f", "", "run the plan in this scenario file (YAML or JSON); flags given override it")
 	fs.BoolVar(&o.isolate, "isolate", true, "run each cell in a child process: a crash or hang fails that cell only, and each cell gets a fresh heap")
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated cell with no result by then is stopped and reported hung")
+	fs.BoolVar(&o.wide, "wide", false, "show every column of the table (the default fits 120 columns)")
+	fs.StringVar(&o.slo, "slo", "", "SLO a recommended cell must meet, e.g. 'p99<=50ms,errors<1%' (its error condition is the error budget; default budget 1%)")
 	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
 	return o
 }
@@ -81,6 +85,13 @@ func (o *runOptions) spec() (plan.Spec, error) {
 	}
 	s := plan.Spec{Strategies: o.strategies, Limits: o.limits, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
 		Target: o.target, Force: o.force}
+	if o.slo != "" {
+		slo, err := results.ParseSLO("slo", o.slo)
+		if err != nil {
+			return s, err
+		}
+		s.SLO = slo
+	}
 	if o.file != "" {
 		if err := o.fromScenario(&s); err != nil {
 			return s, err
@@ -297,12 +308,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		os.Remove(dir) // nothing measured: leave no empty folder
 		return runErr
 	}
+	res.Recommendations = recommend.For(res)
 	if err := report.Write(dir, res); err != nil {
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
-	if err := report.WriteTable(stdout, res); err != nil {
+	if err := report.WriteTable(stdout, res, o.wide); err != nil {
 		return err
 	}
+	report.WriteRecommendations(stdout, res)
 	if !res.Complete {
 		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds the repetitions measured so far")
 	}

@@ -110,7 +110,7 @@ workloads:
 
 strategies: [sequential, unbounded, pool, semaphore]
 limits: [8, 32]         # for pool, semaphore and offload; a list sweeps
-reps: 5                 # measured repetitions per cell
+reps: 6                 # measured repetitions per cell
 warmup: 1               # discarded repetitions per cell
 
 # target: http://127.0.0.1:8080/   # for http workloads; default: an embedded target

@@ -44,6 +44,9 @@ type PlanConfig struct {
 	// grow to while the plan runs (debug.SetMaxStack; Go's default is
 	// 1 GB): past it the process aborts, so run such plans isolated.
 	MaxStack int64
+	// SLO is what a recommended cell must meet (recorded; the runner does
+	// not enforce it).
+	SLO results.SLO
 }
 
 // MaxGOMAXPROCS bounds PlanConfig.GOMAXPROCS.
@@ -210,7 +213,7 @@ func CloseWorkloads(ws []PlannedWorkload) error {
 
 // Record is the plan as results.json keeps it.
 func (p *Plan) Record() results.PlanRecord {
-	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack}
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack, SLO: p.SLO.String()}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

@@ -19,6 +19,7 @@ const (
 	metricStacks = "/memory/classes/heap/stacks:bytes"
 	metricGC     = "/gc/cycles/total:gc-cycles"
 	metricSched  = "/sched/latencies:seconds"
+	metricNotGo  = "/sched/goroutines/not-in-go:goroutines"
 )
 
 // probe samples the Go runtime on a goroutine of its own between start and
@@ -35,20 +36,27 @@ type probe struct {
 	peakHeap   uint64
 	peakStacks uint64
 	peakMemory uint64           // of heap objects + stacks, sampled together
+	peakNotGo  uint64           // goroutines in a system call or cgo: each holds an OS thread
 	stall      time.Duration    // the most a tick came late
 	heapSample []metrics.Sample // heap objects, stacks
+	// baseHeap and baseStacks are the heap and stacks at start, which the
+	// peaks are measured above: what the process held before the
+	// repetition (the harness, earlier results) is not the strategy's.
+	baseHeap, baseStacks uint64
 }
 
 func newProbe() *probe {
 	return &probe{
 		before:     []metrics.Sample{{Name: metricHeap}, {Name: metricGC}, {Name: metricSched}},
-		heapSample: []metrics.Sample{{Name: metricHeap}, {Name: metricStacks}},
+		heapSample: []metrics.Sample{{Name: metricHeap}, {Name: metricStacks}, {Name: metricNotGo}},
 	}
 }
 
 func (p *probe) start() {
 	p.stopping = make(chan struct{})
-	p.peakG, p.peakHeap, p.peakStacks, p.peakMemory, p.stall = 0, 0, 0, 0, 0
+	p.peakG, p.peakHeap, p.peakStacks, p.peakMemory, p.peakNotGo, p.stall = 0, 0, 0, 0, 0, 0
+	metrics.Read(p.heapSample)
+	p.baseHeap, p.baseStacks = p.heapSample[0].Value.Uint64(), p.heapSample[1].Value.Uint64()
 	metrics.Read(p.before)
 	p.user, p.sys = cpuTimes()
 	p.done.Add(1)
@@ -77,9 +85,13 @@ func (p *probe) sample() {
 	}
 }
 
-// readMemory samples heap objects and goroutine stacks.
+// readMemory samples heap objects, goroutine stacks and the goroutines
+// outside Go.
 func (p *probe) readMemory() {
 	metrics.Read(p.heapSample)
+	if s := p.heapSample[2]; s.Value.Kind() == metrics.KindUint64 {
+		p.peakNotGo = max(p.peakNotGo, s.Value.Uint64())
+	}
 	heap, stacks := p.heapSample[0].Value.Uint64(), p.heapSample[1].Value.Uint64()
 	p.peakHeap = max(p.peakHeap, heap)
 	p.peakStacks = max(p.peakStacks, stacks)
@@ -97,15 +109,24 @@ func (p *probe) stop() results.Runtime {
 	p.readMemory() // the sampler has ended
 	return results.Runtime{
 		PeakGoroutines: max(0, p.peakG-p.baseline),
-		PeakHeap:       max(p.peakHeap, after[0].Value.Uint64()),
-		PeakStacks:     p.peakStacks,
-		PeakMemory:     p.peakMemory,
+		PeakHeap:       above(max(p.peakHeap, after[0].Value.Uint64()), p.baseHeap),
+		PeakStacks:     above(p.peakStacks, p.baseStacks),
+		PeakMemory:     above(p.peakMemory, p.baseHeap+p.baseStacks),
+		PeakBlocked:    int(p.peakNotGo),
 		GCCycles:       after[1].Value.Uint64() - p.before[1].Value.Uint64(),
 		SchedLatency:   histogramQuantile(p.before[2].Value.Float64Histogram(), after[2].Value.Float64Histogram(), 0.99),
 		Stall:          p.stall,
 		UserCPU:        user - p.user,
 		SystemCPU:      sys - p.sys,
 	}
+}
+
+// above is how far peak rose above base; 0 when it did not.
+func above(peak, base uint64) uint64 {
+	if peak < base {
+		return 0
+	}
+	return peak - base
 }
 
 // histogramQuantile returns the q quantile of the observations added to a

@@ -122,7 +122,7 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(rep int)) (results.CellResult, error) {
 	cr := results.CellResult{
 		Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(),
-		Limit: cell.Limit, Tasks: cell.Tasks,
+		Limit: cell.Limit, Tasks: cell.Tasks, Bound: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks,
 	}
 	grace := r.Grace
 	if grace == 0 {
@@ -158,6 +158,7 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 	cr.Complete = len(cr.Repetitions) == p.Reps && !slices.ContainsFunc(cr.Repetitions, func(r results.Repetition) bool { return r.Interrupted })
 	if len(cr.Repetitions) > 0 {
 		cr.Summary = results.Combine(results.Summarized(cr.Repetitions))
+		cr.Summary.Histograms.Compact()
 	}
 	return cr, runErr
 }
@@ -233,10 +234,11 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 		samples[i].Class = class
 	}
 	m := results.Summarize(samples, wall)
-	// Tasks that failed without their timeout (a 503 at once) did not do
-	// their work; tasks cut at the timeout did it up to the timeout.
-	worked := float64(m.Succeeded()+m.Errors["timeout"]) / float64(max(n, 1))
-	m.Ideal = batch.Cost.Within(cell.Workload.Timeout).Share(worked).Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
+	m.Histograms.Compact() // kept for the run: small, so later repetitions' heaps do not carry them
+	// The ideal is every task's: a task that failed fast did not do its
+	// work, so failing is never efficient (a cell over its error budget
+	// shows no efficiency at all). A timeout caps each task's cost.
+	m.Ideal = batch.Cost.Within(cell.Workload.Timeout).Ideal(cell.Strategy.Capacity(cell.Limit), runtime.GOMAXPROCS(0))
 	if gt := cell.Workload.GroupTimeout; gt > 0 {
 		m.Ideal = min(m.Ideal, gt) // nothing works past the group's deadline
 	}

@@ -3,12 +3,14 @@ package harness_test
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	. "github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/strategy"
 )
 
@@ -121,17 +123,29 @@ func (w halfFail) Batch(n, _ int) (Batch, error) {
 	return b, nil
 }
 
-// TestFastFailuresDoNotRaiseEfficiency runs half of the tasks failing at
-// once: the ideal counts only the work done, so efficiency stays at or
-// below 100% (it read 200% when the failures counted as done work).
-func TestFastFailuresDoNotRaiseEfficiency(t *testing.T) {
+// TestFastFailuresAreNotEfficiency runs half of the tasks failing at
+// once: the ideal still counts every task (so failing fast reads as
+// finishing early, not as work done), goodput counts only the successes,
+// and the cell is over its error budget, so no table shows its efficiency
+// and no recommendation takes it.
+func TestFastFailuresAreNotEfficiency(t *testing.T) {
 	res, err := runCell(t, context.Background(), halfFail{5 * time.Millisecond}, 20, strategy.Sequential{}, 1, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, r := range res.Cells[0].Repetitions {
-		if r.Efficiency > 1.05 || r.Efficiency < 0.5 {
-			t.Errorf("repetition %d: efficiency %.2f (ideal %v, wall %v), want near and not above 100%%", i, r.Efficiency, r.Ideal, r.Wall)
+	c := res.Cells[0]
+	for i, r := range c.Repetitions {
+		if r.Ideal != 100*time.Millisecond {
+			t.Errorf("repetition %d: ideal %v, want 100ms: every task's work, failed ones included", i, r.Ideal)
 		}
+		if want := 10 / r.Wall.Seconds(); math.Abs(r.Throughput-want) > 0.01*want {
+			t.Errorf("repetition %d: throughput %.1f/s, want the 10 successes over the wall, %.1f/s", i, r.Throughput, want)
+		}
+	}
+	if got := c.FailedFraction(); got != 0.5 {
+		t.Errorf("failed fraction %v, want 0.5", got)
+	}
+	if !c.OverBudget(results.DefaultErrorBudget) {
+		t.Error("a cell half of whose tasks failed is within the default error budget")
 	}
 }

@@ -72,25 +72,6 @@ func (c Cost) Within(timeout time.Duration) Cost {
 	return c
 }
 
-// Share returns the cost of a share f (0 to 1) of the batch's units, for
-// the ideal bound of a batch some of whose tasks did not do their work (a
-// request answered 503 at once). The critical path stays unless no unit
-// is left.
-func (c Cost) Share(f float64) Cost {
-	if f >= 1 {
-		return c
-	}
-	f = max(f, 0)
-	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) * f) }
-	c.Units = int(float64(c.Units)*f + 0.5)
-	c.Each = nil // which units are left is not known
-	c.Wait, c.Block, c.Compute = scale(c.Wait), scale(c.Block), scale(c.Compute)
-	if c.Units == 0 {
-		c.Critical = 0
-	}
-	return c
-}
-
 // Ideal returns the lower bound on wall time for c under capacity k with
 // gomaxprocs processors: the largest of the critical path, the CPU work
 // spread over the usable processors, the blocking work spread over the

@@ -42,6 +42,9 @@ type Spec struct {
 	// MaxStack, when above 0, bounds one goroutine's stack while the plan
 	// runs (see harness.PlanConfig.MaxStack).
 	MaxStack int64
+	// SLO is what a recommended cell must meet; its error condition, when
+	// it has one, is the error budget.
+	SLO results.SLO
 }
 
 // FromRecord is the spec of a plan as results.json (or an isolated cell's
@@ -55,7 +58,7 @@ func FromRecord(r results.PlanRecord) Spec {
 // <workload>.<name>", "reps", ... On error the workloads built so far are
 // closed.
 func Build(s Spec) (*harness.Plan, error) {
-	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack}
+	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack, SLO: s.SLO}
 	for name := range s.StrategyParams {
 		if !slices.Contains(s.Strategies, name) {
 			return nil, input.Errorf("param "+name, "strategy %q is not among the strategies (%s)", name, strings.Join(s.Strategies, ", "))

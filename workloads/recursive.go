@@ -31,11 +31,11 @@ func init() {
 		Doc:   "each task is a tree whose parents spawn children and sum their leaves' values, a nested list walked the same way, or a chain a->b->a...",
 		Tasks: 4,
 		Define: func(fs *flag.FlagSet) func() (harness.Workload, error) {
-			w := &recursiveWorkload{io: defineIO(fs, time.Millisecond)}
+			w := &recursiveWorkload{io: defineIO(fs, 5*time.Millisecond)} // above timer resolution (about 1 ms)
 			w.shape = param.NewChoice(fs, "shape", []string{"tree", "list", "chain"}, "a fan-out tree, a nested list (see list), or a chain of mutual recursion")
 			fs.StringVar(&w.listJSON, "list", "[1,[2,3,[4,5]],6]", "list: a JSON nested list of integers; each list is a task that spawns its elements, each integer a leaf that waits the latency and reports itself")
 			fs.IntVar(&w.fanout, "fanout", 4, "tree: children per parent")
-			fs.IntVar(&w.depth, "depth", 4, "tree: levels below the root; chain: calls from top to bottom")
+			fs.IntVar(&w.depth, "depth", 3, "tree: levels below the root; chain: calls from top to bottom")
 			w.call = param.NewChoice(fs, "call", []string{"spawn", "direct", "trampoline"}, "chain: each level a child task, a plain call on the same goroutine (the stack grows), or a trampoline (each call returns the next as a thunk that a loop runs: constant stack)")
 			return func() (harness.Workload, error) { return w, w.validate() }
 		},

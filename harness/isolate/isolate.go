@@ -52,7 +52,8 @@ var _ harness.CellRunner = (*Cells)(nil)
 // deadline is stopped and reported hung. When ctx is done, the child is
 // interrupted and its partial cell kept.
 func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell) results.CellResult {
-	out := results.CellResult{Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit, Tasks: cell.Tasks}
+	out := results.CellResult{Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit, Tasks: cell.Tasks,
+		Bound: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks}
 	deadline := c.Deadline
 	if deadline <= 0 {
 		deadline = DefaultDeadline

@@ -20,6 +20,8 @@ func WriteHTML(w io.Writer, res *results.Results, charts []Chart) error {
 	data := struct {
 		Title, Env, Command string
 		Incomplete          bool
+		Legend              string
+		Answer              []string
 		Head                []string
 		Rows                [][]string
 		Figures             []figure
@@ -28,6 +30,8 @@ func WriteHTML(w io.Writer, res *results.Results, charts []Chart) error {
 		Env:        envLine(res.Env),
 		Command:    strings.Join(res.Env.CommandLine, " "),
 		Incomplete: !res.Complete,
+		Legend:     Legend(res),
+		Answer:     RecommendationLines(res),
 		Head:       rows[0],
 		Rows:       rows[1:],
 	}
@@ -55,9 +59,11 @@ figure { margin: 2em 0; } svg { max-width: 100%; height: auto; }
 {{if .Incomplete}}<p class="note">Incomplete: the run was interrupted; this is what it measured.</p>{{end}}
 <p>{{.Env}}</p>
 <p><code>{{.Command}}</code></p>
-<p>Figures are medians over repetitions; errors are totals; latency is response time (end − intended start).</p>
+{{if .Answer}}<h2>Recommendation</h2>
+<ul>{{range .Answer}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <table><thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
+<p>{{.Legend}}</p>
 {{range .Figures}}<figure><figcaption><h2>{{.Title}}</h2></figcaption>
 {{.SVG}}
 </figure>{{end}}

@@ -20,7 +20,7 @@ func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 	fmt.Fprintf(w, "%s\n\n", envLine(e))
 	fmt.Fprintf(w, "`%s`\n\n", strings.Join(e.CommandLine, " "))
 	p := res.Plan
-	fmt.Fprintf(w, "%d measured repetitions per cell after %d warm-up; figures are medians over repetitions, errors are totals; latency is response time (end − intended start).\n\n", p.Reps, p.Warmup)
+	fmt.Fprintf(w, "%d measured repetitions per cell after %d warm-up; figures are medians over repetitions, errors are totals.\n\n", p.Reps, p.Warmup)
 	for _, wl := range p.Workloads {
 		fmt.Fprintf(w, "- **%s** (%s, %d tasks): %s\n", wl.Name, wl.Family, wl.Tasks, params(wl.Params))
 	}
@@ -36,6 +36,20 @@ func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 				fmt.Fprintf(w, "| :--- | :--- |%s\n", strings.Repeat(" ---: |", len(row)-2))
 			}
 		}
+	}
+	if len(res.Cells) > 0 && res.Cells[0].Summary.TargetRate == 0 {
+		fmt.Fprintf(w, "\n%s\n", Legend(res))
+	}
+	if lines := RecommendationLines(res); len(lines) > 0 {
+		fmt.Fprintf(w, "\n## Recommendation\n\n")
+		for _, l := range lines {
+			if strings.HasPrefix(l, "  ") {
+				fmt.Fprintf(w, "  - %s\n", strings.TrimSpace(l))
+			} else {
+				fmt.Fprintf(w, "- %s\n", l)
+			}
+		}
+		fmt.Fprintf(w, "\nThe rule is in concbench's docs/recommendations.md.\n")
 	}
 	if len(res.Thresholds) > 0 {
 		fmt.Fprintf(w, "\n## Thresholds\n\n")

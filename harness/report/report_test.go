@@ -73,7 +73,7 @@ func golden(t *testing.T, name string, got []byte) {
 func TestRenderings(t *testing.T) {
 	res := fixture()
 	var table, md, csv bytes.Buffer
-	if err := WriteTable(&table, res); err != nil {
+	if err := WriteTable(&table, res, false); err != nil {
 		t.Fatal(err)
 	}
 	WriteMarkdown(&md, res, []Chart{{Name: "latency", Title: "Response time by strategy"}})

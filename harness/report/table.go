@@ -4,55 +4,136 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/units"
 )
 
-// tableHeader names the columns of the terminal table and summary.md.
-// resp-* is response time, from each task's intended start (in a
-// closed-loop batch, the batch's start): what a caller saw, queueing
-// included. svc-* is service time, from the task's own start: the request
-// latency that wrk and hey report. sched-p99 is the p99 time goroutines
-// waited runnable (the runtime's scheduler latency); stall the most the
-// stall probe's 1 ms ticker ran late: Go's event-loop lag.
-var tableHeader = []string{
-	"workload", "strategy", "limit", "tasks", "wall", "tasks/s",
-	"resp-p50", "resp-p90", "resp-p99", "resp-max", "svc-p50", "svc-p99", "sched-p99", "stall", "errors", "efficiency",
+// wideHeader names the columns of the wide table (-wide). resp-* is
+// response time, from each task's intended start (in a closed-loop batch,
+// the batch's start): what a caller saw, queueing included. svc-* is
+// service time, from the task's own start: the request latency that wrk
+// and hey report. sched-p99 is the p99 time goroutines waited runnable
+// (the runtime's scheduler latency); stall the most the stall probe's
+// 1 ms ticker ran late: Go's event-loop lag.
+var wideHeader = []string{
+	"workload", "strategy", "limit", "tasks", "wall", "goodput/s", "±",
+	"resp-p50", "resp-p90", "resp-p99", "±", "resp-max", "svc-p50", "svc-p99", "sched-p99", "stall",
+	"errors", "goroutines", "peak-mem", "efficiency", "verdict",
 }
 
-// Rows returns the table: one row per cell, each figure the median over
-// the cell's repetitions (errors: the total). The terminal table and
-// summary.md both render these rows.
-func Rows(res *results.Results) [][]string {
-	rows := [][]string{tableHeader}
+// header names the columns of the default table, which fits 120 columns:
+// goodput and response p99 with their spread (±, see Spread), the
+// service p99, errors, peak memory, efficiency and the verdict.
+var header = []string{
+	"workload", "strategy", "limit", "goodput/s", "±", "resp-p50", "resp-p99", "±", "svc-p99", "errors", "peak-mem", "eff", "verdict",
+}
+
+// Rows returns the default table, the header first: one row per cell,
+// each figure the median over the cell's repetitions (errors: the total),
+// goodput and p99 with their spread, and the verdict: "recommended",
+// "tied" (within noise of the best goodput), or "FAILED 65% err" for a
+// cell over its error budget. The terminal table, summary.md and
+// report.html render these rows.
+func Rows(res *results.Results) [][]string { return rows(res, false) }
+
+// WideRows returns every column (bench run -wide).
+func WideRows(res *results.Results) [][]string { return rows(res, true) }
+
+func rows(res *results.Results, wide bool) [][]string {
+	out := [][]string{header}
+	if wide {
+		out = [][]string{wideHeader}
+	}
+	verdicts := Verdicts(res)
+	budget := res.Plan.Budget()
 	for _, c := range res.Cells {
 		s := c.Summary
-		limit := limitCell(c.Limit)
 		name := c.Workload
 		if c.Failed != "" {
-			rows = append(rows, []string{name + " (failed)", c.Strategy, limit, strconv.Itoa(c.Tasks), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", failedCell(c.Failed), "-"})
+			row := []string{name, c.Strategy, limitCell(c.Limit)}
+			for len(row) < len(out[0])-1 {
+				row = append(row, "-")
+			}
+			out = append(out, append(row, "FAILED "+failedCell(c.Failed)))
 			continue
 		}
 		if !c.Complete {
 			name += " (incomplete)"
 		}
-		rows = append(rows, []string{
-			name, c.Strategy, limit, strconv.Itoa(c.Tasks),
-			Duration(s.Wall), Rate(s.Throughput),
-			Duration(s.Response.P50), Duration(s.Response.P90), Duration(s.Response.P99), Duration(s.Response.Max),
-			Duration(s.Service.P50), Duration(s.Service.P99),
-			Duration(s.SchedLatency), Duration(s.Stall),
-			errorsCell(s.Errors), efficiency(s),
+		good, p99 := c.Spread(results.Goodput), c.Spread(results.ResponseP99)
+		eff := efficiency(s)
+		if c.OverBudget(budget) {
+			eff = "-"
+		}
+		errs := strconv.Itoa(s.ErrorCount())
+		if wide {
+			out = append(out, []string{
+				name, c.Strategy, limitCell(c.Limit), strconv.Itoa(c.Tasks), Duration(s.Wall),
+				Rate(s.Throughput), spreadCell(good), Duration(s.Response.P50), Duration(s.Response.P90), Duration(s.Response.P99), spreadCell(p99),
+				Duration(s.Response.Max), Duration(s.Service.P50), Duration(s.Service.P99), Duration(s.SchedLatency), Duration(s.Stall),
+				errorsCell(s.Errors), strconv.Itoa(s.PeakGoroutines), Bytes(s.PeakMemory), eff, verdicts[c.Name()],
+			})
+			continue
+		}
+		out = append(out, []string{
+			name, c.Strategy, limitCell(c.Limit), Rate(s.Throughput), spreadCell(good),
+			Duration(s.Response.P50), Duration(s.Response.P99), spreadCell(p99), Duration(s.Service.P99),
+			errs, Bytes(s.PeakMemory), eff, verdicts[c.Name()],
 		})
 	}
-	return rows
+	return out
+}
+
+// Verdicts marks each cell by name: "recommended" and "tied" from the
+// run's recommendations, "FAILED 65% err" over the error budget.
+func Verdicts(res *results.Results) map[string]string {
+	out := map[string]string{}
+	budget := res.Plan.Budget()
+	for _, c := range res.Cells {
+		if c.Failed == "" && len(c.Repetitions) > 0 && c.OverBudget(budget) {
+			out[c.Name()] = "FAILED " + strconv.FormatFloat(100*c.FailedFraction(), 'f', 0, 64) + "% err"
+		}
+	}
+	for _, r := range res.Recommendations {
+		if r.Evidence == nil {
+			continue
+		}
+		out[r.Evidence.Cell] = "recommended"
+		for _, t := range r.Tied {
+			out[r.Workload+" "+t] = "tied"
+		}
+	}
+	return out
+}
+
+// spreadCell is a spread as benchstat prints it: "±3%", "±0%", or "~"
+// behind the figure when only min–max is known (fewer than 6 repetitions).
+func spreadCell(s results.Spread) string {
+	pct := strconv.FormatFloat(100*s.Pct(), 'f', 0, 64) + "%"
+	if s.Confidence == 0 {
+		return "±" + pct + "~"
+	}
+	return "±" + pct
+}
+
+// Legend is the line under the table that says what its figures are.
+func Legend(res *results.Results) string {
+	spread := "a 95% interval of the median"
+	if res.Plan.Reps < 6 {
+		spread = "min to max (~: fewer than 6 repetitions give no 95% interval)"
+	}
+	return fmt.Sprintf("medians of %d repetitions; ± is %s. resp: from the batch's start, what a caller that submits every task at once waits; svc: one task's own time, what wrk and hey report. goodput counts successes only; a cell over the %s error budget is FAILED.",
+		res.Plan.Reps, spread, percentLabel(res.Plan.Budget()))
+}
+
+func percentLabel(f float64) string {
+	return strconv.FormatFloat(100*f, 'g', 3, 64) + "%"
 }
 
 // classHeader names the columns of the per-class table.
@@ -131,9 +212,12 @@ type Table struct {
 }
 
 // Tables returns the tables of a run in the order they are shown: the
-// cells, then when present the classes and the outcomes.
-func Tables(res *results.Results) []Table {
-	tables := []Table{{Rows: Rows(res)}}
+// cells (Rows), then when present the classes, the outcomes and the
+// stages.
+func Tables(res *results.Results) []Table { return tables(res, false) }
+
+func tables(res *results.Results, wide bool) []Table {
+	tables := []Table{{Rows: rows(res, wide)}}
 	if rows := ClassRows(res); rows != nil {
 		tables = append(tables, Table{"Response time by task class", rows})
 	}
@@ -175,9 +259,10 @@ func StageRows(res *results.Results) [][]string {
 }
 
 // WriteTable writes the tables, each aligned in columns, a blank line and
-// its title before each after the first.
-func WriteTable(w io.Writer, res *results.Results) error {
-	for i, table := range Tables(res) {
+// its title before each after the first; wide shows every column of the
+// cells.
+func WriteTable(w io.Writer, res *results.Results, wide bool) error {
+	for i, table := range tables(res, wide) {
 		if i > 0 {
 			fmt.Fprintf(w, "\n%s:\n", table.Title)
 		}
@@ -188,57 +273,37 @@ func WriteTable(w io.Writer, res *results.Results) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		if i == 0 && len(res.Cells) > 0 && res.Cells[0].Summary.TargetRate == 0 {
+			fmt.Fprintln(w, wrap(Legend(res), 120))
+		}
 	}
 	return nil
 }
 
-// Duration formats d with three significant digits: 812µs, 5.02ms, 1.23s.
-func Duration(d time.Duration) string {
-	if d <= 0 {
-		return "0"
+// wrap breaks s into lines of at most width columns, at spaces.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, word := range strings.Fields(s) {
+		if i > 0 && line+1+len([]rune(word)) > width {
+			b.WriteString("\n")
+			line = 0
+		} else if i > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(word)
+		line += len([]rune(word))
 	}
-	unit, scale := "ns", 1.0
-	switch {
-	case d >= time.Second:
-		unit, scale = "s", float64(time.Second)
-	case d >= time.Millisecond:
-		unit, scale = "ms", float64(time.Millisecond)
-	case d >= time.Microsecond:
-		unit, scale = "µs", float64(time.Microsecond)
-	}
-	v := float64(d) / scale
-	digits := max(0, 2-int(math.Floor(math.Log10(v))))
-	return strconv.FormatFloat(v, 'f', digits, 64) + unit
+	return b.String()
 }
 
-// Rate formats a per-second rate with three significant digits.
-func Rate(r float64) string {
-	switch {
-	case r >= 1e6:
-		return strconv.FormatFloat(r/1e6, 'f', 2, 64) + "M"
-	case r >= 1e4:
-		return strconv.FormatFloat(r/1e3, 'f', 1, 64) + "k"
-	case r >= 100:
-		return strconv.FormatFloat(r, 'f', 0, 64)
-	default:
-		return strconv.FormatFloat(r, 'f', 1, 64)
-	}
-}
-
-// Bytes formats a byte count in binary units: 512B, 3.2MiB, 1.5GiB, 10.5TiB.
-func Bytes(n uint64) string {
-	switch {
-	case n >= 1<<40:
-		return strconv.FormatFloat(float64(n)/(1<<40), 'f', 1, 64) + "TiB"
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
-	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + "KiB"
-	}
-	return strconv.FormatUint(n, 10) + "B"
-}
+// Duration, Rate and Bytes format figures for tables (package units).
+var (
+	Duration = units.Duration
+	Rate     = units.Rate
+	Bytes    = units.Bytes
+)
 
 // failedCell shortens a failure to its first clause.
 func failedCell(reason string) string {

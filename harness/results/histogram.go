@@ -29,6 +29,7 @@ const (
 // for concurrent use.
 type Histogram struct {
 	h          *hdr.Histogram
+	packed     []byte // h's V2 compressed encoding while h is nil (see Compact)
 	OutOfRange int64
 	min, max   time.Duration // exact, of the values recorded
 	sum        float64       // of the values recorded, in ns, for the exact mean
@@ -42,7 +43,7 @@ func NewHistogram() *Histogram {
 // Record adds one value; a negative one or one above an hour is counted
 // as out of range.
 func (h *Histogram) Record(d time.Duration) {
-	if d < 0 || h.h.RecordValue(int64(d)) != nil {
+	if d < 0 || h.live().RecordValue(int64(d)) != nil {
 		h.OutOfRange++
 		return
 	}
@@ -53,8 +54,45 @@ func (h *Histogram) Record(d time.Duration) {
 	h.sum += float64(d)
 }
 
+// Compact replaces the histogram's counters (about 270 KiB) by their
+// compressed encoding (a few KiB) until the histogram is next used, which
+// decodes them again. The runner compacts what it keeps of each
+// repetition, so that a run's heap does not grow by a megabyte a
+// repetition and the next repetition's peak heap measures the strategy,
+// not the results kept so far. It costs about a millisecond.
+func (h *Histogram) Compact() {
+	if h.h == nil {
+		return
+	}
+	enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return // stays live: compaction is an optimisation
+	}
+	h.h, h.packed = nil, enc
+}
+
+// live returns the counters, decoding them if Compact packed them.
+func (h *Histogram) live() *hdr.Histogram {
+	if h.h == nil && h.packed != nil {
+		d, err := hdr.Decode(h.packed)
+		if err != nil {
+			panic("results: a compacted histogram does not decode: " + err.Error()) // it was encoded by this process
+		}
+		h.h, h.packed = d, nil
+	}
+	return h.h
+}
+
+// encoded is the counters' V2 compressed encoding.
+func (h *Histogram) encoded() ([]byte, error) {
+	if h.h == nil && h.packed != nil {
+		return h.packed, nil
+	}
+	return h.h.Encode(hdr.V2CompressedEncodingCookieBase)
+}
+
 // Count is how many values were recorded, out-of-range ones excluded.
-func (h *Histogram) Count() int64 { return h.h.TotalCount() }
+func (h *Histogram) Count() int64 { return h.live().TotalCount() }
 
 // Merge adds every value of o.
 func (h *Histogram) Merge(o *Histogram) {
@@ -63,7 +101,7 @@ func (h *Histogram) Merge(o *Histogram) {
 	}
 	h.max = max(h.max, o.max)
 	h.sum += o.sum
-	h.OutOfRange += o.OutOfRange + h.h.Merge(o.h)
+	h.OutOfRange += o.OutOfRange + h.live().Merge(o.live())
 }
 
 // Quantile is the value at quantile q (0 to 1) by nearest rank: the
@@ -78,7 +116,7 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 // quantiles reads several quantiles, sorted ascending, in one pass.
 func (h *Histogram) quantiles(qs []float64) []time.Duration {
 	out := make([]time.Duration, len(qs))
-	n := h.h.TotalCount()
+	n := h.live().TotalCount()
 	if n == 0 {
 		return out
 	}
@@ -105,7 +143,7 @@ func rank(q float64, n int64) int64 {
 // Quantiles summarises the histogram: the exact min, max and mean, and
 // the percentiles.
 func (h *Histogram) Quantiles() Quantiles {
-	if h.h.TotalCount() == 0 {
+	if h.live().TotalCount() == 0 {
 		return Quantiles{}
 	}
 	q := h.quantiles([]float64{0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999})
@@ -124,7 +162,7 @@ func FromHDR(h *hdr.Histogram) *Histogram {
 
 // HDR is the underlying HdrHistogram, for its own outputs (percentile
 // spectra, interval logs).
-func (h *Histogram) HDR() *hdr.Histogram { return h.h }
+func (h *Histogram) HDR() *hdr.Histogram { return h.live() }
 
 type histogramJSON struct {
 	HDR        string        `json:"hdr"`
@@ -136,7 +174,7 @@ type histogramJSON struct {
 
 // MarshalJSON encodes the histogram (HdrHistogram V2, compressed, base64).
 func (h *Histogram) MarshalJSON() ([]byte, error) {
-	enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase)
+	enc, err := h.encoded()
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +191,7 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("histogram: %w", err)
 	}
-	h.h, h.min, h.max, h.sum, h.OutOfRange = d, j.Min, j.Max, j.Sum, j.OutOfRange
+	h.h, h.packed, h.min, h.max, h.sum, h.OutOfRange = d, nil, j.Min, j.Max, j.Sum, j.OutOfRange
 	return nil
 }
 
@@ -183,6 +221,18 @@ func (hs *Histograms) Merge(o *Histograms) {
 		hs.OK.Merge(o.OK)
 	} else {
 		hs.OK = nil
+	}
+}
+
+// Compact compacts every histogram (see Histogram.Compact).
+func (hs *Histograms) Compact() {
+	if hs == nil {
+		return
+	}
+	for _, h := range []*Histogram{hs.Response, hs.Wait, hs.Service, hs.OK} {
+		if h != nil {
+			h.Compact()
+		}
 	}
 }
 

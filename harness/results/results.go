@@ -40,6 +40,9 @@ type Results struct {
 	Shard *ShardRecord `json:"shard,omitempty"`
 	// Merged is present in a run merged from shards: each shard's run.
 	Merged []MergedShard `json:"merged,omitempty"`
+	// Recommendations are the answer, one per workload (package
+	// recommend): absent for attacks and older runs.
+	Recommendations []Recommendation `json:"recommendations,omitempty"`
 }
 
 // Verdict is one scenario threshold checked on one cell (per repetition:
@@ -200,6 +203,10 @@ type PlanRecord struct {
 	Forced         bool                         `json:"forced,omitempty"`          // run beyond the safety bounds (-force)
 	GOMAXPROCS     int                          `json:"gomaxprocs,omitempty"`      // set for the run (-gomaxprocs); 0: as it was
 	MaxStack       int64                        `json:"max_stack_bytes,omitempty"` // a goroutine's stack limit for the run; 0: Go's default
+	// SLO is the run's service-level objective (bench run -slo): cells
+	// that miss it are never recommended, and its error condition, when it
+	// has one, is the error budget (see Budget).
+	SLO string `json:"slo,omitempty"`
 }
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.
@@ -227,8 +234,12 @@ type CellResult struct {
 	// Failed says why an isolated cell produced nothing: its process died
 	// ("exit status 2", "signal: killed") or passed its deadline ("hung:
 	// possible deadlock ..."); Stderr keeps its last lines.
-	Failed      string       `json:"failed,omitempty"`
-	Stderr      string       `json:"stderr,omitempty"`
+	Failed string `json:"failed,omitempty"`
+	Stderr string `json:"stderr,omitempty"`
+	// Bound is how many tasks the strategy lets run their own code at
+	// once under the limit (0: no bound, as unbounded and offload, whose
+	// limit bounds only their executors).
+	Bound       int          `json:"bound,omitempty"`
 	Summary     Repetition   `json:"summary"` // per field, the median over repetitions; errors summed
 	Repetitions []Repetition `json:"repetitions"`
 }
@@ -490,13 +501,17 @@ func (r Repetition) ErrorCount() int {
 
 // Runtime is what the runtime probe saw during one repetition.
 type Runtime struct {
-	PeakGoroutines int           `json:"peak_goroutines"`      // goroutines above those running before the repetition
-	PeakHeap       uint64        `json:"peak_heap_bytes"`      // largest heap (objects, live and unswept) seen
-	PeakStacks     uint64        `json:"peak_stack_bytes"`     // largest goroutine stack memory seen (/memory/classes/heap/stacks)
-	PeakMemory     uint64        `json:"peak_memory_bytes"`    // largest heap objects + stacks seen at once: what the cell held
-	GCCycles       uint64        `json:"gc_cycles"`            // GC cycles completed
-	SchedLatency   time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
-	Stall          time.Duration `json:"stall_max_ns"`         // the most a 1 ms ticker fired late: the Go analogue of event-loop delay
-	UserCPU        time.Duration `json:"user_cpu_ns"`          // process user CPU time
-	SystemCPU      time.Duration `json:"system_cpu_ns"`        // process system CPU time
+	PeakGoroutines int    `json:"peak_goroutines"`   // goroutines above those running before the repetition
+	PeakHeap       uint64 `json:"peak_heap_bytes"`   // largest heap (objects, live and unswept) seen
+	PeakStacks     uint64 `json:"peak_stack_bytes"`  // largest goroutine stack memory seen (/memory/classes/heap/stacks)
+	PeakMemory     uint64 `json:"peak_memory_bytes"` // largest heap objects + stacks seen at once: what the cell held
+	// PeakBlocked is the most goroutines seen at once in a system call or
+	// cgo (/sched/goroutines/not-in-go), each holding an OS thread: what
+	// blocking calls cost beyond their time.
+	PeakBlocked  int           `json:"peak_blocked,omitempty"`
+	GCCycles     uint64        `json:"gc_cycles"`            // GC cycles completed
+	SchedLatency time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
+	Stall        time.Duration `json:"stall_max_ns"`         // the most a 1 ms ticker fired late: the Go analogue of event-loop delay
+	UserCPU      time.Duration `json:"user_cpu_ns"`          // process user CPU time
+	SystemCPU    time.Duration `json:"system_cpu_ns"`        // process system CPU time
 }

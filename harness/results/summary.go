@@ -204,6 +204,7 @@ func Combine(reps []Repetition) Repetition {
 			PeakHeap:       uint64(med(func(r Repetition) float64 { return float64(r.PeakHeap) })),
 			PeakStacks:     uint64(med(func(r Repetition) float64 { return float64(r.PeakStacks) })),
 			PeakMemory:     uint64(med(func(r Repetition) float64 { return float64(r.PeakMemory) })),
+			PeakBlocked:    num(func(r Repetition) int { return r.PeakBlocked }),
 			GCCycles:       uint64(med(func(r Repetition) float64 { return float64(r.GCCycles) })),
 			SchedLatency:   dur(func(r Repetition) time.Duration { return r.SchedLatency }),
 			Stall:          dur(func(r Repetition) time.Duration { return r.Stall }),
