@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
@@ -12,8 +13,9 @@ import (
 const LittleTolerance = 0.10
 
 // DefaultErrorBudget is the share of failed tasks above which a point is
-// left out of the USL fit when the SLO sets no error condition.
-const DefaultErrorBudget = 0.01
+// left out of the USL fit, and fails the SLO, when the SLO sets no error
+// condition.
+const DefaultErrorBudget = results.DefaultErrorBudget
 
 // KneeShare defines the knee: the first concurrency whose throughput
 // reaches this share of the best measured.
@@ -63,11 +65,12 @@ func Analyze(cells []results.CellResult, slo results.SLO, w Weighting) *results.
 		}
 		if slo != nil {
 			fails := slo.CheckReps(inService)
+			if p.ErrorRatio > r.ErrorBudget {
+				// Failing fast can meet a latency bound; it never meets an SLO.
+				fails = append(fails, fmt.Sprintf("errors %.0f%% over the %g%% budget", 100*p.ErrorRatio, 100*r.ErrorBudget))
+			}
 			met := len(fails) == 0
 			p.SLOMet, p.SLOFails = &met, fails
-			if met && c.Limit > r.SLOLimit {
-				r.SLOLimit = c.Limit
-			}
 		}
 		r.Points = append(r.Points, p)
 		if p.ErrorRatio > r.ErrorBudget {
@@ -80,12 +83,14 @@ func Analyze(cells []results.CellResult, slo results.SLO, w Weighting) *results.
 			}
 		}
 	}
-	best := 0.0
+	best := 0.0 // of the points within the error budget: failing fast is not throughput
 	for _, p := range r.Points {
-		best = max(best, p.Throughput)
+		if p.ErrorRatio <= r.ErrorBudget {
+			best = max(best, p.Throughput)
+		}
 	}
 	for _, p := range r.Points {
-		if p.Throughput >= KneeShare*best {
+		if p.ErrorRatio <= r.ErrorBudget && p.Throughput >= KneeShare*best {
 			r.Knee = p.Concurrency
 			break
 		}
@@ -96,7 +101,51 @@ func Analyze(cells []results.CellResult, slo results.SLO, w Weighting) *results.
 	} else {
 		r.Fit = &fit
 	}
+	if slo != nil {
+		r.SLOLimit, r.Bound = recommendLimit(r)
+	}
 	return r
+}
+
+// recommendLimit is the highest concurrency measured that meets the SLO
+// within the error budget, capped at the measured peak of goodput (among
+// points within the budget) and at the USL's peak (the top of its 95%
+// interval, or the peak itself): past a peak, more concurrency serves
+// less. It returns 0 when no point qualifies, and the bound that set the
+// answer: what the next concurrency measured above it failed.
+func recommendLimit(r *results.CapacityReport) (int, string) {
+	peakN, best := 0.0, 0.0
+	for _, p := range r.Points {
+		if p.ErrorRatio <= r.ErrorBudget && p.Throughput > best {
+			peakN, best = p.Concurrency, p.Throughput
+		}
+	}
+	ceiling := peakN
+	if f := r.Fit; f != nil && f.PeakN > 0 {
+		ceiling = min(ceiling, max(f.PeakN, f.PeakCI[1]))
+	}
+	limit := 0.0
+	for _, p := range r.Points {
+		if p.SLOMet != nil && *p.SLOMet && p.Concurrency <= ceiling {
+			limit = max(limit, p.Concurrency)
+		}
+	}
+	if limit == 0 {
+		return 0, "slo"
+	}
+	for _, p := range r.Points {
+		if p.Concurrency <= limit {
+			continue
+		}
+		switch {
+		case p.ErrorRatio > r.ErrorBudget:
+			return int(limit), "error budget"
+		case p.SLOMet != nil && !*p.SLOMet:
+			return int(limit), "slo"
+		}
+		return int(limit), "peak"
+	}
+	return int(limit), "sweep"
 }
 
 // FromPoints builds the capacity report of measurements taken elsewhere.

@@ -53,7 +53,16 @@ func CapacityLines(c *results.CapacityReport) []string {
 	}
 	if c.SLO != "" {
 		if c.SLOLimit > 0 {
-			lines = append(lines, fmt.Sprintf("SLO %s: met up to concurrency %d; recommended limit for a pool or semaphore: %d", c.SLO, c.SLOLimit, c.SLOLimit))
+			lines = append(lines, fmt.Sprintf("recommended limit for a pool or semaphore: %d, %s", c.SLOLimit, boundText(c)))
+			var failing []string
+			for _, p := range c.Points {
+				if p.SLOMet != nil && !*p.SLOMet {
+					failing = append(failing, fmt.Sprintf("%g", p.Concurrency))
+				}
+			}
+			if len(failing) > 0 {
+				lines = append(lines, fmt.Sprintf("SLO %s failed at concurrency %s", c.SLO, strings.Join(failing, ", ")))
+			}
 		} else {
 			lines = append(lines, fmt.Sprintf("SLO %s: no concurrency measured meets it", c.SLO))
 		}
@@ -68,6 +77,21 @@ func CapacityLines(c *results.CapacityReport) []string {
 		lines = append(lines, "Little's law off by more than 10% (throughput x mean service / concurrency) at: "+strings.Join(off, ", "))
 	}
 	return lines
+}
+
+// boundText says what set the recommended limit.
+func boundText(c *results.CapacityReport) string {
+	switch c.Bound {
+	case "error budget":
+		return fmt.Sprintf("set by the error budget: above it more than %g%% of the tasks failed", 100*c.ErrorBudget)
+	case "slo":
+		return "set by the SLO " + c.SLO + ": above it the SLO fails"
+	case "peak":
+		return "set by the peak: above it goodput stops rising (measured, or the USL's peak)"
+	case "sweep":
+		return "the highest concurrency measured: the SLO may hold above it"
+	}
+	return "meeting the SLO " + c.SLO
 }
 
 // WriteCapacityTable writes the sweep's points aligned, then CapacityLines.

@@ -90,9 +90,15 @@ type CapacityReport struct {
 	Fit      *USLFit         `json:"usl,omitempty"` // absent when the fit failed
 	FitError string          `json:"usl_error,omitempty"`
 	SLO      string          `json:"slo,omitempty"`
-	// SLOLimit is the highest concurrency measured that meets the SLO (0:
-	// none does); it is the recommended limit for a pool or semaphore.
+	// SLOLimit is the recommended limit for a pool or semaphore: the
+	// highest concurrency measured that meets the SLO within the error
+	// budget, and no higher than the measured peak of goodput or the
+	// USL's peak (the top of its 95% interval); 0: none qualifies.
 	SLOLimit int `json:"slo_limit,omitempty"`
+	// Bound names what stopped SLOLimit going higher: "slo", "error
+	// budget", "peak" (goodput stops rising), or "sweep" (it is the
+	// highest concurrency measured).
+	Bound string `json:"bound,omitempty"`
 	// Knee is the first concurrency whose throughput reaches 90% of the
 	// best measured: where adding concurrency stops paying.
 	Knee float64 `json:"knee,omitempty"`
