@@ -62,6 +62,11 @@ type Capacity struct {
 	// a first Burst at once (a token bucket); 0: no bound.
 	Rate  float64
 	Burst int
+	// Adaptive marks a strategy whose limit is a ceiling: it runs fewer
+	// tasks at once after errors or slow tasks (aimd, gradient), and
+	// reaches Tasks only while tasks succeed. The conformance suite holds
+	// it to the ceiling, not to reaching it.
+	Adaptive bool
 }
 
 // A Counting group reports what its strategy counted during a repetition,

@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/harness"
@@ -112,10 +113,14 @@ func (f *File) Verdicts(res *results.Results) []results.Verdict {
 // summary.
 func reference(res *results.Results, c results.CellResult, sel string) (results.Repetition, bool) {
 	var found *results.CellResult
+	name, limit, atLimit := strings.Cut(sel, "@")
 	for i, r := range res.Cells {
-		picked := r.Workload+"/"+r.Strategy == sel ||
-			r.Strategy == sel && r.Workload == c.Workload ||
-			r.Workload == sel && r.Strategy == c.Strategy
+		picked := r.Workload+"/"+r.Strategy == name ||
+			r.Strategy == name && r.Workload == c.Workload ||
+			r.Workload == name && r.Strategy == c.Strategy
+		if atLimit {
+			picked = picked && limit == strconv.Itoa(r.Limit)
+		}
 		if !picked || len(r.Repetitions) == 0 {
 			continue
 		}
@@ -149,6 +154,12 @@ func (f *File) CheckCells(workloads, strategies []string) error {
 	known := append(slices.Clone(workloads), strategies...)
 	for i, t := range f.Thresholds {
 		for _, sel := range append([]string{t.Selector}, t.SLO.Refs()...) {
+			if name, limit, ok := strings.Cut(sel, "@"); ok {
+				if n, err := strconv.Atoi(limit); err != nil || n < 1 {
+					return &input.Error{Path: f.Path, Line: t.line, Field: fmt.Sprintf("thresholds[%d]", i), Problem: fmt.Sprintf("selector %q: the limit after @ must be a whole number above 0", sel)}
+				}
+				sel = name
+			}
 			w, s, pair := strings.Cut(sel, "/")
 			if sel == "" || slices.Contains(known, sel) || pair && slices.Contains(workloads, w) && slices.Contains(strategies, s) {
 				continue

@@ -74,8 +74,16 @@ type Threshold struct {
 }
 
 // Matches reports whether the threshold applies to cell.
-func (t Threshold) Matches(c results.CellResult) bool {
-	switch t.Selector {
+func (t Threshold) Matches(c results.CellResult) bool { return selects(t.Selector, c) }
+
+// selects reports whether sel picks cell c: "" (every cell), a workload, a
+// strategy, "workload/strategy", or any of the last two at one limit
+// ("semaphore@10", "downstream/aimd@64").
+func selects(sel string, c results.CellResult) bool {
+	if name, limit, ok := strings.Cut(sel, "@"); ok {
+		return limit == strconv.Itoa(c.Limit) && selects(name, c)
+	}
+	switch sel {
 	case "", c.Workload, c.Strategy, c.Workload + "/" + c.Strategy:
 		return true
 	}

@@ -21,7 +21,8 @@ type SLO []Condition
 //     scheduler latency's p99), a duration;
 //   - success (successful / submitted, so that dropped requests count
 //     against it) or errors (everything else), a percentage;
-//   - any other name, a plain number: not-started, cancelled,
+//   - any other name, a plain number: goodput (successful tasks a
+//     second), not-started, cancelled,
 //     goroutines (peak), memory-mib (peak heap and stacks), efficiency
 //     (ideal / wall), or a counter of the strategy or workload
 //     (queue-peak, rejected, dropped, amplification, attempts-max).
@@ -71,6 +72,7 @@ var sloNumber = map[string]func(Repetition) float64{
 	"goroutines":  func(r Repetition) float64 { return float64(r.PeakGoroutines) },
 	"memory-mib":  func(r Repetition) float64 { return float64(r.PeakMemory) / (1 << 20) },
 	"efficiency":  func(r Repetition) float64 { return r.Efficiency },
+	"goodput":     func(r Repetition) float64 { return r.Throughput },
 }
 
 // latencyMetric splits "victim.p99" into the class and the quantile; ok

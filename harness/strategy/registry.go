@@ -16,7 +16,7 @@ import (
 
 var (
 	mu         sync.RWMutex
-	registered = []harness.Strategy{Sequential{}, Unbounded{}, Pool{}, Semaphore{}, Offload{}, Errgroup{}, RateLimit{}, Queue{}}
+	registered = []harness.Strategy{Sequential{}, Unbounded{}, Pool{}, Semaphore{}, Offload{}, Errgroup{}, RateLimit{}, Queue{}, AIMD{}, Gradient{}}
 )
 
 // Register adds a strategy under its Name. It panics if the name is empty

@@ -83,6 +83,9 @@ func checkPanic(s harness.Strategy) error {
 		if width == 0 {
 			width = 4
 		}
+		if s.Capacity(limit).Adaptive {
+			width = 1 // panics are errors: an adaptive limit rightly cuts itself
+		}
 		var arrived, most, started atomic.Int64
 		var reached atomic.Bool // once width tasks ran at once, none waits more
 		barrier := func(ctx context.Context, _ harness.Exec) error {
@@ -255,6 +258,9 @@ func checkParallelChildren(s harness.Strategy) error {
 		ideal := leaf
 		if k := s.Capacity(limit).Tasks; k > 0 {
 			ideal = time.Duration((leaves+k-1)/k) * leaf
+		}
+		if s.Capacity(limit).Adaptive {
+			ideal = leaves * leaf // it may start at one at a time: no slower than that
 		}
 		walls := make([]time.Duration, trials)
 		for i := range walls {

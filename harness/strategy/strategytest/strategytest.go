@@ -28,7 +28,7 @@ const (
 	RuleNothingOutlives    = "nothing the group started outlives Wait"
 	RuleNoStartAfterDone   = "no task or child starts once the group's context is done"
 	RuleConcurrentSpawn    = "Spawn is safe from many tasks at once, and every child runs exactly once"
-	RuleParallelChildren   = "children run in parallel up to the limit: a tree finishes within IdealFactor of its ideal bound"
+	RuleParallelChildren   = "children run in parallel up to the limit: a tree finishes within IdealFactor of its ideal bound (an adaptive strategy's, one at a time: it may start there)"
 )
 
 // IdealFactor is how far above its ideal bound a tree's wall time may be
