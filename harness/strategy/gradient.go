@@ -72,7 +72,7 @@ func (g Gradient) Start(ctx context.Context, limit int) harness.Group {
 	if g.Tolerance > 0 {
 		d = g
 	}
-	var long float64 // the long-run average task time, ns
+	var long float64  // the long-run average task time, ns
 	slowStart := true // until the first cut, +1 a success, as TCP
 	policy := func(l float64, inflight int, took time.Duration, err error) float64 {
 		if err != nil {
