@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestHungCellIsReported(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "hung: possible deadlock: no result within 2s (strategy pool, limit 2)") {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	if !strings.Contains(stdout, "deadlock (failed)") || !strings.Contains(stdout, "hung") {
+	if !regexp.MustCompile(`deadlock +pool +2 .* FAILED hung`).MatchString(stdout) || !strings.Contains(stdout, "pool 2: the cell failed (hung)") {
 		t.Errorf("the table does not show the hung cell:\n%s", stdout)
 	}
 	res := onlyRun(t, out)

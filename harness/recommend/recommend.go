@@ -65,7 +65,7 @@ func Workload(name string, cells []results.CellResult, budget float64, slo resul
 	}
 	rec.WaitsFor, rec.CPUShare = WaitsFor(cells, gomaxprocs)
 	if len(ok) == 0 {
-		rec.Reason = fmt.Sprintf("no cell qualified: every one %s; raise the limit the downstream bears, or lower the load", qualifier(budget, slo))
+		rec.Reason = fmt.Sprintf("no cell qualified: each failed, %s", qualifier(budget, slo))
 		return rec
 	}
 	best := ok[0]
@@ -293,9 +293,9 @@ func What(rec results.Recommendation) string {
 
 func qualifier(budget float64, slo results.SLO) string {
 	if len(slo) > 0 {
-		return fmt.Sprintf("failed over the %s error budget or missed the SLO %s", percent(budget), slo)
+		return fmt.Sprintf("went over the %s error budget or missed the SLO %s (see left out)", percent(budget), slo)
 	}
-	return fmt.Sprintf("failed over the %s error budget", percent(budget))
+	return fmt.Sprintf("or went over the %s error budget (see left out)", percent(budget))
 }
 
 func qualifierShort(budget float64, slo results.SLO) string {
