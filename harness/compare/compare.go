@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/concbench/concbench/harness/recommend"
 	"github.com/concbench/concbench/harness/results"
 	"golang.org/x/perf/benchmath"
 )
@@ -26,6 +27,27 @@ type Comparison struct {
 	// NoisePct is the change, in percent either way, below which a
 	// significant row is called within noise, as criterion does.
 	NoisePct float64 `json:"noise_pct"`
+	// Answers are each workload's recommendation on both sides (package
+	// recommend, on each side's pooled cells).
+	Answers []Answer `json:"answers,omitempty"`
+}
+
+// Answer is one workload's recommendation on each side.
+type Answer struct {
+	Workload string `json:"workload"`
+	Base     string `json:"base"` // "pool at 8", "nothing"
+	Head     string `json:"head"`
+	// Differs is set when head recommends another strategy, or a limit
+	// outside base's range.
+	Differs bool `json:"differs"`
+}
+
+// String is "io: pool at 8 (both)" or "io: base pool at 8, head semaphore at 8".
+func (a Answer) String() string {
+	if !a.Differs {
+		return a.Workload + ": " + a.Head + " (both)"
+	}
+	return a.Workload + ": base " + a.Base + ", head " + a.Head
 }
 
 // Options tune a comparison; the zero value takes the defaults.
@@ -51,6 +73,11 @@ type Row struct {
 	N2          int     `json:"n_head"`
 	Alpha       float64 `json:"alpha"`
 	Significant bool    `json:"significant"` // P < Alpha: this row alone, as benchstat judges it
+	// BaseSpread and HeadSpread are each side's noise: the 95% interval of
+	// the median as a share of it (min to max with fewer than 6
+	// repetitions), as benchstat's "± 3%".
+	BaseSpread float64 `json:"base_spread"`
+	HeadSpread float64 `json:"head_spread"`
 	// Q is the Benjamini-Hochberg adjusted p-value over every row of the
 	// comparison: testing 50 rows at α = 0.05 finds a few "changes" in
 	// identical code; Q < Alpha keeps the expected share of false ones
@@ -123,6 +150,7 @@ func CompareWith(base, head *Side, o Options) *Comparison {
 		}
 	}
 	c.Warnings = planWarnings(base, head)
+	c.Answers = answers(base, head)
 	needMore := map[string]bool{}
 	for _, m := range Metrics {
 		for _, k := range base.Order {
@@ -186,11 +214,38 @@ func compareCell(k Key, m Metric, base, head *results.CellResult) Row {
 		row.DeltaPct = (h - b) / b * 100
 	}
 	row.Significant = cmp.P < cmp.Alpha
+	row.BaseSpread = spreadPct(base, m)
+	row.HeadSpread = spreadPct(head, m)
 	sum1, sum2 := benchmath.AssumeNothing.Summary(s1, 0.95), benchmath.AssumeNothing.Summary(s2, 0.95)
 	for _, w := range append(append(append(s1.Warnings, s2.Warnings...), cmp.Warnings...), append(sum1.Warnings, sum2.Warnings...)...) {
 		row.Warnings = append(row.Warnings, w.Error())
 	}
 	return row
+}
+
+// spreadPct is the cell's spread of m over its repetitions, as a share of
+// the median (results.Spread.Pct): a 95% interval with 6 or more, else
+// min to max.
+func spreadPct(c *results.CellResult, m Metric) float64 {
+	return c.Spread(m.Value).Pct()
+}
+
+// answers recommends on each side's pooled cells and pairs the answers by
+// workload.
+func answers(base, head *Side) []Answer {
+	b, h := recommend.For(base.Results()), recommend.For(head.Results())
+	var out []Answer
+	for _, hr := range h {
+		for _, br := range b {
+			if br.Workload != hr.Workload {
+				continue
+			}
+			differs := br.Strategy != hr.Strategy || br.Unbounded != hr.Unbounded ||
+				hr.Limit < br.Limit || hr.Limit > max(br.Limit, br.LimitMax)
+			out = append(out, Answer{Workload: hr.Workload, Base: recommend.What(br), Head: recommend.What(hr), Differs: differs})
+		}
+	}
+	return out
 }
 
 func sample(c *results.CellResult, m Metric) *benchmath.Sample {

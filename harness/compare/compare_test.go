@@ -337,3 +337,41 @@ func TestGitHubOutput(t *testing.T) {
 		t.Errorf("%d Mermaid charts, want 3 (p50, p99, throughput)", n)
 	}
 }
+
+// TestRecommendationChangeIsSaid compares two runs of a downstream of
+// capacity 10: in base, pool 10 serves best; in head, pool 10 fails (a
+// change made the downstream slower to refuse), so pool 8 is the answer.
+func TestRecommendationChangeIsSaid(t *testing.T) {
+	run := func(fail10 bool) *results.Results {
+		res := &results.Results{Schema: results.Schema, Complete: true, Plan: results.PlanRecord{Reps: 6}}
+		for _, p := range []struct {
+			limit   int
+			goodput float64
+		}{{8, 400}, {10, 500}} {
+			c := results.CellResult{Workload: "downstream", Strategy: "pool", Limit: p.limit, Bound: p.limit, Tasks: 100, Complete: true}
+			for i := range 6 {
+				r := results.Repetition{Submitted: 100, Completed: 100, Throughput: p.goodput * (1 + 0.01*float64(i%3)),
+					Response: results.Quantiles{P99: 200e6}}
+				if fail10 && p.limit == 10 {
+					r.Errors = map[string]int{"http-503": 30}
+				}
+				c.Repetitions = append(c.Repetitions, r)
+			}
+			c.Summary = results.Combine(c.Repetitions)
+			res.Cells = append(res.Cells, c)
+		}
+		return res
+	}
+	same := Compare(sideOf(run(false)), sideOf(run(false)))
+	if len(same.Answers) != 1 || same.Answers[0].Differs || same.Answers[0].String() != "downstream: pool at 10 (both)" {
+		t.Errorf("same runs: answers %+v", same.Answers)
+	}
+	changed := Compare(sideOf(run(false)), sideOf(run(true)))
+	var text bytes.Buffer
+	if err := changed.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if want := "recommendation changed: downstream: base pool at 10, head pool at 8"; !strings.Contains(text.String(), want) {
+		t.Errorf("the comparison does not say %q:\n%s", want, text.String())
+	}
+}

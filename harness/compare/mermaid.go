@@ -15,7 +15,7 @@ var mermaidMetrics = []struct {
 }{
 	{"p50", "p50 response (ms)", 1e6},
 	{"p99", "p99 response (ms)", 1e6},
-	{"throughput", "throughput (tasks/s)", 1},
+	{"throughput", "goodput (successful tasks/s)", 1},
 }
 
 // WriteGitHub writes the comparison as GitHub renders it in a pull-request

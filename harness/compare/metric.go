@@ -24,7 +24,7 @@ type Metric struct {
 var Metrics = []Metric{
 	{Name: "p50", Label: "p50 response", Value: func(r results.Repetition) float64 { return float64(r.Response.P50) }, Format: formatNs},
 	{Name: "p99", Label: "p99 response", Value: func(r results.Repetition) float64 { return float64(r.Response.P99) }, Format: formatNs},
-	{Name: "throughput", Label: "throughput (tasks/s)", HigherIsBetter: true, Value: func(r results.Repetition) float64 { return r.Throughput }, Format: report.Rate},
+	{Name: "throughput", Label: "goodput (successful tasks/s)", HigherIsBetter: true, Value: func(r results.Repetition) float64 { return r.Throughput }, Format: report.Rate},
 	{Name: "wall", Label: "wall time", Value: func(r results.Repetition) float64 { return float64(r.Wall) }, Format: formatNs},
 	{Name: "heap", Label: "peak heap", Value: func(r results.Repetition) float64 { return float64(r.PeakHeap) }, Format: formatBytes},
 }

@@ -21,7 +21,7 @@ func (c *Comparison) tables() []table {
 		t := table{title: m.Label}
 		for _, r := range c.Rows {
 			if r.Metric == m.Name {
-				t.rows = append(t.rows, []string{r.Key.String(), m.Format(r.Base), m.Format(r.Head), r.Verdict(), "(" + r.Stat() + ")"})
+				t.rows = append(t.rows, []string{r.Key.String(), m.Format(r.Base) + " " + pm(r.BaseSpread, r.N1), m.Format(r.Head) + " " + pm(r.HeadSpread, r.N2), r.Verdict(), "(" + r.Stat() + ")"})
 			}
 		}
 		if len(t.rows) > 0 {
@@ -55,7 +55,7 @@ func (c *Comparison) WriteText(w io.Writer) error {
 // metric, then the notes, then charts (file names without extension).
 func (c *Comparison) WriteMarkdown(w io.Writer, charts []string) {
 	fmt.Fprintf(w, "## concbench: head vs base\n\n")
-	fmt.Fprintf(w, "Medians over repetitions; `~` means no significant change (Mann-Whitney U, alpha 0.05, as benchstat).\n\n")
+	fmt.Fprintf(w, "Medians over repetitions, ± a 95%% interval of the median; `~` means no significant change (Mann-Whitney U, alpha 0.05, as benchstat).\n\n")
 	for _, t := range c.tables() {
 		fmt.Fprintf(w, "| %s | base | head | change | |\n| :--- | ---: | ---: | ---: | :--- |\n", t.title)
 		for _, r := range t.rows {
@@ -69,8 +69,24 @@ func (c *Comparison) WriteMarkdown(w io.Writer, charts []string) {
 	}
 }
 
+// pm is a spread as benchstat prints it: "±3%", or "±3%~" for a range
+// from min to max (fewer than 6 repetitions give no 95% interval).
+func pm(share float64, n int) string {
+	if n < 6 {
+		return fmt.Sprintf("±%.0f%%~", 100*share)
+	}
+	return fmt.Sprintf("±%.0f%%", 100*share)
+}
+
 func (c *Comparison) writeNotes(w io.Writer, bullet string) {
 	lines := []string{}
+	for _, a := range c.Answers {
+		if a.Differs {
+			lines = append(lines, "recommendation changed: "+a.String())
+		} else {
+			lines = append(lines, "recommendation: "+a.String())
+		}
+	}
 	if len(c.OnlyBase) > 0 {
 		lines = append(lines, "only in base: "+joinKeys(c.OnlyBase))
 	}
