@@ -85,4 +85,3 @@ func mib(v []float64) []float64 {
 	}
 	return out
 }
-
