@@ -1,6 +1,6 @@
 // Package depth searches for the deepest recursion that survives: it
 // doubles the depth until a probe fails, then bisects between the deepest
-// depth that passed and the shallowest that failed. A probe is usually a
+// depth that passed and the shallowest that failed (package search). A probe is usually a
 // cell run in a child process (package isolate), since a stack overflow
 // aborts the process that has it.
 package depth
@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/search"
 )
 
 // A Probe runs a chain of the given depth and reports how it went. An
@@ -61,22 +62,11 @@ func (s Search) Run(ctx context.Context, call string, probe Probe) (results.Dept
 		}
 		return p.OK, nil
 	}
-	for depth := s.From; ; depth = min(2*depth, s.Max) {
-		ok, err := try(depth)
-		if err != nil || !ok {
-			if err != nil {
-				return r, err
-			}
-			break
-		}
-		if depth == s.Max {
-			return r, nil
-		}
+	survives := func(_ context.Context, depth float64) (bool, error) { return try(int(depth)) }
+	lo, hi, err := search.Double(ctx, float64(s.From), float64(s.Max), survives)
+	if err != nil || lo == 0 || hi == 0 {
+		return r, err
 	}
-	for r.Deepest > 0 && float64(r.Failed-r.Deepest) > s.Precision*float64(r.Deepest) {
-		if _, err := try(r.Deepest + (r.Failed-r.Deepest)/2); err != nil {
-			return r, err
-		}
-	}
-	return r, nil
+	_, _, err = search.Bisect(ctx, lo, hi, search.Integers(s.Precision), survives)
+	return r, err
 }

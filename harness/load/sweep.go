@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/search"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -86,36 +87,18 @@ func (s *Sweep) Search(ctx context.Context, start, limit vegeta.Rate) (*results.
 		c, err := s.at(ctx, res, perSecond(perSec))
 		return err == nil && len(s.SLO.CheckReps(c.Repetitions)) == 0, err
 	}
-	top := PerSecond(limit)
-	lo, hi := 0.0, 0.0 // per second: highest met, lowest failed
-	for r := min(PerSecond(start), top); ; r = min(2*r, top) {
-		ok, err := meets(r)
-		if err != nil {
-			return res, "", err
-		}
-		if !ok {
-			hi = r
-			break
-		}
-		lo = r
-		if r >= top {
-			res.Complete = true
-			return res, fmt.Sprintf("maximum sustainable rate: at least %s (the -max-rate) meets %s", FormatRate(perSecond(lo)), s.SLO), nil
-		}
+	meetsAt := func(_ context.Context, perSec float64) (bool, error) { return meets(perSec) }
+	lo, hi, err := search.Double(ctx, PerSecond(start), PerSecond(limit), meetsAt)
+	if err != nil {
+		return res, "", err
 	}
-	for range SearchSteps {
-		mid := (lo + hi) / 2
-		if lo == 0 || mid-lo < 1 {
-			break
-		}
-		ok, err := meets(mid)
-		if err != nil {
+	if hi == 0 {
+		res.Complete = true
+		return res, fmt.Sprintf("maximum sustainable rate: at least %s (the -max-rate) meets %s", FormatRate(perSecond(lo)), s.SLO), nil
+	}
+	if lo > 0 {
+		if lo, hi, err = search.Bisect(ctx, lo, hi, search.Halvings(SearchSteps, 1), meetsAt); err != nil {
 			return res, "", err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
 		}
 	}
 	res.Complete = true
