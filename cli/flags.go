@@ -91,6 +91,32 @@ func (l *intsValue) Set(s string) error {
 	return nil
 }
 
+// limitsValue is -limits: a comma-separated list of limits, or "auto"
+// (search each limited strategy's limit).
+type limitsValue struct {
+	list intsValue
+	auto bool
+}
+
+func (l *limitsValue) String() string {
+	if l.auto {
+		return "auto"
+	}
+	return l.list.String()
+}
+
+func (l *limitsValue) Set(s string) error {
+	if strings.TrimSpace(s) == "auto" {
+		l.list, l.auto = nil, true
+		return nil
+	}
+	l.auto = false
+	if err := l.list.Set(s); err != nil {
+		return fmt.Errorf("%w, or auto", err)
+	}
+	return nil
+}
+
 // paramsValue collects repeated -param family.name=value flags.
 type paramsValue map[string]map[string]string
 

@@ -22,7 +22,7 @@ import (
 // runOptions are the flags of bench run.
 type runOptions struct {
 	workloads, strategies listValue
-	limits                intsValue
+	limits                limitsValue
 	tasks, reps, warmup   int
 	out, label, target    string
 	quick                 bool
@@ -42,12 +42,12 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	o := &runOptions{
 		workloads:  listValue{"io", "cpu", "mixed", "recursive"},
 		strategies: listValue{"sequential", "unbounded", "pool", "semaphore", "offload"},
-		limits:     intsValue{8},
+		limits:     limitsValue{list: intsValue{8}},
 		params:     paramsValue{},
 	}
 	fs.Var(&o.workloads, "workloads", "comma-separated workloads (see bench list)")
 	fs.Var(&o.strategies, "strategies", "comma-separated strategies (see bench list)")
-	fs.Var(&o.limits, "limits", "comma-separated limits for limited strategies; a list sweeps")
+	fs.Var(&o.limits, "limits", "comma-separated limits for limited strategies (a list sweeps), or auto: search each for the smallest limit that reaches 95% of its peak goodput")
 	fs.IntVar(&o.tasks, "tasks", 0, "root tasks per repetition (default: each workload's own)")
 	fs.IntVar(&o.reps, "reps", 6, "measured repetitions per cell (6 give a 95% interval of the median)")
 	fs.IntVar(&o.warmup, "warmup", 1, "discarded warm-up repetitions per cell")
@@ -83,7 +83,7 @@ func (o *runOptions) spec() (plan.Spec, error) {
 	case o.set["tasks"] && o.tasks < 1:
 		return plan.Spec{}, usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)
 	}
-	s := plan.Spec{Strategies: o.strategies, Limits: o.limits, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
+	s := plan.Spec{Strategies: o.strategies, Limits: o.limits.list, AutoLimits: o.limits.auto, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
 		Target: o.target, Force: o.force}
 	if o.slo != "" {
 		slo, err := results.ParseSLO("slo", o.slo)
@@ -175,8 +175,8 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 			s.StrategyParams[name] = params
 		}
 	}
-	if !o.set["limits"] && len(fs.Limits) > 0 {
-		s.Limits = fs.Limits
+	if !o.set["limits"] && (len(fs.Limits) > 0 || fs.AutoLimits) {
+		s.Limits, s.AutoLimits = fs.Limits, fs.AutoLimits
 	}
 	if !o.set["reps"] && f.Reps != nil {
 		s.Reps = fs.Reps

@@ -44,10 +44,18 @@ type PlanConfig struct {
 	// grow to while the plan runs (debug.SetMaxStack; Go's default is
 	// 1 GB): past it the process aborts, so run such plans isolated.
 	MaxStack int64
-	// SLO is what a recommended cell must meet (recorded; the runner does
-	// not enforce it).
+	// SLO is what a recommended cell must meet; with AutoLimits, what a
+	// searched limit must meet too.
 	SLO results.SLO
+	// AutoLimits searches each limited strategy's limit instead of running
+	// Limits (see Runner.Run): from 1, doubling, up to MaxAutoLimit
+	// (DefaultMaxAutoLimit when 0).
+	AutoLimits   bool
+	MaxAutoLimit int
 }
+
+// DefaultMaxAutoLimit is the highest limit an automatic search tries.
+const DefaultMaxAutoLimit = 4096
 
 // MaxGOMAXPROCS bounds PlanConfig.GOMAXPROCS.
 const MaxGOMAXPROCS = 1024
@@ -156,7 +164,10 @@ func NewPlan(c PlanConfig) (_ *Plan, err error) {
 			}
 		}
 	}
-	if slices.ContainsFunc(c.Strategies, Strategy.Limited) && len(c.Limits) == 0 {
+	if c.MaxAutoLimit < 0 || c.MaxAutoLimit > MaxLimit {
+		return nil, input.Errorf("limits", "the most an automatic search tries, %d, is out of range 1..%d", c.MaxAutoLimit, MaxLimit)
+	}
+	if slices.ContainsFunc(c.Strategies, Strategy.Limited) && len(c.Limits) == 0 && !c.AutoLimits {
 		return nil, input.Errorf("limits", "no limit given for the limited strategies")
 	}
 	for _, l := range c.Limits {
@@ -179,6 +190,8 @@ func NewPlan(c PlanConfig) (_ *Plan, err error) {
 }
 
 // Cells lists the plan's cells: per workload, per strategy, per limit.
+// With AutoLimits, the limited strategies' cells are the search's, made
+// as it goes (Cell), and not listed.
 func (p *Plan) Cells() []Cell {
 	var cells []Cell
 	for i := range p.Workloads {
@@ -188,12 +201,28 @@ func (p *Plan) Cells() []Cell {
 				cells = append(cells, Cell{Workload: w, Strategy: s, Tasks: w.Tasks})
 				continue
 			}
+			if p.AutoLimits {
+				continue
+			}
 			for _, l := range p.Limits {
-				cells = append(cells, Cell{Workload: w, Strategy: s, Limit: l, Tasks: max(w.Tasks, w.TasksPerLimit*l)})
+				cells = append(cells, p.Cell(w, s, l))
 			}
 		}
 	}
 	return cells
+}
+
+// Cell is the cell of workload w under limited strategy s at limit.
+func (p *Plan) Cell(w *PlannedWorkload, s Strategy, limit int) Cell {
+	return Cell{Workload: w, Strategy: s, Limit: limit, Tasks: max(w.Tasks, w.TasksPerLimit*limit)}
+}
+
+// maxAutoLimit is the highest limit an automatic search tries.
+func (p *Plan) maxAutoLimit() int {
+	if p.MaxAutoLimit > 0 {
+		return p.MaxAutoLimit
+	}
+	return DefaultMaxAutoLimit
 }
 
 // Close releases what workloads hold (an embedded target, connections):
@@ -213,7 +242,7 @@ func CloseWorkloads(ws []PlannedWorkload) error {
 
 // Record is the plan as results.json keeps it.
 func (p *Plan) Record() results.PlanRecord {
-	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack, SLO: p.SLO.String()}
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack, SLO: p.SLO.String(), LimitsAuto: p.AutoLimits}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

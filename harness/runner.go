@@ -66,7 +66,9 @@ type Progress struct {
 // interrupted, and Run returns what was measured, marked incomplete, with
 // ctx.Err(). A strategy whose Wait has not returned a few seconds after
 // that is abandoned with an error (its goroutines are left behind). A
-// task's error is a data point, not an error of Run. Run is not safe for
+// task's error is a data point, not an error of Run. With p.AutoLimits,
+// the limit of each limited strategy is searched after the other cells
+// (see AutoLimit), each probe a cell of the results. Run is not safe for
 // concurrent use: cells share the process.
 func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 	if p == nil || !p.validated {
@@ -81,41 +83,55 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 	res := results.New(r.Args, p.Record())
 	cells := p.Cells()
 	start := time.Now()
-	for ci, cell := range cells {
-		if ctx.Err() != nil {
-			break
-		}
-		var cr results.CellResult
-		var err error
-		if r.Isolate != nil {
-			if r.Progress != nil {
-				r.Progress(Progress{Cell: ci + 1, Cells: len(cells), Isolated: true, Name: cell.String(), Elapsed: time.Since(start)})
-			}
-			cr = r.Isolate.RunCell(ctx, p, cell)
-		} else {
-			report := func(rep int) {
-				if r.Progress != nil {
-					r.Progress(Progress{Cell: ci + 1, Cells: len(cells), Rep: rep + 1, Reps: p.Warmup + p.Reps,
-						Warmup: rep < p.Warmup, Name: cell.String(), Elapsed: time.Since(start)})
-				}
-			}
-			cr, err = r.runCell(ctx, p, cell, report)
-		}
+	measured := 0
+	measure := func(cell Cell) (results.CellResult, error) {
+		measured++
+		cr, err := r.cell(ctx, p, cell, measured, max(len(cells), measured), start)
 		if cr.Failed != "" || len(cr.Repetitions) > 0 {
 			res.Cells = append(res.Cells, cr)
-			if r.Checkpoint != nil && ci < len(cells)-1 && ctx.Err() == nil {
+			if r.Checkpoint != nil && (measured < len(cells) || p.AutoLimits) && ctx.Err() == nil {
 				r.Checkpoint(res)
 			}
 		}
-		if err != nil {
+		return cr, err
+	}
+	for _, cell := range cells {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, err := measure(cell); err != nil {
 			return res, err
 		}
+	}
+	if p.AutoLimits && ctx.Err() == nil {
+		if err := r.searchLimits(ctx, p, measure); err != nil {
+			return res, err
+		}
+		orderCells(res.Cells, p)
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
 	}
 	res.Complete = true
 	return res, nil
+}
+
+// cell measures one cell, isolated or in this process, reporting progress
+// as cell i of n.
+func (r *Runner) cell(ctx context.Context, p *Plan, cell Cell, i, n int, start time.Time) (results.CellResult, error) {
+	if r.Isolate != nil {
+		if r.Progress != nil {
+			r.Progress(Progress{Cell: i, Cells: n, Isolated: true, Name: cell.String(), Elapsed: time.Since(start)})
+		}
+		return r.Isolate.RunCell(ctx, p, cell), nil
+	}
+	report := func(rep int) {
+		if r.Progress != nil {
+			r.Progress(Progress{Cell: i, Cells: n, Rep: rep + 1, Reps: p.Warmup + p.Reps,
+				Warmup: rep < p.Warmup, Name: cell.String(), Elapsed: time.Since(start)})
+		}
+	}
+	return r.runCell(ctx, p, cell, report)
 }
 
 // runCell runs the warm-ups and repetitions of one cell in this process.

@@ -45,6 +45,9 @@ type Spec struct {
 	// SLO is what a recommended cell must meet; its error condition, when
 	// it has one, is the error budget.
 	SLO results.SLO
+	// AutoLimits searches each limited strategy's limit (-limits auto)
+	// instead of running Limits.
+	AutoLimits bool
 }
 
 // FromRecord is the spec of a plan as results.json (or an isolated cell's
@@ -58,7 +61,7 @@ func FromRecord(r results.PlanRecord) Spec {
 // <workload>.<name>", "reps", ... On error the workloads built so far are
 // closed.
 func Build(s Spec) (*harness.Plan, error) {
-	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack, SLO: s.SLO}
+	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack, SLO: s.SLO, AutoLimits: s.AutoLimits}
 	for name := range s.StrategyParams {
 		if !slices.Contains(s.Strategies, name) {
 			return nil, input.Errorf("param "+name, "strategy %q is not among the strategies (%s)", name, strings.Join(s.Strategies, ", "))

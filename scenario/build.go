@@ -18,7 +18,7 @@ import (
 // repetitions and target. A command overrides parts of it (flags), then
 // builds it with plan.Build and points errors at lines with Locate.
 func (f *File) Spec() plan.Spec {
-	s := plan.Spec{Strategies: f.Strategies, StrategyParams: f.StrategyParams, Limits: f.Limits, Target: f.Target, GOMAXPROCS: f.GOMAXPROCS}
+	s := plan.Spec{Strategies: f.Strategies, StrategyParams: f.StrategyParams, Limits: f.Limits, AutoLimits: f.AutoLimits, Target: f.Target, GOMAXPROCS: f.GOMAXPROCS}
 	if f.Reps != nil {
 		s.Reps = *f.Reps
 	}

@@ -38,6 +38,7 @@ type File struct {
 	Strategies        []string
 	StrategyParams    map[string]map[string]string // by strategy name, from the mapping form of strategies
 	Limits            []int
+	AutoLimits        bool // limits: auto: search each limited strategy's limit
 	Reps, Warmup      *int // nil: the command's default
 	GOMAXPROCS        int  // 0: as it is
 	Target            string
@@ -180,6 +181,10 @@ func (p *parser) file(n *yaml.Node, f *File) {
 		case "strategies":
 			p.strategies(v, f)
 		case "limits":
+			if v.Kind == yaml.ScalarNode && v.Value == "auto" {
+				f.AutoLimits = true
+				break
+			}
 			for i, s := range p.seq(v, k) {
 				f.Limits = append(f.Limits, p.int(s, fmt.Sprintf("limits[%d]", i), 1, harness.MaxLimit))
 			}

@@ -242,3 +242,34 @@ func TestCheckCellsTakesRateNames(t *testing.T) {
 		t.Errorf("a rate not attacked: %v", err)
 	}
 }
+
+// TestLimitsAuto reads limits: auto into a plan that searches limits, and
+// a selector with a limit ("aimd@64") that must name a whole number.
+func TestLimitsAuto(t *testing.T) {
+	f, err := Parse("auto.yaml", []byte(strings.Replace(good, "limits: [2, 8]", "limits: auto", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := f.Spec(); !s.AutoLimits || len(s.Limits) != 0 {
+		t.Errorf("spec limits %v, auto %v; want auto and no list", s.Limits, s.AutoLimits)
+	}
+	p, err := plan.Build(f.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if !p.Record().LimitsAuto || len(p.Cells()) != 2 { // the unbounded cells; pool's are searched
+		t.Errorf("record auto %v, %d cells; want auto and the 2 unbounded cells", p.Record().LimitsAuto, len(p.Cells()))
+	}
+	bad, err := Parse("bad.yaml", []byte(strings.Replace(good, `"pool: errors < 1%"`, `"pool@x: errors < 1%"`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.CheckCells([]string{"io-fast", "io-slow"}, []string{"pool", "unbounded"}); err == nil || !strings.Contains(err.Error(), "after @ must be a whole number") {
+		t.Errorf("selector pool@x: %v", err)
+	}
+	at := Threshold{Selector: "pool@8"}
+	if !at.Matches(results.CellResult{Workload: "io-fast", Strategy: "pool", Limit: 8}) || at.Matches(results.CellResult{Workload: "io-fast", Strategy: "pool", Limit: 2}) {
+		t.Error("pool@8 does not pick pool at 8 alone")
+	}
+}

@@ -213,6 +213,10 @@ type PlanRecord struct {
 	// that miss it are never recommended, and its error condition, when it
 	// has one, is the error budget (see Budget).
 	SLO string `json:"slo,omitempty"`
+	// LimitsAuto marks a plan whose limited strategies' limits were
+	// searched (-limits auto): their cells are the search's probes, in the
+	// order they ran.
+	LimitsAuto bool `json:"limits_auto,omitempty"`
 }
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.
