@@ -37,7 +37,7 @@ func WriteMarkdown(w io.Writer, res *results.Results, charts []Chart) {
 			}
 		}
 	}
-	if len(res.Cells) > 0 && res.Cells[0].Summary.TargetRate == 0 {
+	if len(res.Cells) > 0 && !isAttack(res) {
 		fmt.Fprintf(w, "\n%s\n", Legend(res))
 	}
 	if lines := RecommendationLines(res); len(lines) > 0 {

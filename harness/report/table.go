@@ -45,10 +45,32 @@ func Rows(res *results.Results) [][]string { return rows(res, false) }
 // WideRows returns every column (bench run -wide).
 func WideRows(res *results.Results) [][]string { return rows(res, true) }
 
+// attackHeader names the columns of an attack's table: open and closed
+// loop have no ideal bound, and the runtime probe does not run, so
+// efficiency and peak memory are left out; the limit is the most workers
+// (open loop) or users (closed loop) at once.
+var attackHeader = []string{
+	"workload", "strategy", "max-workers", "goodput/s", "±", "resp-p50", "resp-p99", "±", "svc-p99", "errors", "verdict",
+}
+
+// isAttack reports whether res is an attack's run (open or closed loop).
+func isAttack(res *results.Results) bool {
+	for _, c := range res.Cells {
+		if c.Strategy != "open-loop" && c.Strategy != "closed-loop" {
+			return false
+		}
+	}
+	return len(res.Cells) > 0
+}
+
 func rows(res *results.Results, wide bool) [][]string {
 	out := [][]string{header}
 	if wide {
 		out = [][]string{wideHeader}
+	}
+	attack := isAttack(res)
+	if attack {
+		out = [][]string{attackHeader}
 	}
 	verdicts := Verdicts(res)
 	budget := res.Plan.Budget()
@@ -72,6 +94,13 @@ func rows(res *results.Results, wide bool) [][]string {
 			eff = "-"
 		}
 		errs := strconv.Itoa(s.ErrorCount())
+		if attack {
+			out = append(out, []string{
+				name, c.Strategy, limitCell(c.Limit), Rate(s.Throughput), spreadCell(good),
+				Duration(s.Response.P50), Duration(s.Response.P99), spreadCell(p99), Duration(s.Service.P99), errs, verdicts[c.Name()],
+			})
+			continue
+		}
 		if wide {
 			out = append(out, []string{
 				name, c.Strategy, limitCell(c.Limit), strconv.Itoa(c.Tasks), Duration(s.Wall),
@@ -273,7 +302,7 @@ func WriteTable(w io.Writer, res *results.Results, wide bool) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		if i == 0 && len(res.Cells) > 0 && res.Cells[0].Summary.TargetRate == 0 {
+		if i == 0 && len(res.Cells) > 0 && !isAttack(res) {
 			fmt.Fprintln(w, wrap(Legend(res), 120))
 		}
 	}
