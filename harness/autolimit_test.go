@@ -14,7 +14,7 @@ import (
 func modelCell(limit int, goodput, fail float64) results.CellResult {
 	c := results.CellResult{Workload: "w", Strategy: "pool", Limit: limit}
 	for range 6 {
-		r := results.Repetition{Submitted: 100, Completed: 100, Throughput: goodput}
+		r := results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: goodput}}
 		if fail > 0 {
 			r.Errors = map[string]int{"http-503": int(100 * fail)}
 		}

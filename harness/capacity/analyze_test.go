@@ -11,8 +11,7 @@ import (
 // cellAt is a sweep point: limit, goodput per second and failed share, over
 // three repetitions of one second.
 func cellAt(limit int, goodput, failed float64) results.CellResult {
-	rep := results.Repetition{Wall: time.Second, Submitted: 1000, Completed: 1000, Throughput: goodput,
-		Service: results.Quantiles{Mean: time.Duration(float64(limit) / goodput * float64(time.Second))}}
+	rep := results.Repetition{Core: results.Core{Wall: time.Second, Submitted: 1000, Completed: 1000, Throughput: goodput, Service: results.Quantiles{Mean: time.Duration(float64(limit) / goodput * float64(time.Second))}}}
 	if failed > 0 {
 		rep.Errors = map[string]int{"http-503": int(failed * 1000)}
 	}
@@ -59,8 +58,7 @@ func TestRecommendedLimitStopsAtTheBudget(t *testing.T) {
 	}{{1, 47, 25e6, 0}, {2, 94, 25e6, 0}, {4, 188, 27e6, 0}, {8, 373, 25e6, 0}, {16, 714, 24e6, 0}, {24, 667, 23e6, 93}, {32, 723, 22e6, 95}, {64, 623, 29e6, 95}} {
 		c := results.CellResult{Workload: "http", Strategy: "pool", Limit: p.n}
 		for range 3 {
-			r := results.Repetition{Submitted: 100, Completed: 100, Throughput: p.goodput, Wall: time.Second,
-				Service: results.Quantiles{Mean: 21e6, P99: p.p99}}
+			r := results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: p.goodput, Wall: time.Second, Service: results.Quantiles{Mean: 21e6, P99: p.p99}}}
 			if p.errPerHund > 0 {
 				r.Errors = map[string]int{"http-503": p.errPerHund}
 			}
@@ -94,8 +92,7 @@ func TestRecommendedLimitStopsAtThePeak(t *testing.T) {
 	for n, x := range map[int]float64{1: 100, 2: 190, 4: 340, 8: 420, 16: 230, 32: 120} {
 		c := results.CellResult{Workload: "fsync", Strategy: "pool", Limit: n}
 		for range 3 {
-			c.Repetitions = append(c.Repetitions, results.Repetition{Submitted: 100, Completed: 100, Throughput: x, Wall: time.Second,
-				Service: results.Quantiles{Mean: 5e6, P99: 10e6}})
+			c.Repetitions = append(c.Repetitions, results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: x, Wall: time.Second, Service: results.Quantiles{Mean: 5e6, P99: 10e6}}})
 		}
 		c.Summary = results.Combine(c.Repetitions)
 		cells = append(cells, c)

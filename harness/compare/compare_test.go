@@ -303,11 +303,7 @@ func aaRun(seed uint64) *results.Results {
 		c := results.CellResult{Workload: "io", Strategy: "pool", Limit: cell + 1, Tasks: 100, Complete: true}
 		for range 5 {
 			n := func() float64 { return 1 + 0.1*(2*r.Float64()-1) }
-			c.Repetitions = append(c.Repetitions, results.Repetition{
-				Wall: time.Duration(100e6 * n()), Submitted: 100, Completed: 100, Throughput: 1000 * n(),
-				Response: results.Quantiles{P50: time.Duration(50e6 * n()), P99: time.Duration(90e6 * n())},
-				Runtime:  results.Runtime{PeakHeap: uint64(1 << 20 * n())},
-			})
+			c.Repetitions = append(c.Repetitions, results.Repetition{Core: results.Core{Wall: time.Duration(100e6 * n()), Submitted: 100, Completed: 100, Throughput: 1000 * n(), Response: results.Quantiles{P50: time.Duration(50e6 * n()), P99: time.Duration(90e6 * n())}}, Runtime: results.Runtime{PeakHeap: uint64(1 << 20 * n())}})
 		}
 		res.Cells = append(res.Cells, c)
 	}
@@ -350,8 +346,7 @@ func TestRecommendationChangeIsSaid(t *testing.T) {
 		}{{8, 400}, {10, 500}} {
 			c := results.CellResult{Workload: "downstream", Strategy: "pool", Limit: p.limit, Bound: p.limit, Tasks: 100, Complete: true}
 			for i := range 6 {
-				r := results.Repetition{Submitted: 100, Completed: 100, Throughput: p.goodput * (1 + 0.01*float64(i%3)),
-					Response: results.Quantiles{P99: 200e6}}
+				r := results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: p.goodput * (1 + 0.01*float64(i%3)), Response: results.Quantiles{P99: 200e6}}}
 				if fail10 && p.limit == 10 {
 					r.Errors = map[string]int{"http-503": 30}
 				}

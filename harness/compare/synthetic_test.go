@@ -50,12 +50,7 @@ func synthetic(head bool, seed uint64) *results.Results {
 		for range 5 {
 			n := func() float64 { return 1 + ch.noise*(2*r.Float64()-1) }
 			p99 := time.Duration(100e6 * p99f * n())
-			c.Repetitions = append(c.Repetitions, results.Repetition{
-				Wall: time.Duration(110e6 * p99f * n()), Submitted: 200, Completed: 200,
-				Throughput: 2000 * tpf * n(),
-				Response:   results.Quantiles{P50: time.Duration(50e6 * n()), P99: p99, Max: p99 + 5e6},
-				Runtime:    results.Runtime{PeakHeap: uint64(1 << 20 * n())},
-			})
+			c.Repetitions = append(c.Repetitions, results.Repetition{Core: results.Core{Wall: time.Duration(110e6 * p99f * n()), Submitted: 200, Completed: 200, Throughput: 2000 * tpf * n(), Response: results.Quantiles{P50: time.Duration(50e6 * n()), P99: p99, Max: p99 + 5e6}}, Runtime: results.Runtime{PeakHeap: uint64(1 << 20 * n())}})
 		}
 		c.Summary = results.Combine(c.Repetitions)
 		res.Cells = append(res.Cells, c)

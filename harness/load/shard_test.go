@@ -95,7 +95,7 @@ func TestShardedSweepBeginsInItsSlots(t *testing.T) {
 			}
 			now := time.Now()
 			began = append(began, now)
-			return results.Repetition{Completed: 1, Submitted: 1, Began: now}, nil
+			return results.Repetition{Core: results.Core{Completed: 1, Submitted: 1}, OpenLoop: results.OpenLoop{Began: now}}, nil
 		},
 	}
 	res, _, err := s.Rates(context.Background(), []vegeta.Rate{{Freq: 100, Per: time.Second}})

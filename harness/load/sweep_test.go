@@ -31,7 +31,7 @@ func (f *fakeTarget) attack(ctx context.Context, a Attack, _ Output) (results.Re
 		p99 = 200 * time.Millisecond
 	}
 	n := int(rate * a.Duration.Seconds())
-	rep := results.Repetition{Submitted: n, Completed: n, TargetRate: rate, Throughput: rate, Response: results.Quantiles{P99: p99}}
+	rep := results.Repetition{Core: results.Core{Submitted: n, Completed: n, Throughput: rate, Response: results.Quantiles{P99: p99}}, OpenLoop: results.OpenLoop{TargetRate: rate}}
 	return rep, nil
 }
 
@@ -152,9 +152,9 @@ func TestInterruptedAttackKeepsWhatItMeasured(t *testing.T) {
 	s.attack = func(ctx context.Context, a Attack, _ Output) (results.Repetition, error) {
 		if n++; n == 2 {
 			cancel()
-			return results.Repetition{Submitted: 100, Completed: 40}, ctx.Err()
+			return results.Repetition{Core: results.Core{Submitted: 100, Completed: 40}}, ctx.Err()
 		}
-		return results.Repetition{Submitted: 100, Completed: 100}, nil
+		return results.Repetition{Core: results.Core{Submitted: 100, Completed: 100}}, nil
 	}
 	var sinks []*fakeSink
 	s.Open = func(vegeta.Rate, int) (Sink, error) {

@@ -18,9 +18,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func cell(strategy string, limit int, goodput float64, p99 time.Duration, failed int, mem uint64) results.CellResult {
 	c := results.CellResult{Workload: "w", Strategy: strategy, Limit: limit, Tasks: 100, Complete: true, Bound: limit}
 	for i, f := range []float64{0.99, 1.01, 1, 0.995, 1.005, 1} {
-		r := results.Repetition{Submitted: 100, Completed: 100, Throughput: goodput * f,
-			Response: results.Quantiles{P99: time.Duration(float64(p99) * (1 + float64(i%3-1)*0.01))},
-			Service:  results.Quantiles{Mean: 20 * time.Millisecond}}
+		r := results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: goodput * f, Response: results.Quantiles{P99: time.Duration(float64(p99) * (1 + float64(i%3-1)*0.01))}, Service: results.Quantiles{Mean: 20 * time.Millisecond}}}
 		if failed > 0 {
 			r.Errors = map[string]int{"http-503": failed}
 		}
@@ -139,8 +137,7 @@ func TestWorkload(t *testing.T) {
 func TestWaitsFor(t *testing.T) {
 	ms := time.Millisecond
 	mk := func(cpu time.Duration, blocked int) results.CellResult {
-		return results.CellResult{Summary: results.Repetition{Completed: 10, Service: results.Quantiles{Mean: 10 * ms},
-			Runtime: results.Runtime{UserCPU: cpu, PeakBlocked: blocked}}}
+		return results.CellResult{Summary: results.Repetition{Core: results.Core{Completed: 10, Service: results.Quantiles{Mean: 10 * ms}}, Runtime: results.Runtime{UserCPU: cpu, PeakBlocked: blocked}}}
 	}
 	for _, tc := range []struct {
 		cell results.CellResult

@@ -21,15 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func fixture() *results.Results {
 	const ms = time.Millisecond
 	rep := func(wall time.Duration, p99 time.Duration, errs map[string]int) results.Repetition {
-		return results.Repetition{
-			Wall: wall, Ideal: 5 * ms, Efficiency: float64(5*ms) / float64(wall),
-			Submitted: 200, Completed: 200, Errors: errs, Throughput: 200 / wall.Seconds(),
-			Response:     results.Quantiles{Min: 5 * ms, Mean: 5500 * time.Microsecond, P50: 5 * ms, P90: 6 * ms, P99: p99, Max: p99 + ms},
-			Wait:         results.Quantiles{P50: 10 * time.Microsecond, P99: 90 * time.Microsecond},
-			Service:      results.Quantiles{P50: 5 * ms, P99: p99},
-			PeakInFlight: 200,
-			Runtime:      results.Runtime{PeakGoroutines: 201, PeakHeap: 1 << 20, GCCycles: 1, SchedLatency: 50 * time.Microsecond, UserCPU: 3 * ms, SystemCPU: ms},
-		}
+		return results.Repetition{Core: results.Core{Wall: wall, Ideal: 5 * ms, Efficiency: float64(5*ms) / float64(wall), Submitted: 200, Completed: 200, Errors: errs, Throughput: 200 / wall.Seconds(), Response: results.Quantiles{Min: 5 * ms, Mean: 5500 * time.Microsecond, P50: 5 * ms, P90: 6 * ms, P99: p99, Max: p99 + ms}, Wait: results.Quantiles{P50: 10 * time.Microsecond, P99: 90 * time.Microsecond}, Service: results.Quantiles{P50: 5 * ms, P99: p99}, PeakInFlight: 200}, Runtime: results.Runtime{PeakGoroutines: 201, PeakHeap: 1 << 20, GCCycles: 1, SchedLatency: 50 * time.Microsecond, UserCPU: 3 * ms, SystemCPU: ms}}
 	}
 	cell := func(strategy string, limit int, reps ...results.Repetition) results.CellResult {
 		return results.CellResult{Workload: "io", Strategy: strategy, Limit: limit, Tasks: 200, Complete: true,

@@ -96,7 +96,7 @@ func TestHistogramsMergeAfterJSON(t *testing.T) {
 
 func TestRangeWarnings(t *testing.T) {
 	res := &Results{Cells: []CellResult{
-		{Workload: "io", Strategy: "pool", Limit: 8, Repetitions: []Repetition{{OutOfRange: 2}, {OutOfRange: 1}}},
+		{Workload: "io", Strategy: "pool", Limit: 8, Repetitions: []Repetition{{Core: Core{OutOfRange: 2}}, {Core: Core{OutOfRange: 1}}}},
 		{Workload: "io", Strategy: "unbounded", Repetitions: []Repetition{{}}},
 	}}
 	w := res.RangeWarnings()

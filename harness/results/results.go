@@ -254,65 +254,6 @@ type CellResult struct {
 	Repetitions []Repetition `json:"repetitions"`
 }
 
-// Repetition is one measured execution of a cell.
-type Repetition struct {
-	Wall       time.Duration `json:"wall_ns"`
-	Ideal      time.Duration `json:"ideal_ns"`   // the least wall time the strategy's capacity allows
-	Efficiency float64       `json:"efficiency"` // ideal / wall: 1 is perfect
-	Submitted  int           `json:"submitted"`  // root tasks handed to the strategy
-	Completed  int           `json:"completed"`  // root tasks that ran to the end, with or without error
-	// Cancelled counts root tasks that never started or ended with their
-	// context cancelled: what a group cancelled on a first error (errgroup)
-	// or an interruption stopped.
-	Cancelled int `json:"cancelled,omitempty"`
-	// NotStarted counts root tasks that never started: a group deadline
-	// passed, a group cancelled on an error, a queue rejected or dropped
-	// them, or the run was interrupted.
-	NotStarted   int            `json:"not_started,omitempty"`
-	Errors       map[string]int `json:"errors,omitempty"`
-	Throughput   float64        `json:"throughput_per_s"` // successful tasks per second of wall time
-	Response     Quantiles      `json:"response"`         // end - intended start
-	ResponseOK   Quantiles      `json:"response_ok"`      // the same, of successful tasks alone
-	Wait         Quantiles      `json:"wait"`             // start - intended start
-	Service      Quantiles      `json:"service"`          // end - start
-	PeakInFlight int            `json:"peak_in_flight"`
-	// Classes are the response times of each class of task, when the
-	// workload mixes classes (hog's victims and hogs).
-	Classes map[string]Quantiles `json:"classes,omitempty"`
-	// Counters are what the strategy and the workload counted, by name:
-	// a queue's "queue-peak", "rejected" and "dropped"; retry's
-	// "requests", "amplification" and "attempts-max".
-	Counters map[string]float64 `json:"counters,omitempty"`
-	// Open-loop attacks only: the rate asked for, the requests sent late
-	// (after their intended time by more than the attack's allowance) and
-	// those scheduled within the duration but never sent.
-	TargetRate float64 `json:"target_rate_per_s,omitempty"`
-	Late       int     `json:"late,omitempty"`
-	Dropped    int     `json:"dropped,omitempty"`
-	// Histograms are the repetition's response, wait and service times as
-	// HdrHistograms, from which every quantile above comes; a cell's
-	// summary merges its repetitions'. OutOfRange counts values outside
-	// the histograms' range (1 ns to 1 h): counted, not recorded.
-	Histograms *Histograms `json:"histograms,omitempty"`
-	OutOfRange int64       `json:"out_of_range,omitempty"`
-	// Intervals are an open-loop attack's seconds, in order: what completed
-	// in each, for the percentiles-over-time chart.
-	Intervals []Interval `json:"intervals,omitempty"`
-	// Stages are a staged attack's stages, in order: what each asked for
-	// and what completed in it.
-	Stages []StageResult `json:"stages,omitempty"`
-	// PanicStacks keeps the stacks of the first few panicking tasks.
-	PanicStacks []string `json:"panic_stacks,omitempty"`
-	// Began is when an attack began, by its generator's wall clock:
-	// shards of one attack line up by it.
-	Began time.Time `json:"began,omitzero"`
-	// Interrupted marks a repetition cut short by an interruption: it
-	// holds the tasks that completed, and the cell's summary leaves it out
-	// when another repetition completed.
-	Interrupted bool `json:"interrupted,omitempty"`
-	Runtime
-}
-
 // Interval is one span of an attack (a second): the requests meant to be
 // sent in it, and those that completed in it with their response times.
 type Interval struct {
@@ -507,21 +448,4 @@ func (r Repetition) ErrorCount() int {
 		n += c
 	}
 	return n
-}
-
-// Runtime is what the runtime probe saw during one repetition.
-type Runtime struct {
-	PeakGoroutines int    `json:"peak_goroutines"`   // goroutines above those running before the repetition
-	PeakHeap       uint64 `json:"peak_heap_bytes"`   // largest heap (objects, live and unswept) seen
-	PeakStacks     uint64 `json:"peak_stack_bytes"`  // largest goroutine stack memory seen (/memory/classes/heap/stacks)
-	PeakMemory     uint64 `json:"peak_memory_bytes"` // largest heap objects + stacks seen at once: what the cell held
-	// PeakBlocked is the most goroutines seen at once in a system call or
-	// cgo (/sched/goroutines/not-in-go), each holding an OS thread: what
-	// blocking calls cost beyond their time.
-	PeakBlocked  int           `json:"peak_blocked,omitempty"`
-	GCCycles     uint64        `json:"gc_cycles"`            // GC cycles completed
-	SchedLatency time.Duration `json:"sched_latency_p99_ns"` // p99 time goroutines waited runnable (/sched/latencies:seconds)
-	Stall        time.Duration `json:"stall_max_ns"`         // the most a 1 ms ticker fired late: the Go analogue of event-loop delay
-	UserCPU      time.Duration `json:"user_cpu_ns"`          // process user CPU time
-	SystemCPU    time.Duration `json:"system_cpu_ns"`        // process system CPU time
 }

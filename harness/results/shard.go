@@ -278,32 +278,27 @@ func beganSpread(reps []Repetition) time.Duration {
 	return hi.Sub(lo)
 }
 
-// mergeReps merges one repetition of each shard: counts, rates and
-// resources add up, histograms are added and the quantiles read from the
-// sums. The wall time is the longest shard's, and Began the earliest.
+// mergeReps merges one repetition of each shard, each sub-record by its
+// own rule: scalars as their rule tags say (counts, rates and resources
+// add up; the wall time is the longest shard's), errors and counters
+// summed, histograms added and the quantiles read from the sums, Began
+// the earliest, intervals and stages added by index.
 func mergeReps(reps []Repetition) Repetition {
-	var out Repetition
+	out := Repetition{
+		Core:     byRules(parts(reps, func(r Repetition) Core { return r.Core }), merging),
+		OpenLoop: byRules(parts(reps, func(r Repetition) OpenLoop { return r.OpenLoop }), merging),
+		Runtime:  byRules(parts(reps, func(r Repetition) Runtime { return r.Runtime }), merging),
+	}
 	hs := NewHistograms()
 	for _, r := range reps {
-		out.Wall = max(out.Wall, r.Wall)
 		if out.Began.IsZero() || r.Began.Before(out.Began) {
 			out.Began = r.Began
 		}
-		out.Submitted += r.Submitted
-		out.Completed += r.Completed
-		out.Cancelled += r.Cancelled
-		out.NotStarted += r.NotStarted
-		out.Throughput += r.Throughput
-		out.TargetRate += r.TargetRate
-		out.Late += r.Late
-		out.Dropped += r.Dropped
-		out.PeakInFlight += r.PeakInFlight
-		out.OutOfRange += r.OutOfRange
 		out.Interrupted = out.Interrupted || r.Interrupted
 		out.Errors = addCounts(out.Errors, r.Errors)
 		for k, v := range r.Counters {
 			if out.Counters == nil {
-				out.Counters = map[string]float64{}
+				out.Counters = Counters{}
 			}
 			out.Counters[k] += v
 		}
@@ -312,16 +307,6 @@ func mergeReps(reps []Repetition) Repetition {
 				out.PanicStacks = append(out.PanicStacks, s)
 			}
 		}
-		rt := &out.Runtime
-		rt.PeakGoroutines += r.PeakGoroutines
-		rt.PeakHeap += r.PeakHeap
-		rt.PeakStacks += r.PeakStacks
-		rt.PeakMemory += r.PeakMemory
-		rt.GCCycles += r.GCCycles
-		rt.UserCPU += r.UserCPU
-		rt.SystemCPU += r.SystemCPU
-		rt.SchedLatency = max(rt.SchedLatency, r.SchedLatency)
-		rt.Stall = max(rt.Stall, r.Stall)
 		hs.Merge(r.Histograms)
 	}
 	out.Histograms = hs

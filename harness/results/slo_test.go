@@ -14,7 +14,7 @@ func TestSLO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok := Repetition{Submitted: 1000, Completed: 1000, Response: Quantiles{P99: 50 * time.Millisecond}}
+	ok := Repetition{Core: Core{Submitted: 1000, Completed: 1000, Response: Quantiles{P99: 50 * time.Millisecond}}}
 	if failed := slo.Check(ok); len(failed) != 0 {
 		t.Errorf("a repetition on the bounds failed: %v", failed)
 	}
@@ -29,7 +29,7 @@ func TestSLO(t *testing.T) {
 		t.Errorf("dropped: %v", failed)
 	}
 	errs, _ := ParseSLO("slo", "errors<0.5%")
-	failing := Repetition{Submitted: 100, Completed: 100, Errors: map[string]int{"http-503": 1}}
+	failing := Repetition{Core: Core{Submitted: 100, Completed: 100, Errors: map[string]int{"http-503": 1}}}
 	if failed := errs.Check(failing); len(failed) != 1 {
 		t.Errorf("1%% errors met errors<0.5%%")
 	}
@@ -47,8 +47,8 @@ func TestParseSLORejects(t *testing.T) {
 
 func TestSLOCheckRepsTakesTheMajority(t *testing.T) {
 	slo, _ := ParseSLO("slo", "p99<=50ms")
-	fast := Repetition{Submitted: 1, Completed: 1, Response: Quantiles{P99: 10 * time.Millisecond}}
-	slow := Repetition{Submitted: 1, Completed: 1, Response: Quantiles{P99: 90 * time.Millisecond}}
+	fast := Repetition{Core: Core{Submitted: 1, Completed: 1, Response: Quantiles{P99: 10 * time.Millisecond}}}
+	slow := Repetition{Core: Core{Submitted: 1, Completed: 1, Response: Quantiles{P99: 90 * time.Millisecond}}}
 	if f := slo.CheckReps([]Repetition{fast, slow, fast}); f != nil {
 		t.Errorf("2 of 3 met: %v", f)
 	}
@@ -70,7 +70,7 @@ func FuzzParseSLO(f *testing.F) {
 			t.Fatalf("ParseSLO(%q): %v is not an input.Error", s, err)
 		}
 		if err == nil {
-			slo.Check(Repetition{Submitted: 1, Completed: 1})
+			slo.Check(Repetition{Core: Core{Submitted: 1, Completed: 1}})
 		}
 	})
 }
@@ -80,12 +80,7 @@ func TestSLOClassesCountersAndRuntime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := Repetition{
-		Wall: 600 * time.Millisecond, NotStarted: 2,
-		Classes:  map[string]Quantiles{"victim": {P99: 10 * time.Millisecond}, "hog": {P99: time.Second}},
-		Counters: map[string]float64{"rejected": 3, "amplification": 1.5},
-		Runtime:  Runtime{Stall: time.Millisecond},
-	}
+	r := Repetition{Core: Core{Wall: 600 * time.Millisecond, NotStarted: 2}, Classes: map[string]Quantiles{"victim": {P99: 10 * time.Millisecond}, "hog": {P99: time.Second}}, Counters: map[string]float64{"rejected": 3, "amplification": 1.5}, Runtime: Runtime{Stall: time.Millisecond}}
 	if failed := slo.Check(r); len(failed) != 0 {
 		t.Errorf("a repetition meeting every condition failed: %v", failed)
 	}
@@ -117,13 +112,13 @@ func TestRelativeThreshold(t *testing.T) {
 	}
 	cells := map[string]Repetition{
 		"unbounded":  {Classes: map[string]Quantiles{"victim": {P99: 500 * time.Millisecond}}},
-		"sequential": {Wall: time.Second},
+		"sequential": {Core: Core{Wall: time.Second}},
 	}
 	fixed, err := slo.Resolve(func(sel string) (Repetition, bool) { r, ok := cells[sel]; return r, ok })
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := Repetition{Wall: time.Second, Classes: map[string]Quantiles{"victim": {P99: 390 * time.Millisecond}}}
+	r := Repetition{Core: Core{Wall: time.Second}, Classes: map[string]Quantiles{"victim": {P99: 390 * time.Millisecond}}}
 	if failed := fixed.Check(r); len(failed) != 0 {
 		t.Errorf("390ms < 0.8 x 500ms failed: %v", failed)
 	}

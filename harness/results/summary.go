@@ -4,8 +4,6 @@ import (
 	"errors"
 	"math"
 	"time"
-
-	"github.com/montanaflynn/stats"
 )
 
 // Summarize computes a repetition's statistics from its samples (see
@@ -120,98 +118,90 @@ func Summarized(reps []Repetition) []Repetition {
 	return out
 }
 
-// Combine summarises the repetitions of a cell: every figure is the median
-// over repetitions, except errors, which are summed.
+// Combine summarises the repetitions of a cell, each sub-record by its
+// own rule: every scalar as its rule tag says (mostly the median over
+// repetitions), errors summed, and each quantile the median of the
+// repetitions' (the quantiles of a typical repetition, as the spreads
+// beside them are; the merged histograms, kept beside them, hold every
+// task of every repetition, for percentile curves and shards).
 func Combine(reps []Repetition) Repetition {
 	if len(reps) == 0 {
 		return Repetition{}
 	}
-	med := func(f func(Repetition) float64) float64 {
-		d := make(stats.Float64Data, len(reps))
+	return Repetition{
+		Core:     combineCore(reps),
+		OpenLoop: byRules(parts(reps, func(r Repetition) OpenLoop { return r.OpenLoop }), combining),
+		Runtime:  byRules(parts(reps, func(r Repetition) Runtime { return r.Runtime }), combining),
+		Classes:  combineClasses(reps),
+		Counters: combineCounters(reps),
+	}
+}
+
+// combineCore combines the core of reps: scalars by rule, errors summed,
+// quantiles by median, histograms merged.
+func combineCore(reps []Repetition) Core {
+	c := byRules(parts(reps, func(r Repetition) Core { return r.Core }), combining)
+	for _, r := range reps {
+		c.Errors = addCounts(c.Errors, r.Errors)
+	}
+	c.Response = medianQuantiles(reps, func(r Repetition) Quantiles { return r.Response })
+	c.ResponseOK = medianQuantiles(reps, func(r Repetition) Quantiles { return r.ResponseOK })
+	c.Wait = medianQuantiles(reps, func(r Repetition) Quantiles { return r.Wait })
+	c.Service = medianQuantiles(reps, func(r Repetition) Quantiles { return r.Service })
+	c.Histograms = mergeHistograms(reps)
+	return c
+}
+
+// medianQuantiles is each quantile's median over reps.
+func medianQuantiles(reps []Repetition, f func(Repetition) Quantiles) Quantiles {
+	var out [quantileCount]time.Duration
+	values := make([]float64, len(reps))
+	for k := range out {
 		for i, r := range reps {
-			d[i] = f(r)
+			values[i] = float64(f(r).array()[k])
 		}
-		m, _ := stats.Median(d)
-		return m
+		out[k] = nanos(reduce("median", values))
 	}
-	dur := func(f func(Repetition) time.Duration) time.Duration {
-		return nanos(med(func(r Repetition) float64 { return float64(f(r)) }))
-	}
-	num := func(f func(Repetition) int) int {
-		return int(med(func(r Repetition) float64 { return float64(f(r)) }))
-	}
-	lat := func(f func(Repetition) Quantiles) Quantiles {
-		var out [quantileCount]time.Duration
-		for k := range out {
-			out[k] = dur(func(r Repetition) time.Duration { return f(r).array()[k] })
-		}
-		return quantilesFrom(out)
-	}
-	var errs map[string]int
-	classes, counters := map[string]bool{}, map[string]bool{}
+	return quantilesFrom(out)
+}
+
+// combineClasses is each class's quantiles, medians over the repetitions
+// that have it (a repetition without the class counts as zero).
+func combineClasses(reps []Repetition) Classes {
+	var out Classes
 	for _, r := range reps {
 		for k := range r.Classes {
-			classes[k] = true
-		}
-		for k := range r.Counters {
-			counters[k] = true
-		}
-		for k, n := range r.Errors {
-			if errs == nil {
-				errs = map[string]int{}
+			if _, done := out[k]; done {
+				continue
 			}
-			errs[k] += n
+			if out == nil {
+				out = Classes{}
+			}
+			out[k] = medianQuantiles(reps, func(r Repetition) Quantiles { return r.Classes[k] })
 		}
 	}
-	var byClass map[string]Quantiles
-	for k := range classes {
-		if byClass == nil {
-			byClass = map[string]Quantiles{}
+	return out
+}
+
+// combineCounters is each counter's median over the repetitions.
+func combineCounters(reps []Repetition) Counters {
+	var out Counters
+	values := make([]float64, len(reps))
+	for _, r := range reps {
+		for k := range r.Counters {
+			if _, done := out[k]; done {
+				continue
+			}
+			if out == nil {
+				out = Counters{}
+			}
+			for i, r := range reps {
+				values[i] = r.Counters[k]
+			}
+			out[k] = reduce("median", values)
 		}
-		byClass[k] = lat(func(r Repetition) Quantiles { return r.Classes[k] })
 	}
-	var counted map[string]float64
-	for k := range counters {
-		if counted == nil {
-			counted = map[string]float64{}
-		}
-		counted[k] = med(func(r Repetition) float64 { return r.Counters[k] })
-	}
-	return Repetition{
-		Wall:         dur(func(r Repetition) time.Duration { return r.Wall }),
-		Ideal:        dur(func(r Repetition) time.Duration { return r.Ideal }),
-		Efficiency:   med(func(r Repetition) float64 { return r.Efficiency }),
-		Submitted:    num(func(r Repetition) int { return r.Submitted }),
-		Completed:    num(func(r Repetition) int { return r.Completed }),
-		Cancelled:    num(func(r Repetition) int { return r.Cancelled }),
-		NotStarted:   num(func(r Repetition) int { return r.NotStarted }),
-		Classes:      byClass,
-		Counters:     counted,
-		Errors:       errs,
-		Throughput:   med(func(r Repetition) float64 { return r.Throughput }),
-		Response:     lat(func(r Repetition) Quantiles { return r.Response }),
-		ResponseOK:   lat(func(r Repetition) Quantiles { return r.ResponseOK }),
-		Wait:         lat(func(r Repetition) Quantiles { return r.Wait }),
-		Service:      lat(func(r Repetition) Quantiles { return r.Service }),
-		PeakInFlight: num(func(r Repetition) int { return r.PeakInFlight }),
-		TargetRate:   med(func(r Repetition) float64 { return r.TargetRate }),
-		Late:         num(func(r Repetition) int { return r.Late }),
-		Dropped:      num(func(r Repetition) int { return r.Dropped }),
-		Histograms:   mergeHistograms(reps),
-		OutOfRange:   sumInts(reps, func(r Repetition) int64 { return r.OutOfRange }),
-		Runtime: Runtime{
-			PeakGoroutines: num(func(r Repetition) int { return r.PeakGoroutines }),
-			PeakHeap:       uint64(med(func(r Repetition) float64 { return float64(r.PeakHeap) })),
-			PeakStacks:     uint64(med(func(r Repetition) float64 { return float64(r.PeakStacks) })),
-			PeakMemory:     uint64(med(func(r Repetition) float64 { return float64(r.PeakMemory) })),
-			PeakBlocked:    num(func(r Repetition) int { return r.PeakBlocked }),
-			GCCycles:       uint64(med(func(r Repetition) float64 { return float64(r.GCCycles) })),
-			SchedLatency:   dur(func(r Repetition) time.Duration { return r.SchedLatency }),
-			Stall:          dur(func(r Repetition) time.Duration { return r.Stall }),
-			UserCPU:        dur(func(r Repetition) time.Duration { return r.UserCPU }),
-			SystemCPU:      dur(func(r Repetition) time.Duration { return r.SystemCPU }),
-		},
-	}
+	return out
 }
 
 const quantileCount = 10
@@ -222,12 +212,4 @@ func (q Quantiles) array() [quantileCount]time.Duration {
 
 func quantilesFrom(a [quantileCount]time.Duration) Quantiles {
 	return Quantiles{Min: a[0], Mean: a[1], P50: a[2], P75: a[3], P90: a[4], P95: a[5], P99: a[6], P999: a[7], P9999: a[8], Max: a[9]}
-}
-
-func sumInts(reps []Repetition, f func(Repetition) int64) int64 {
-	var n int64
-	for _, r := range reps {
-		n += f(r)
-	}
-	return n
 }

@@ -47,10 +47,9 @@ func TestSummarize(t *testing.T) {
 
 func TestCombineTakesMedians(t *testing.T) {
 	reps := []Repetition{
-		{Wall: 3, Throughput: 30, Errors: map[string]int{"error": 1}, Response: Quantiles{P99: 300}},
-		{Wall: 1, Throughput: 10, Response: Quantiles{P99: 100}},
-		{Wall: 2, Throughput: 20, Errors: map[string]int{"error": 2, "panic": 1}, Response: Quantiles{P99: 900}},
-	}
+		{Core: Core{Wall: 3, Throughput: 30, Errors: map[string]int{"error": 1}, Response: Quantiles{P99: 300}}},
+		{Core: Core{Wall: 1, Throughput: 10, Response: Quantiles{P99: 100}}},
+		{Core: Core{Wall: 2, Throughput: 20, Errors: map[string]int{"error": 2, "panic": 1}, Response: Quantiles{P99: 900}}}}
 	s := Combine(reps)
 	if s.Wall != 2 || s.Throughput != 20 || s.Response.P99 != 300 {
 		t.Errorf("wall %v throughput %v p99 %v, want medians 2, 20, 300", s.Wall, s.Throughput, s.Response.P99)
