@@ -307,7 +307,9 @@ func mergeReps(reps []Repetition) Repetition {
 				out.PanicStacks = append(out.PanicStacks, s)
 			}
 		}
-		hs.Merge(r.Histograms)
+		if r.Histograms != nil {
+			hs.Merge(r.Histograms)
+		}
 	}
 	out.Histograms = hs
 	out.Response, out.Wait, out.Service, out.ResponseOK = hs.Response.Quantiles(), hs.Wait.Quantiles(), hs.Service.Quantiles(), hs.OK.Quantiles()
