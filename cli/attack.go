@@ -17,6 +17,7 @@ import (
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"github.com/concbench/concbench/plan"
 	"github.com/concbench/concbench/scenario"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -91,7 +92,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer harness.CloseWorkloads([]harness.PlannedWorkload{*w}) //nolint:errcheck // nothing to do about it
 	req := w.Workload.(interface{ Request() load.Request }).Request()
 
-	dir, err := report.NewRunDir(o.out, o.label, time.Now())
+	dir, err := rundir.NewRunDir(o.out, o.label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
@@ -165,7 +166,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "shard %d of %d: merge every shard's folder with bench merge DIR...\n", o.shard.Index, o.shard.Count)
 	}
 	if o.bundle {
-		if err := report.WriteBundle(stdout, dir); err != nil {
+		if err := rundir.WriteBundle(stdout, dir); err != nil {
 			return fmt.Errorf("-bundle: %v", err)
 		}
 	}
@@ -578,7 +579,7 @@ func (o *attackOptions) checkDisk(p attackPlan) error {
 		}
 		hits += load.Hits(pacer, o.duration) * float64(o.reps)
 	}
-	free, err := report.FreeSpace(o.out)
+	free, err := rundir.FreeSpace(o.out)
 	if err != nil {
 		return nil // unknown: the write itself will say
 	}

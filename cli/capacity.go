@@ -15,6 +15,7 @@ import (
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"github.com/concbench/concbench/plan"
 )
 
@@ -85,7 +86,7 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if !p.Strategies[0].Limited() {
 		return usagef("-strategy: %s has no limit to sweep (use pool, semaphore or offload)", *strategy)
 	}
-	dir, err := report.NewRunDir(*out, *label, time.Now())
+	dir, err := rundir.NewRunDir(*out, *label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
@@ -127,7 +128,7 @@ func fitFile(path, out, label string, args []string, w capacity.Weighting, stdou
 	if err != nil {
 		return usagef("-fit: %s: %v", path, err)
 	}
-	dir, err := report.NewRunDir(out, label, time.Now())
+	dir, err := rundir.NewRunDir(out, label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}

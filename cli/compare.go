@@ -13,8 +13,8 @@ import (
 
 	"github.com/concbench/concbench/harness/chart"
 	"github.com/concbench/concbench/harness/compare"
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 )
 
 // gateError is a failed -fail-on gate: exit status 1.
@@ -115,7 +115,7 @@ func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, la
 	if label != "" {
 		name += "-" + label
 	}
-	dir, err := report.NewRunDir(parent, name, time.Now())
+	dir, err := rundir.NewRunDir(parent, name, time.Now())
 	if err != nil {
 		return "", fmt.Errorf("-out: %v", err)
 	}
@@ -145,7 +145,7 @@ func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, la
 	}
 	files["compare.md"], files["compare-github.md"], files["compare.json"], files["compare.txt"] = md.Bytes(), gh.Bytes(), js.Bytes(), txt.Bytes()
 	for name, data := range files {
-		if err := report.WriteFile(filepath.Join(dir, name), data); err != nil {
+		if err := rundir.WriteFile(filepath.Join(dir, name), data); err != nil {
 			return "", err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"github.com/concbench/concbench/plan"
 )
 
@@ -59,7 +60,7 @@ func depthRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := depthPlan(calls[0], *from, *strategy, *maxStack); err != nil {
 		return err
 	}
-	dir, err := report.NewRunDir(*out, *label, time.Now())
+	dir, err := rundir.NewRunDir(*out, *label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}

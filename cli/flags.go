@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/rundir"
 )
 
 // newFlagSet returns a flag set that reports errors instead of printing
@@ -138,7 +138,7 @@ func (p paramsValue) Set(s string) error {
 // checkLabel refuses a run folder label that is not a safe file name
 // part; field names where it came from ("-label", "FILE: output.label").
 func checkLabel(field, label string) error {
-	if report.ValidLabel(label) {
+	if rundir.ValidLabel(label) {
 		return nil
 	}
 	return usagef("%s: %q: use letters, digits, '.', '_' and '-' (at most 64)", field, label)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/isolate"
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
@@ -90,7 +89,7 @@ func TestQuickRunWritesAgreeingFiles(t *testing.T) {
 	if len(dirs) != 1 || !strings.HasSuffix(strings.TrimSpace(stdout), "results: "+dirs[0]) {
 		t.Fatalf("run folders %v; stdout does not end with the folder:\n%s", dirs, stdout)
 	}
-	res, err := report.ReadResults(dirs[0])
+	res, err := results.Read(dirs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +198,7 @@ func TestErrorsAreNotSpeed(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-	res, err := report.ReadResults(dirs[0])
+	res, err := results.Read(dirs[0])
 	if err != nil {
 		t.Fatalf("the results were not written: %v\n%s", err, stdout)
 	}
@@ -246,11 +245,11 @@ func TestHugeScenarioFileIsRefused(t *testing.T) {
 // stops unless there is exactly one.
 func onlyRun(t *testing.T, out string) *results.Results {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(out, "*", report.ResultsJSON))
+	files, _ := filepath.Glob(filepath.Join(out, "*", results.FileName))
 	if len(files) != 1 {
 		t.Fatalf("%d run folders with results under %s, want 1: %v", len(files), out, files)
 	}
-	res, err := report.ReadResults(files[0])
+	res, err := results.Read(files[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"github.com/concbench/concbench/scenario"
 )
 
@@ -44,7 +45,7 @@ func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var runs []results.ShardRun
 	for _, d := range dirs {
-		res, err := report.ReadResults(d)
+		res, err := results.Read(d)
 		if err != nil {
 			return usagef("shard %s: %v", d, err)
 		}
@@ -57,7 +58,7 @@ func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	dir, err := report.NewRunDir(*out, *label, time.Now())
+	dir, err := rundir.NewRunDir(*out, *label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
@@ -104,11 +105,11 @@ func unbundle(log, parent string, stdout io.Writer) ([]string, error) {
 		defer f.Close()
 		r = f
 	}
-	into, err := report.NewRunDir(parent, "shards", time.Now())
+	into, err := rundir.NewRunDir(parent, "shards", time.Now())
 	if err != nil {
 		return nil, usagef("-out: %v", err)
 	}
-	dirs, err := report.ReadBundles(r, into)
+	dirs, err := rundir.ReadBundles(r, into)
 	if err != nil {
 		if len(dirs) == 0 {
 			os.RemoveAll(into)

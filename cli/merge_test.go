@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -68,7 +67,7 @@ func TestShardsMergeIntoOneRun(t *testing.T) {
 
 	sent, all := 0, results.NewHistogram()
 	for _, d := range dirs {
-		res, err := report.ReadResults(d)
+		res, err := results.Read(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +160,7 @@ func readRun(t *testing.T, parent, pattern string) *results.Results {
 	if len(m) != 1 {
 		t.Fatalf("run folders %v", m)
 	}
-	res, err := report.ReadResults(m[0])
+	res, err := results.Read(m[0])
 	if err != nil {
 		t.Fatal(err)
 	}

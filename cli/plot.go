@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // plotRun redraws a run folder's charts, summary.md and report.html from
@@ -26,7 +27,7 @@ func plotRun(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		dir = filepath.Dir(dir)
 	}
-	res, err := report.ReadResults(operands[0])
+	res, err := results.Read(operands[0])
 	if err != nil {
 		return usagef("plot: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/concbench/concbench/harness/recommend"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"github.com/concbench/concbench/plan"
 	"github.com/concbench/concbench/scenario"
 )
@@ -272,7 +273,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer p.Close()
-	dir, err := report.NewRunDir(o.out, o.label, time.Now())
+	dir, err := rundir.NewRunDir(o.out, o.label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
@@ -293,7 +294,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if o.scenario != nil {
 			r.Scenario = o.scenario.Record()
 		}
-		if err := report.Checkpoint(dir, r); err != nil && checkpointErr == nil {
+		if err := rundir.Checkpoint(dir, r); err != nil && checkpointErr == nil {
 			checkpointErr = err
 			fmt.Fprintf(stderr, "warning: cannot checkpoint %s: %v\n", dir, err)
 		}

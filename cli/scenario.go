@@ -9,7 +9,7 @@ import (
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/load"
-	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/rundir"
 )
 
 // validate checks a scenario file without running it: the parse, every
@@ -74,7 +74,7 @@ func initScenario(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if _, err := os.Stat(*out); err == nil {
 		return usagef("-o: %s exists; init never overwrites", *out)
 	}
-	if err := report.WriteFile(*out, []byte(starter)); err != nil {
+	if err := rundir.WriteFile(*out, []byte(starter)); err != nil {
 		return usagef("-o: %v", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s; run it with: go run ./cmd/bench run -f %s\n", *out, *out)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/scenario"
 )
 
@@ -68,7 +68,7 @@ func TestThresholds(t *testing.T) {
 		t.Errorf("the terminal does not show both verdicts:\n%s", stdout)
 	}
 	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-	res, err := report.ReadResults(dirs[0])
+	res, err := results.Read(dirs[0])
 	if err != nil || len(res.Thresholds) != 2 || res.Thresholds[0].Met || !res.Thresholds[1].Met {
 		t.Errorf("results.json verdicts %+v, %v", res.Thresholds, err)
 	}
@@ -83,7 +83,7 @@ func TestThresholds(t *testing.T) {
 	out = t.TempDir()
 	bench(t, context.Background(), "run", "-f", f, "-reps", "2", "-out", out)
 	dirs, _ = filepath.Glob(filepath.Join(out, "*"))
-	if res, err := report.ReadResults(dirs[0]); err != nil || res.Plan.Reps != 2 || len(res.Cells[0].Repetitions) != 2 {
+	if res, err := results.Read(dirs[0]); err != nil || res.Plan.Reps != 2 || len(res.Cells[0].Repetitions) != 2 {
 		t.Errorf("-reps 2 did not override the file: %v", err)
 	}
 }

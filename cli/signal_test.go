@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 )
 
 // buildBench builds the command once for the tests that need a real process.
@@ -52,7 +52,7 @@ func TestSIGINTKeepsWhatWasMeasured(t *testing.T) {
 	if len(dirs) != 1 {
 		t.Fatalf("run folders %v", dirs)
 	}
-	res, err := report.ReadResults(dirs[0])
+	res, err := results.Read(dirs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
 	for _, f := range files {
-		if _, err := report.ReadResults(f); err != nil {
+		if _, err := results.Read(f); err != nil {
 			t.Errorf("a file written before the second signal is corrupt: %v", err)
 		}
 	}
@@ -120,7 +120,7 @@ func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
 	for _, f := range files {
-		if _, err := report.ReadResults(f); err != nil {
+		if _, err := results.Read(f); err != nil {
 			t.Errorf("a killed run left a bad file: %v", err)
 		}
 	}
@@ -148,7 +148,7 @@ func TestSIGKILLKeepsFinishedCells(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("results.json files %v, want the checkpoint", files)
 	}
-	res, err := report.ReadResults(files[0])
+	res, err := results.Read(files[0])
 	if err != nil || res.Complete || len(res.Cells) != 1 || res.Cells[0].Strategy != "unbounded" || len(res.Cells[0].Repetitions) != 2 {
 		t.Fatalf("checkpoint %v: %+v", err, res)
 	}
@@ -181,7 +181,7 @@ func TestGroupSIGINTKeepsIsolatedCells(t *testing.T) {
 		if len(files) != 1 {
 			continue // interrupted before the first repetition ended: nothing to keep
 		}
-		res, err := report.ReadResults(files[0])
+		res, err := results.Read(files[0])
 		if err != nil {
 			t.Fatal(err)
 		}

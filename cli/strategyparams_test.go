@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
-	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/strategy"
 )
 
@@ -46,7 +46,7 @@ func TestStrategyParametersReachIsolatedCells(t *testing.T) {
 	check := func(t *testing.T, out string) {
 		t.Helper()
 		dirs, _ := filepath.Glob(filepath.Join(out, "*"))
-		res, err := report.ReadResults(dirs[0])
+		res, err := results.Read(dirs[0])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/benchtest"
 	"github.com/concbench/concbench/harness/isolate"
-	"github.com/concbench/concbench/harness/report"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/strategy"
 
 	"example.com/custom/fib"
@@ -61,7 +61,7 @@ func TestScenarioRunsIsolated(t *testing.T) {
 	if len(dirs) != 1 {
 		t.Fatalf("run folders %v", dirs)
 	}
-	res, err := report.ReadResults(dirs[0])
+	res, err := results.Read(dirs[0])
 	if err != nil {
 		t.Fatal(err)
 	}

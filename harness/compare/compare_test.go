@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/input"
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"go.uber.org/goleak"
 )
 
@@ -183,8 +183,8 @@ func TestPooledSides(t *testing.T) {
 	for i := range 2 {
 		run := filepath.Join(dir, "run"+strconv.Itoa(i))
 		os.Mkdir(run, 0o755)
-		js, _ := report.EncodeJSON(base)
-		if err := report.WriteFile(filepath.Join(run, report.ResultsJSON), js); err != nil {
+		js, _ := results.Encode(base)
+		if err := rundir.WriteFile(filepath.Join(run, results.FileName), js); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -239,12 +239,12 @@ func TestInterruptedRepetitionsAreLeftOut(t *testing.T) {
 	res := load(t, "testdata/base.json").Runs[0]
 	n := len(res.Cells[0].Repetitions)
 	res.Cells[0].Repetitions[0].Interrupted = true
-	js, err := report.EncodeJSON(res)
+	js, err := results.Encode(res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, report.ResultsJSON)
-	if err := report.WriteFile(path, js); err != nil {
+	path := filepath.Join(dir, results.FileName)
+	if err := rundir.WriteFile(path, js); err != nil {
 		t.Fatal(err)
 	}
 	side := load(t, path)

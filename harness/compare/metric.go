@@ -7,8 +7,8 @@ package compare
 import (
 	"strconv"
 
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/units"
 )
 
 // Metric is one figure compared per cell, read from each repetition.
@@ -24,7 +24,7 @@ type Metric struct {
 var Metrics = []Metric{
 	{Name: "p50", Label: "p50 response", Value: func(r results.Repetition) float64 { return float64(r.Response.P50) }, Format: formatNs},
 	{Name: "p99", Label: "p99 response", Value: func(r results.Repetition) float64 { return float64(r.Response.P99) }, Format: formatNs},
-	{Name: "throughput", Label: "goodput (successful tasks/s)", HigherIsBetter: true, Value: func(r results.Repetition) float64 { return r.Throughput }, Format: report.Rate},
+	{Name: "throughput", Label: "goodput (successful tasks/s)", HigherIsBetter: true, Value: func(r results.Repetition) float64 { return r.Throughput }, Format: units.Rate},
 	{Name: "wall", Label: "wall time", Value: func(r results.Repetition) float64 { return float64(r.Wall) }, Format: formatNs},
 	{Name: "heap", Label: "peak heap", Value: func(r results.Repetition) float64 { return float64(r.PeakHeap) }, Format: formatBytes},
 }
@@ -47,7 +47,7 @@ func metricNames() []string {
 	return names
 }
 
-func formatNs(v float64) string { return report.Duration(durationOf(v)) }
+func formatNs(v float64) string { return units.Duration(durationOf(v)) }
 
 // formatBytes writes a size with three significant digits: 812KiB, 1.02MiB.
 func formatBytes(v float64) string {

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -45,7 +44,7 @@ func Load(path string) (*Side, error) {
 	}
 	s := &Side{Cells: map[Key]*results.CellResult{}}
 	for _, f := range files {
-		res, err := report.ReadResults(f)
+		res, err := results.Read(f)
 		if err != nil {
 			return nil, err
 		}
@@ -81,11 +80,11 @@ func resultFiles(path string) ([]string, error) {
 	if !fi.IsDir() {
 		return []string{path}, nil
 	}
-	direct := filepath.Join(path, report.ResultsJSON)
+	direct := filepath.Join(path, results.FileName)
 	if _, err := os.Stat(direct); err == nil {
 		return []string{direct}, nil
 	}
-	nested, _ := filepath.Glob(filepath.Join(path, "*", report.ResultsJSON))
+	nested, _ := filepath.Glob(filepath.Join(path, "*", results.FileName))
 	if len(nested) == 0 {
 		return nil, fmt.Errorf("%s: no results.json in it or in its subfolders", path)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/concbench/concbench/harness/rundir"
+
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -22,10 +24,10 @@ import (
 // It implements load.Sink. Memory is a write buffer per file.
 type AttackFiles struct {
 	dir, name string
-	vegeta    *File
+	vegeta    *rundir.File
 	vegetaBuf *bufio.Writer
 	enc       vegeta.Encoder
-	hlog      *File
+	hlog      *rundir.File
 	hlogBuf   *bufio.Writer
 	log       *hdr.HistogramLogWriter
 }
@@ -42,7 +44,7 @@ func CreateAttackFiles(dir, name, encoding string, start time.Time) (*AttackFile
 	a := &AttackFiles{dir: dir, name: name}
 	var err error
 	if encoding != "none" {
-		if a.vegeta, err = CreateFile(filepath.Join(dir, fmt.Sprintf("vegeta-%s.%s", name, encoding))); err != nil {
+		if a.vegeta, err = rundir.CreateFile(filepath.Join(dir, fmt.Sprintf("vegeta-%s.%s", name, encoding))); err != nil {
 			return nil, err
 		}
 		a.vegetaBuf = bufio.NewWriterSize(a.vegeta, 64<<10)
@@ -55,7 +57,7 @@ func CreateAttackFiles(dir, name, encoding string, start time.Time) (*AttackFile
 			a.enc = vegeta.NewEncoder(a.vegetaBuf)
 		}
 	}
-	if a.hlog, err = CreateFile(filepath.Join(dir, "hdr-"+name+".hlog")); err != nil {
+	if a.hlog, err = rundir.CreateFile(filepath.Join(dir, "hdr-"+name+".hlog")); err != nil {
 		a.abort()
 		return nil, err
 	}
@@ -121,7 +123,7 @@ func (a *AttackFiles) Close(rep results.Repetition, kept bool) error {
 	if err := a.hlog.Commit(); err != nil {
 		return err
 	}
-	spectrum, err := CreateFile(filepath.Join(a.dir, "spectrum-"+a.name+".txt"))
+	spectrum, err := rundir.CreateFile(filepath.Join(a.dir, "spectrum-"+a.name+".txt"))
 	if err != nil {
 		return err
 	}

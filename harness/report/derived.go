@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/concbench/concbench/harness/rundir"
+
 	"github.com/concbench/concbench/harness/chart"
 	"github.com/concbench/concbench/harness/results"
 )
@@ -44,7 +46,7 @@ func WriteDerived(dir string, res *results.Results) error {
 	}
 	for _, c := range charts {
 		for format, data := range c.Files {
-			if err := ReplaceFile(filepath.Join(dir, c.Name+"."+format), data); err != nil {
+			if err := rundir.ReplaceFile(filepath.Join(dir, c.Name+"."+format), data); err != nil {
 				return err
 			}
 		}
@@ -66,7 +68,7 @@ func WriteDerived(dir string, res *results.Results) error {
 		files[CapacityCSV] = c.Bytes()
 	}
 	for name, data := range files {
-		if err := ReplaceFile(filepath.Join(dir, name), data); err != nil {
+		if err := rundir.ReplaceFile(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/concbench/concbench/harness/results"
 )
 
 // FuzzReadResults checks that any file content reads back as results or as
@@ -18,7 +20,7 @@ func FuzzReadResults(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		res, err := ReadResults(p)
+		res, err := results.Read(p)
 		if err == nil {
 			_ = Rows(res) // whatever was read must render
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/rundir"
 	"go.uber.org/goleak"
 )
 
@@ -86,7 +87,7 @@ func TestWriteAndReadAgree(t *testing.T) {
 	if err := Write(dir, res); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadResults(dir)
+	back, err := results.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,53 +133,6 @@ func TestWriteAndReadAgree(t *testing.T) {
 	}
 	if err := Write(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
 		t.Errorf("second Write = %v, want a refusal to overwrite results.json", err)
-	}
-}
-
-func TestReadResultsRejects(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, data string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	tests := []struct {
-		name, path, want string
-	}{
-		{"a missing file", filepath.Join(dir, "nope.json"), "no such file"},
-		{"a truncated file", write("trunc.json", `{"schema": "concbench/results/v1", "cells": [`), "not a valid results file"},
-		{"another schema", write("v9.json", `{"schema": "concbench/results/v9"}`), `schema "concbench/results/v9"`},
-		{"not JSON at all", write("text.json", "hello"), "not a valid results file"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadResults(tt.path)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
-				t.Errorf("ReadResults = %v, want one line containing %q", err, tt.want)
-			}
-		})
-	}
-}
-
-func TestNewRunDirNeverReuses(t *testing.T) {
-	parent := t.TempDir()
-	at := time.Date(2026, 11, 22, 3, 4, 5, 0, time.UTC)
-	var got []string
-	for range 3 {
-		dir, err := NewRunDir(parent, "base", at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, filepath.Base(dir))
-	}
-	want := []string{"20261122-030405-base", "20261122-030405-base-2", "20261122-030405-base-3"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("folders %v, want %v", got, want)
-	}
-	if _, err := NewRunDir(parent, "../escape", at); err == nil {
-		t.Error("a label with a path separator was accepted")
 	}
 }
 
@@ -230,27 +184,27 @@ func TestCheckpointsReplaceOnlyTheirOwnRun(t *testing.T) {
 	res := fixture()
 	first := *res
 	first.Cells = res.Cells[:1]
-	if err := Checkpoint(dir, &first); err != nil {
+	if err := rundir.Checkpoint(dir, &first); err != nil {
 		t.Fatal(err)
 	}
-	if back, err := ReadResults(dir); err != nil || back.Complete || len(back.Cells) != 1 {
+	if back, err := results.Read(dir); err != nil || back.Complete || len(back.Cells) != 1 {
 		t.Fatalf("checkpoint read back: %v, complete %v", err, back != nil && back.Complete)
 	}
 	other := *res
 	other.Env.Start = res.Env.Start.Add(time.Hour)
-	if err := Checkpoint(dir, &other); err == nil {
+	if err := rundir.Checkpoint(dir, &other); err == nil {
 		t.Error("another run's checkpoint replaced this one")
 	}
-	if err := Checkpoint(dir, res); err != nil {
+	if err := rundir.Checkpoint(dir, res); err != nil {
 		t.Fatal(err)
 	}
 	if err := Write(dir, res); err != nil {
 		t.Fatalf("the final write over the run's own checkpoint: %v", err)
 	}
-	if back, _ := ReadResults(dir); !back.Complete || len(back.Cells) != 2 {
+	if back, _ := results.Read(dir); !back.Complete || len(back.Cells) != 2 {
 		t.Errorf("final results: complete %v, %d cells", back.Complete, len(back.Cells))
 	}
-	if err := Checkpoint(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
+	if err := rundir.Checkpoint(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
 		t.Errorf("a checkpoint over complete results = %v, want a refusal", err)
 	}
 }

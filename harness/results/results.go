@@ -1,5 +1,6 @@
-// Package results is the results.json schema and the statistics made from
-// samples: Summarize, Combine and SLOs. It is the bottom of concbench's
+// Package results is the results.json schema, reading and writing it
+// (Read, Encode), and the statistics made from samples: Summarize,
+// Combine, spreads, SLOs and the error budget. It is the bottom of concbench's
 // import graph: reports, charts and comparisons read it, never the engine.
 package results
 

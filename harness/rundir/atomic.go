@@ -1,7 +1,8 @@
-// Package report writes and reads the files of a run folder: results.json
-// (the source of truth), results.csv and summary.md, and renders the table
-// the terminal shows.
-package report
+// Package rundir is the run folder: its name (a UTC time and a label,
+// never reused), files written atomically and never over measured data,
+// results.json's checkpoints, and bundles that carry a folder through a
+// log. It renders nothing (package report does) and measures nothing.
+package rundir
 
 import (
 	"fmt"
