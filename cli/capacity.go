@@ -95,7 +95,7 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *isolated {
 		runner.Isolate = &isolate.Cells{Deadline: *cellTimeout}
 	}
-	res, runErr := capacity.Sweep(ctx, &runner, p, slo, capacity.Weighting(*weights))
+	res, runErr := capacity.Sweep(ctx, p.Record(), func(ctx context.Context) (*results.Results, error) { return runner.Run(ctx, p) }, slo, capacity.Weighting(*weights))
 	progress.clear()
 	if res == nil || len(res.Cells) == 0 {
 		os.Remove(dir)

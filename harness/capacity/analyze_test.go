@@ -27,7 +27,7 @@ func TestFitLeavesOutFailingPoints(t *testing.T) {
 	u := USL{Lambda: 100, Sigma: 0.05, Kappa: 0.0005}
 	var cells []results.CellResult
 	for _, n := range []int{1, 2, 4, 8, 16, 32} {
-		cells = append(cells, cellAt(n, u.X(float64(n)), 0))
+		cells = append(cells, cellAt(n, X(u, float64(n)), 0))
 	}
 	cells = append(cells, cellAt(64, 300, 0.7), cellAt(128, 150, 0.88)) // fast 503s
 	r := Analyze(cells, nil, OLS)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/strategy"
 )
 
@@ -36,7 +37,7 @@ func TestSweepFitsTheUSL(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r harness.Runner
-	res, err := Sweep(context.Background(), &r, p, nil, OLS)
+	res, err := Sweep(context.Background(), p.Record(), func(ctx context.Context) (*results.Results, error) { return r.Run(ctx, p) }, nil, OLS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,8 @@ func TestSweepFitsTheUSL(t *testing.T) {
 	if c.Fit.Sigma > 0.2 {
 		t.Errorf("σ %.3f for parked tasks, want contention below 0.2", c.Fit.Sigma)
 	}
-	if _, err := Sweep(context.Background(), &r, mustPlan(t, strategy.Sequential{}), nil, OLS); err == nil {
+	seq := mustPlan(t, strategy.Sequential{})
+	if _, err := Sweep(context.Background(), seq.Record(), func(ctx context.Context) (*results.Results, error) { return r.Run(ctx, seq) }, nil, OLS); err == nil {
 		t.Error("a sweep of an unlimited strategy was accepted")
 	}
 }

@@ -78,7 +78,7 @@ func FitWith(points []Point, w Weighting) (results.USLFit, error) {
 		u := USL{Sigma: sigma, Kappa: kappa, Lambda: 1}
 		var num, den float64 // λ = Σ w X g / Σ w g²
 		for _, p := range points {
-			g := u.X(p.N)
+			g := X(u, p.N)
 			num += weight(p) * p.X * g
 			den += weight(p) * g * g
 		}
@@ -88,7 +88,7 @@ func FitWith(points []Point, w Weighting) (results.USLFit, error) {
 	cost := func(u USL) float64 {
 		var ss float64
 		for _, p := range points {
-			r := p.X - u.X(p.N)
+			r := p.X - X(u, p.N)
 			ss += weight(p) * r * r
 		}
 		return ss
@@ -137,11 +137,11 @@ func polish(u USL, points []Point, weight func(Point) float64, cost func(USL) fl
 		res := mat.NewVecDense(len(points), nil)
 		for i, p := range points {
 			sw := math.Sqrt(weight(p))
-			g := u.Gradient(p.N)
+			g := Gradient(u, p.N)
 			for k := range 3 {
 				j.Set(i, k, sw*g[k])
 			}
-			res.SetVec(i, sw*(p.X-u.X(p.N)))
+			res.SetVec(i, sw*(p.X-X(u, p.N)))
 		}
 		var step mat.VecDense
 		if err := step.SolveVec(j, res); err != nil {
@@ -171,7 +171,7 @@ func uncertainty(f *results.USLFit, points []Point, weight func(Point) float64, 
 	}
 	j := mat.NewDense(len(points), 3, nil)
 	for i, p := range points {
-		g := f.Gradient(p.N)
+		g := Gradient(f.USL, p.N)
 		for k := range 3 {
 			j.Set(i, k, math.Sqrt(weight(p))*g[k])
 		}
@@ -220,7 +220,7 @@ func describe(u USL, points []Point) results.USLFit {
 	}
 	var res, tot float64
 	for _, p := range points {
-		res += (p.X - u.X(p.N)) * (p.X - u.X(p.N))
+		res += (p.X - X(u, p.N)) * (p.X - X(u, p.N))
 		tot += (p.X - mean) * (p.X - mean)
 	}
 	if tot > 0 {
@@ -230,7 +230,7 @@ func describe(u USL, points []Point) results.USLFit {
 	// extrapolation nobody should plan with.
 	if u.Kappa > 0 {
 		if n := math.Sqrt((1 - u.Sigma) / u.Kappa); n <= 4*maxN {
-			f.PeakN, f.PeakX = n, u.X(n)
+			f.PeakN, f.PeakX = n, X(u, n)
 		}
 	}
 	if f.PeakN == 0 {

@@ -22,7 +22,7 @@ func synthetic(u USL, noise float64, seed uint64) []Point {
 	var pts []Point
 	for _, n := range sweep {
 		for range 3 {
-			pts = append(pts, Point{N: n, X: u.X(n) * (1 + noise*(2*r.Float64()-1))})
+			pts = append(pts, Point{N: n, X: X(u, n) * (1 + noise*(2*r.Float64()-1))})
 		}
 	}
 	return pts
@@ -167,7 +167,7 @@ func TestWidePeakIntervalWarns(t *testing.T) {
 	var short []Point
 	for i, n := range []float64{1, 2, 4, 8, 12, 16, 24, 32} {
 		noise := 1 + 0.05*float64(1-2*(i%2)) // ±5%, alternating
-		short = append(short, Point{N: n, X: u.X(n) * noise})
+		short = append(short, Point{N: n, X: X(u, n) * noise})
 	}
 	f, err := Fit(short)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/concbench/concbench/harness/capacity"
+
 	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
@@ -67,7 +69,7 @@ func Capacity(res *results.Results) *Figure {
 	banded := false
 	if c.Fit != nil {
 		u := func(n float64) float64 {
-			return c.Fit.X(n)
+			return capacity.X(c.Fit.USL, n)
 		}
 		end := max(maxN, c.Fit.PeakN) * 1.3
 		var curve plotter.XYs
@@ -83,7 +85,7 @@ func Capacity(res *results.Results) *Figure {
 			t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(c.Fit.DF)}.Quantile(0.975)
 			lo, hi := make(plotter.XYs, len(curve)), make(plotter.XYs, len(curve))
 			for i, pt := range curve {
-				x, half := c.Fit.Band(pt.X, t)
+				x, half := capacity.Band(*c.Fit, pt.X, t)
 				lo[i], hi[i] = plotter.XY{X: pt.X, Y: max(x-half, 0)}, plotter.XY{X: pt.X, Y: x + half}
 				top = max(top, min(x+half, 2*x))
 			}

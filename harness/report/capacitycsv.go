@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/concbench/concbench/harness/capacity"
+
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -30,7 +32,7 @@ func WriteCapacityCSV(w io.Writer, c *results.CapacityReport) error {
 	}
 	if u := c.Fit; u != nil {
 		for n := 1.0; n <= 2*math.Max(maxN, u.PeakN); n *= 2 {
-			cw.Write([]string{"fitted", f(n), f(u.X(n)), "", "", "", "", "", ""}) //nolint:errcheck
+			cw.Write([]string{"fitted", f(n), f(capacity.X(u.USL, n)), "", "", "", "", "", ""}) //nolint:errcheck
 		}
 	}
 	cw.Flush()

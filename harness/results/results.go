@@ -129,28 +129,18 @@ type CapacityPoint struct {
 	SLOFails []string `json:"slo_failures,omitempty"`
 }
 
-// USL is the Universal Scalability Law,
+// USL is the Universal Scalability Law's coefficients,
 //
 //	X(N) = λN / (1 + σ(N−1) + κN(N−1))
 //
 // with λ the throughput of one, σ contention (queueing for a shared
 // resource) and κ coherency (the cost of keeping shared state consistent,
-// which makes throughput fall past a peak).
+// which makes throughput fall past a peak). The model itself (its curve,
+// gradient and band) is package capacity's.
 type USL struct {
 	Lambda float64 `json:"lambda"` // throughput of one, per second
 	Sigma  float64 `json:"sigma"`  // contention
 	Kappa  float64 `json:"kappa"`  // coherency
-}
-
-// X is the modelled throughput at concurrency n.
-func (u USL) X(n float64) float64 {
-	return u.Lambda * n / (1 + u.Sigma*(n-1) + u.Kappa*n*(n-1))
-}
-
-// Gradient is ∂X/∂(λ, σ, κ) at concurrency n.
-func (u USL) Gradient(n float64) [3]float64 {
-	d := 1 + u.Sigma*(n-1) + u.Kappa*n*(n-1)
-	return [3]float64{n / d, -u.Lambda * n * (n - 1) / (d * d), -u.Lambda * n * n * (n - 1) / (d * d)}
 }
 
 // USLFit is the Universal Scalability Law fitted to a sweep.
@@ -181,20 +171,6 @@ type USLFit struct {
 	PeakCI [2]float64 `json:"peak_ci95"`
 	// Warnings are statistical concerns, such as a wide peak interval.
 	Warnings []string `json:"warnings,omitempty"`
-}
-
-// Band is the fitted throughput at n with the half-width of its 95%
-// confidence band (delta method on the covariance; t is the Student
-// quantile for DF). It is 0 wide when the fit has no covariance.
-func (f USLFit) Band(n, t float64) (x, halfWidth float64) {
-	g := f.Gradient(n)
-	var v float64
-	for a := range 3 {
-		for b := range 3 {
-			v += g[a] * f.Covariance[a][b] * g[b]
-		}
-	}
-	return f.X(n), t * math.Sqrt(max(v, 0))
 }
 
 // PlanRecord is the plan as it ran.
