@@ -14,10 +14,21 @@ import (
 // wall time beside the ideal bound, labelled with the efficiency.
 func Throughput(res *results.Results) *Figure {
 	pal := newPalette(res)
-	f := &Figure{Name: "throughput", Title: "Throughput, and wall time against the ideal bound (efficiency = ideal / wall)", Caption: caption(res)}
+	f := &Figure{Name: "throughput", Title: "Goodput, and wall time against the ideal bound (efficiency = ideal / wall)", Caption: caption(res)}
+	budget := res.Plan.Budget()
+	marked := false
 	for _, g := range groups(res) {
-		tp := cellPanel(panelTitle("Throughput", g, 45), "successful tasks per second", g.cells, 2)
+		tp := cellPanel(panelTitle("Goodput", g, 45), "successful tasks per second", g.cells, 2)
 		pal.bars(tp, g.cells, 2, func(c results.CellResult) float64 { return c.Summary.Throughput }, 0)
+		tops := make(plotter.XYs, len(g.cells))
+		failed := make([]float64, len(g.cells))
+		for i, c := range g.cells {
+			tops[i] = plotter.XY{X: float64(i), Y: c.Summary.Throughput}
+			if c.OverBudget(budget) {
+				failed[i] = c.FailedFraction() // over the budget: marked; within it: noise, not a verdict
+			}
+		}
+		marked = errorMarks(tp, tops, failed) || marked
 
 		wall := cellPanel(panelTitle("Wall vs ideal", g, 45), "time per repetition (ms, log scale)", g.cells, 2)
 		logAxis(&wall.Y)
@@ -27,6 +38,9 @@ func Throughput(res *results.Results) *Figure {
 			measured[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Wall))}
 			ideal[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Ideal))}
 			effs[i] = fmt.Sprintf("%.0f%%", 100*c.Summary.Efficiency)
+			if c.OverBudget(budget) {
+				effs[i] = "FAILED" // failing fast is not efficiency
+			}
 			gap, _ := plotter.NewLine(plotter.XYs{ideal[i], measured[i]})
 			gap.LineStyle = draw.LineStyle{Color: pal.color(c.Strategy), Width: vg.Points(1)}
 			wall.Add(gap)
@@ -50,6 +64,10 @@ func Throughput(res *results.Results) *Figure {
 		{"measured wall (labelled with efficiency)", glyphThumb{Color: grey, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}},
 		{"ideal bound", glyphThumb(idealGlyph)},
 	}, pal.strategyLegend(res)...)
+	if marked {
+		f.Legend = append(f.Legend, LegendEntry{Label: fmt.Sprintf("red “NN%% err”: a cell over the %g%% error budget: FAILED, never recommended", 100*budget),
+			Thumb: glyphThumb{Color: red, Radius: vg.Points(3), Shape: draw.CrossGlyph{}}})
+	}
 	return padLogAxes(f)
 }
 
