@@ -5,9 +5,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/rundir"
@@ -136,26 +138,6 @@ func TestWriteAndReadAgree(t *testing.T) {
 	}
 }
 
-func TestDuration(t *testing.T) {
-	tests := []struct {
-		d    time.Duration
-		want string
-	}{
-		{0, "0"},
-		{812, "812ns"},
-		{812 * time.Microsecond, "812µs"},
-		{5020 * time.Microsecond, "5.02ms"},
-		{65432 * time.Microsecond, "65.4ms"},
-		{1234 * time.Millisecond, "1.23s"},
-		{123 * time.Second, "123s"},
-	}
-	for _, tt := range tests {
-		if got := Duration(tt.d); got != tt.want {
-			t.Errorf("Duration(%d) = %q, want %q", int64(tt.d), got, tt.want)
-		}
-	}
-}
-
 // TestInterruptedRepetitionsAreMarked checks that a repetition cut short is
 // marked in results.csv and left out of bench.txt, the comparable output.
 func TestInterruptedRepetitionsAreMarked(t *testing.T) {
@@ -206,5 +188,37 @@ func TestCheckpointsReplaceOnlyTheirOwnRun(t *testing.T) {
 	}
 	if err := rundir.Checkpoint(dir, res); err == nil || !strings.Contains(err.Error(), "never overwritten") {
 		t.Errorf("a checkpoint over complete results = %v, want a refusal", err)
+	}
+}
+
+// TestTableFitsIn120Columns renders the widest figures a default run
+// shows (long names, seconds, a FAILED verdict, MiB) and checks every line
+// of the table and its legend against a 120-column terminal.
+func TestTableFitsIn120Columns(t *testing.T) {
+	res := fixture()
+	wide := res.Cells[0]
+	wide.Repetitions = slices.Clone(wide.Repetitions)
+	wide.Workload, wide.Strategy, wide.Limit = "recursive", "sequential", 0
+	for i := range wide.Repetitions {
+		r := &wide.Repetitions[i]
+		r.Throughput, r.Response.P50, r.Response.P99, r.Service.P99 = 123456, 1234*time.Millisecond, 12345*time.Millisecond, 999*time.Millisecond
+		r.Errors, r.PeakMemory = map[string]int{"http-503": 199}, 1023<<20
+	}
+	wide.Summary = results.Combine(wide.Repetitions)
+	limited := wide
+	limited.Strategy, limited.Limit = "semaphore", 1048576
+	res.Cells = append(res.Cells, wide, limited)
+	var b bytes.Buffer
+	if err := WriteTable(&b, res, false); err != nil {
+		t.Fatal(err)
+	}
+	table, _, _ := strings.Cut(b.String(), "\n\n")
+	for _, line := range strings.Split(table, "\n") {
+		if n := utf8.RuneCountInString(line); n > 120 {
+			t.Errorf("a line of %d columns:\n%s", n, line)
+		}
+	}
+	if !strings.Contains(table, "FAILED 100% err") {
+		t.Errorf("the failed cell is not marked:\n%s", table)
 	}
 }

@@ -28,10 +28,11 @@ var wideHeader = []string{
 }
 
 // header names the columns of the default table, which fits 120 columns:
-// goodput and response p99 with their spread (±, see Spread), the
-// service p99, errors, peak memory, efficiency and the verdict.
+// goodput and response p99 each with its spread ("1466 ±2%", see
+// Spread), the service p99, errors, peak memory, efficiency and the
+// verdict.
 var header = []string{
-	"workload", "strategy", "limit", "goodput/s", "±", "resp-p50", "resp-p99", "±", "svc-p99", "errors", "peak-mem", "eff", "verdict",
+	"workload", "strategy", "limit", "goodput/s", "resp-p50", "resp-p99", "svc-p99", "errors", "peak-mem", "eff", "verdict",
 }
 
 // Rows returns the default table, the header first: one row per cell,
@@ -50,7 +51,7 @@ func WideRows(res *results.Results) [][]string { return rows(res, true) }
 // efficiency and peak memory are left out; the limit is the most workers
 // (open loop) or users (closed loop) at once.
 var attackHeader = []string{
-	"workload", "strategy", "max-workers", "goodput/s", "±", "resp-p50", "resp-p99", "±", "svc-p99", "errors", "verdict",
+	"workload", "strategy", "max-workers", "goodput/s", "resp-p50", "resp-p99", "svc-p99", "errors", "verdict",
 }
 
 // isAttack reports whether res is an attack's run (open or closed loop).
@@ -96,8 +97,8 @@ func rows(res *results.Results, wide bool) [][]string {
 		errs := strconv.Itoa(s.ErrorCount())
 		if attack {
 			out = append(out, []string{
-				name, c.Strategy, limitCell(c.Limit), Rate(s.Throughput), spreadCell(good),
-				Duration(s.Response.P50), Duration(s.Response.P99), spreadCell(p99), Duration(s.Service.P99), errs, verdicts[c.Name()],
+				name, c.Strategy, limitCell(c.Limit), Rate(s.Throughput) + " " + spreadCell(good),
+				Duration(s.Response.P50), Duration(s.Response.P99) + " " + spreadCell(p99), Duration(s.Service.P99), errs, verdicts[c.Name()],
 			})
 			continue
 		}
@@ -111,8 +112,8 @@ func rows(res *results.Results, wide bool) [][]string {
 			continue
 		}
 		out = append(out, []string{
-			name, c.Strategy, limitCell(c.Limit), Rate(s.Throughput), spreadCell(good),
-			Duration(s.Response.P50), Duration(s.Response.P99), spreadCell(p99), Duration(s.Service.P99),
+			name, c.Strategy, limitCell(c.Limit), Rate(s.Throughput) + " " + spreadCell(good),
+			Duration(s.Response.P50), Duration(s.Response.P99) + " " + spreadCell(p99), Duration(s.Service.P99),
 			errs, Bytes(s.PeakMemory), eff, verdicts[c.Name()],
 		})
 	}

@@ -42,13 +42,15 @@ func Rate(r float64) string {
 	}
 }
 
-// Bytes formats a byte count in binary units: 512B, 3.2MiB, 1.5GiB, 10.5TiB.
+// Bytes formats a byte count in binary units: 512B, 3.2MiB, 512MiB, 1.5GiB, 10.5TiB.
 func Bytes(n uint64) string {
 	switch {
 	case n >= 1<<40:
 		return strconv.FormatFloat(float64(n)/(1<<40), 'f', 1, 64) + "TiB"
 	case n >= 1<<30:
 		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + "GiB"
+	case n >= 100<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 0, 64) + "MiB"
 	case n >= 1<<20:
 		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MiB"
 	case n >= 1<<10:
