@@ -138,7 +138,7 @@ func (r *Runner) cell(ctx context.Context, p *Plan, cell Cell, i, n int, start t
 func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(rep int)) (results.CellResult, error) {
 	cr := results.CellResult{
 		Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(),
-		Limit: cell.Limit, Tasks: cell.Tasks, Bound: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks,
+		Limit: cell.Limit, Tasks: cell.Tasks, Unbounded: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks == 0,
 	}
 	grace := r.Grace
 	if grace == 0 {

@@ -344,7 +344,7 @@ func TestRecommendationChangeIsSaid(t *testing.T) {
 			limit   int
 			goodput float64
 		}{{8, 400}, {10, 500}} {
-			c := results.CellResult{Workload: "downstream", Strategy: "pool", Limit: p.limit, Bound: p.limit, Tasks: 100, Complete: true}
+			c := results.CellResult{Workload: "downstream", Strategy: "pool", Limit: p.limit, Tasks: 100, Complete: true}
 			for i := range 6 {
 				r := results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: p.goodput * (1 + 0.01*float64(i%3)), Response: results.Quantiles{P99: 200e6}}}
 				if fail10 && p.limit == 10 {

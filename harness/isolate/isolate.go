@@ -53,7 +53,7 @@ var _ harness.CellRunner = (*Cells)(nil)
 // interrupted and its partial cell kept.
 func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell) results.CellResult {
 	out := results.CellResult{Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit, Tasks: cell.Tasks,
-		Bound: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks}
+		Unbounded: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks == 0}
 	deadline := c.Deadline
 	if deadline <= 0 {
 		deadline = DefaultDeadline

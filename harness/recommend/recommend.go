@@ -81,7 +81,7 @@ func Workload(name string, cells []results.CellResult, budget float64, slo resul
 		}
 	}
 	chosen := pick(tied)
-	rec.Strategy, rec.Unbounded = chosen.cell.Strategy, chosen.cell.Bound == 0
+	rec.Strategy, rec.Unbounded = chosen.cell.Strategy, chosen.cell.Unbounded
 	rec.Limit, rec.LimitMax = limits(chosen, ok, tied, best.goodput.Median)
 	for _, c := range tied {
 		if c.cell.Name() != chosen.cell.Name() {

@@ -14,9 +14,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // cell makes a cell of 6 repetitions of 100 tasks, goodput spread ±1%
 // around goodput, p99 around p99, failed of them failing, holding mem
-// bytes at peak; bound 0 marks an unbounded strategy.
+// bytes at peak; the strategy "unbounded" bounds no task.
 func cell(strategy string, limit int, goodput float64, p99 time.Duration, failed int, mem uint64) results.CellResult {
-	c := results.CellResult{Workload: "w", Strategy: strategy, Limit: limit, Tasks: 100, Complete: true, Bound: limit}
+	c := results.CellResult{Workload: "w", Strategy: strategy, Limit: limit, Tasks: 100, Complete: true, Unbounded: strategy == "unbounded"}
 	for i, f := range []float64{0.99, 1.01, 1, 0.995, 1.005, 1} {
 		r := results.Repetition{Core: results.Core{Submitted: 100, Completed: 100, Throughput: goodput * f, Response: results.Quantiles{P99: time.Duration(float64(p99) * (1 + float64(i%3-1)*0.01))}, Service: results.Quantiles{Mean: 20 * time.Millisecond}}}
 		if failed > 0 {

@@ -223,10 +223,10 @@ type CellResult struct {
 	// possible deadlock ..."); Stderr keeps its last lines.
 	Failed string `json:"failed,omitempty"`
 	Stderr string `json:"stderr,omitempty"`
-	// Bound is how many tasks the strategy lets run their own code at
-	// once under the limit (0: no bound, as unbounded and offload, whose
-	// limit bounds only their executors).
-	Bound       int          `json:"bound,omitempty"`
+	// Unbounded marks a strategy that bounds no task: unbounded, and
+	// offload, whose limit bounds only its executors. (Results written
+	// before it say nothing: read them as bounded.)
+	Unbounded   bool         `json:"unbounded,omitempty"`
 	Summary     Repetition   `json:"summary"` // per field, the median over repetitions; errors summed
 	Repetitions []Repetition `json:"repetitions"`
 }
