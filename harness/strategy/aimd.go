@@ -29,7 +29,7 @@ var (
 
 func (AIMD) Name() string { return "aimd" }
 func (AIMD) Doc() string {
-	return "an adaptive limit: +1 per success, x backoff after an error or a task over target; the limit is its ceiling"
+	return "an adaptive limit, as TCP's AIMD: +1 a success until its first cut, then +1 a round; x backoff after an error or a task over target; the limit is its ceiling"
 }
 func (AIMD) Limited() bool { return true }
 func (AIMD) Capacity(limit int) harness.Capacity {
