@@ -21,6 +21,21 @@ import (
 // come: the smallest limit reaching it is the one to use.
 const LimitShare = 0.95
 
+// NoiseFloor is the least difference that is not noise: two figures
+// whose intervals do not overlap but that are within 5% of each other are
+// tied all the same. Within one run, the 95% intervals over 6 repetitions
+// are narrower than the spread between runs on a shared machine: on 20
+// default runs of identical code, cpu's strategies (every one saturating
+// both cores) were told apart by intervals alone, differently from run to
+// run, in 7 of them.
+const NoiseFloor = 0.05
+
+// withinNoise reports whether a and b are within noise of each other: their
+// intervals overlap, or their medians are within NoiseFloor.
+func withinNoise(a, b results.Spread) bool {
+	return a.Overlaps(b) || math.Abs(a.Median-b.Median) <= NoiseFloor*math.Max(math.Abs(a.Median), math.Abs(b.Median))
+}
+
 // For returns one recommendation per workload of res, in the order the
 // workloads first appear. Only cells within the run's error budget (and
 // its SLO, when the plan has one) count; the rest are listed as failed.
@@ -76,7 +91,7 @@ func Workload(name string, cells []results.CellResult, budget float64, slo resul
 	}
 	var tied []candidate
 	for _, c := range ok {
-		if c.goodput.Overlaps(best.goodput) {
+		if withinNoise(c.goodput, best.goodput) {
 			tied = append(tied, c)
 		}
 	}
@@ -123,7 +138,7 @@ func pick(tied []candidate) candidate {
 	}
 	chosen := low
 	for _, c := range tied {
-		if c.p99.Overlaps(low.p99) && c.cell.Summary.PeakMemory < chosen.cell.Summary.PeakMemory {
+		if withinNoise(c.p99, low.p99) && c.cell.Summary.PeakMemory < chosen.cell.Summary.PeakMemory {
 			chosen = c
 		}
 	}
@@ -184,7 +199,7 @@ func tryLimits(rec results.Recommendation, ok []candidate, cells []results.CellR
 	sort.Slice(byLimit, func(i, j int) bool { return byLimit[i].cell.Limit < byLimit[j].cell.Limit })
 	if n := len(byLimit); n > 0 && byLimit[n-1].cell.Limit == tried[len(tried)-1] {
 		top := byLimit[n-1]
-		rising := n == 1 || top.goodput.Median > byLimit[n-2].goodput.Median && !top.goodput.Overlaps(byLimit[n-2].goodput)
+		rising := n == 1 || top.goodput.Median > byLimit[n-2].goodput.Median && !withinNoise(top.goodput, byLimit[n-2].goodput)
 		if rising && max(rec.Limit, rec.LimitMax) == top.cell.Limit {
 			out = append(out, 2*top.cell.Limit, 4*top.cell.Limit)
 		}
