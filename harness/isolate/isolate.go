@@ -79,7 +79,7 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 	cellCtx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	cmd := exec.CommandContext(cellCtx, program, Arg)
-	cmd.Env = append(os.Environ(), ChildEnv+"=1")
+	cmd.Env = append(os.Environ(), ChildEnv+"=1", childGODEBUG())
 	cmd.Stdin = bytes.NewReader(in)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -156,4 +156,28 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, build func(results.
 		return err
 	}
 	return runErr
+}
+
+// FixedStackStart is the GODEBUG setting a cell's child runs with: every
+// goroutine starts with the same small stack, as before Go 1.19, instead
+// of one sized at each GC from the average stack scanned, which depends on
+// what the process ran before (the warm-up, earlier repetitions). With it,
+// a repetition's peak memory depends less on its index: in 13 and 14 of
+// the default run's 20 cells (two runs) -reps 1 and -reps 8 agree within
+// 10%, against 6 without it, and the rest within 64 KiB but one
+// (scripts/mem-reps.sh). A process cannot change it once started, so
+// cells run with -isolate=false keep Go's default.
+const FixedStackStart = "adaptivestackstart=0"
+
+// childGODEBUG is the child's GODEBUG: the parent's, with
+// FixedStackStart unless the parent's sets adaptivestackstart itself.
+func childGODEBUG() string {
+	g := os.Getenv("GODEBUG")
+	switch {
+	case strings.Contains(g, "adaptivestackstart="):
+		return "GODEBUG=" + g
+	case g == "":
+		return "GODEBUG=" + FixedStackStart
+	}
+	return "GODEBUG=" + g + "," + FixedStackStart
 }

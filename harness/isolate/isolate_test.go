@@ -130,3 +130,16 @@ func TestASlowCellIsNotCalledHung(t *testing.T) {
 		t.Errorf("failed %q", c.Failed)
 	}
 }
+
+func TestChildGODEBUG(t *testing.T) {
+	for _, tc := range []struct{ parent, want string }{
+		{"", "GODEBUG=adaptivestackstart=0"},
+		{"gctrace=1", "GODEBUG=gctrace=1,adaptivestackstart=0"},
+		{"adaptivestackstart=1", "GODEBUG=adaptivestackstart=1"}, // the user's choice stands
+	} {
+		t.Setenv("GODEBUG", tc.parent)
+		if got := childGODEBUG(); got != tc.want {
+			t.Errorf("parent GODEBUG %q: child %q, want %q", tc.parent, got, tc.want)
+		}
+	}
+}
