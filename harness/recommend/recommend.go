@@ -95,7 +95,7 @@ func Workload(name string, cells []results.CellResult, budget float64, slo resul
 			tied = append(tied, c)
 		}
 	}
-	chosen := pick(tied)
+	chosen, byMemory := pick(tied)
 	rec.Strategy, rec.Unbounded = chosen.cell.Strategy, chosen.cell.Unbounded
 	rec.Limit, rec.LimitMax = limits(chosen, ok, tied, best.goodput.Median)
 	for _, c := range tied {
@@ -105,7 +105,7 @@ func Workload(name string, cells []results.CellResult, budget float64, slo resul
 	}
 	rec.Evidence = evidence(chosen, ok, best.goodput.Median)
 	rec.TryLimits = tryLimits(rec, ok, cells)
-	rec.Reason = reason(rec, chosen, best, budget, slo)
+	rec.Reason = reason(rec, chosen, best, byMemory, budget, slo)
 	return rec
 }
 
@@ -128,21 +128,22 @@ func disqualified(c results.CellResult, budget float64, slo results.SLO) string 
 }
 
 // pick chooses among the cells tied on goodput: the lowest p99, and
-// among those whose p99 is within noise of it, the least peak memory.
-func pick(tied []candidate) candidate {
+// among those whose p99 is within noise of it, the least peak memory. It
+// reports whether memory decided.
+func pick(tied []candidate) (chosen candidate, byMemory bool) {
 	low := tied[0]
 	for _, c := range tied[1:] {
 		if c.p99.Median < low.p99.Median {
 			low = c
 		}
 	}
-	chosen := low
+	chosen = low
 	for _, c := range tied {
 		if withinNoise(c.p99, low.p99) && c.cell.Summary.PeakMemory < chosen.cell.Summary.PeakMemory {
 			chosen = c
 		}
 	}
-	return chosen
+	return chosen, chosen.cell.Name() != low.cell.Name()
 }
 
 // limits returns the smallest limit of the chosen strategy whose goodput
@@ -172,8 +173,8 @@ func limits(chosen candidate, ok, tied []candidate, best float64) (limit, limitM
 // strategy's second-largest limit to its largest (a larger one may do
 // better).
 func tryLimits(rec results.Recommendation, ok []candidate, cells []results.CellResult) []int {
-	if rec.Limit == 0 {
-		return nil
+	if rec.Limit == 0 || rec.Unbounded {
+		return nil // no limit, or one that bounds no task
 	}
 	var tried []int
 	for _, c := range cells {
@@ -256,13 +257,16 @@ func WaitsFor(cells []results.CellResult, gomaxprocs int) (string, float64) {
 }
 
 // reason is the one sentence that says why.
-func reason(rec results.Recommendation, chosen, best candidate, budget float64, slo results.SLO) string {
+func reason(rec results.Recommendation, chosen, best candidate, byMemory bool, budget float64, slo results.SLO) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", What(rec))
-	if chosen.cell.Name() == best.cell.Name() {
+	switch {
+	case chosen.cell.Name() == best.cell.Name():
 		fmt.Fprintf(&b, "the highest goodput %s", qualifierShort(budget, slo))
-	} else {
-		fmt.Fprintf(&b, "goodput within noise of the best (%s), and the lowest p99 of those", best.cell.Name())
+	case byMemory:
+		fmt.Fprintf(&b, "goodput within noise of the best (%s), p99 within noise of the lowest, and the least memory of those", short(best.cell))
+	default:
+		fmt.Fprintf(&b, "goodput within noise of the best (%s), and the lowest p99 of those", short(best.cell))
 	}
 	fmt.Fprintf(&b, " (%s/s, p99 %s", rate(chosen.goodput.Median), duration(chosen.p99.Median))
 	if rec.Unbounded {

@@ -40,6 +40,7 @@ func TestWorkload(t *testing.T) {
 		tied      []string // rec.Tied
 		failed    int      // cells left out
 		tryLimits []int
+		reasonHas string // a phrase the reason must hold
 	}{
 		{
 			// A downstream of capacity 10: beyond it 95% fail fast, which
@@ -68,6 +69,7 @@ func TestWorkload(t *testing.T) {
 				cell("semaphore", 8, 1000, 150*ms, 0, 5000), cell("pool", 8, 1002, 100*ms, 0, 9000), cell("errgroup", 8, 1001, 100*ms, 0, 2000),
 			},
 			what: "errgroup at 8", tied: []string{"semaphore 8", "pool 8"}, tryLimits: []int{2, 4, 16, 32}, // one limit tried: open both ways
+			reasonHas: "p99 within noise of the lowest, and the least memory of those",
 		},
 		{
 			// The best is the largest limit tried: a larger one may do better.
@@ -120,6 +122,9 @@ func TestWorkload(t *testing.T) {
 			}
 			if !slices.Equal(rec.TryLimits, tc.tryLimits) {
 				t.Errorf("try limits %v, want %v", rec.TryLimits, tc.tryLimits)
+			}
+			if !strings.Contains(rec.Reason, tc.reasonHas) {
+				t.Errorf("reason %q lacks %q", rec.Reason, tc.reasonHas)
 			}
 			if rec.Reason == "" || strings.Count(rec.Reason, ". ") > 0 {
 				t.Errorf("reason %q: want one sentence", rec.Reason)
