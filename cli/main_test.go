@@ -49,7 +49,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"-reps", "0"}, "bench: -reps: 0 is out of range 1..1000"},
 		{[]string{"-warmup", "-1"}, "bench: -warmup: -1 is out of range 0..100"},
 		{[]string{"-limits", "4,0"}, "bench: -limits: 0 is out of range 1..1048576"},
-		{[]string{"-limits", "four"}, `bench: invalid value "four" for flag -limits: "four" is not a whole number`},
+		{[]string{"-limits", "four"}, `bench: invalid value "four" for flag -limits: "four" is not a whole number, or auto`},
 		{[]string{"-workloads", "io,"}, `bench: invalid value "io," for flag -workloads: empty element`},
 		{[]string{"-workloads", "cpux"}, `bench: -workloads: unknown workload "cpux"; did you mean "cpu"?`},
 		{[]string{"-strategies", "pools"}, `bench: -strategies: unknown strategy "pools"; did you mean "pool"?`},
