@@ -45,7 +45,8 @@ func WriteRecommendations(w io.Writer, res *results.Results) {
 		if strings.HasPrefix(l, "  ") {
 			indent = "      "
 		}
-		fmt.Fprintln(w, indent+strings.ReplaceAll(wrap(strings.TrimSpace(l), 120-len(indent)), "\n", "\n"+indent+"  "))
+		// Continuation lines are indented two more: the width leaves room.
+		fmt.Fprintln(w, indent+strings.ReplaceAll(wrap(strings.TrimSpace(l), 120-len(indent)-2), "\n", "\n"+indent+"  "))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/concbench/concbench/harness/recommend"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/rundir"
 	"go.uber.org/goleak"
@@ -193,7 +194,8 @@ func TestCheckpointsReplaceOnlyTheirOwnRun(t *testing.T) {
 
 // TestTableFitsIn120Columns renders the widest figures a default run
 // shows (long names, seconds, a FAILED verdict, MiB) and checks every line
-// of the table and its legend against a 120-column terminal.
+// of the table, its legend and the recommendation against a 120-column
+// terminal.
 func TestTableFitsIn120Columns(t *testing.T) {
 	res := fixture()
 	wide := res.Cells[0]
@@ -208,12 +210,16 @@ func TestTableFitsIn120Columns(t *testing.T) {
 	limited := wide
 	limited.Strategy, limited.Limit = "semaphore", 1048576
 	res.Cells = append(res.Cells, wide, limited)
+	res.Recommendations = append(recommend.For(res), results.Recommendation{Workload: "recursive", // the longest lines a reason makes
+		Reason: strings.Repeat("goodput within noise of the best ", 12), Tied: []string{strings.Repeat("semaphore 1048576 ", 12)},
+		Failed: []string{strings.Repeat("pool 64: 95% failed (budget 1%) ", 12)}})
 	var b bytes.Buffer
 	if err := WriteTable(&b, res, false); err != nil {
 		t.Fatal(err)
 	}
 	table, _, _ := strings.Cut(b.String(), "\n\n")
-	for _, line := range strings.Split(table, "\n") {
+	WriteRecommendations(&b, res)
+	for _, line := range strings.Split(b.String(), "\n") {
 		if n := utf8.RuneCountInString(line); n > 120 {
 			t.Errorf("a line of %d columns:\n%s", n, line)
 		}
