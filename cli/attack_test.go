@@ -52,8 +52,11 @@ func TestAttackWritesVegetaEncodings(t *testing.T) {
 				}
 				n++
 			}
-			if n != 100 {
-				t.Errorf("decoded %d results, want 100 (200/s for 500ms)", n)
+			// Every request sent is in the file; on a loaded machine the
+			// generator may drop one it could not send in time, and says so.
+			rep := onlyRun(t, out).Cells[0].Repetitions[0]
+			if n != rep.Completed || rep.Completed+rep.Dropped != 100 || n < 95 {
+				t.Errorf("decoded %d results; the attack completed %d and dropped %d; want every completed one, of 100 (200/s for 500ms)", n, rep.Completed, rep.Dropped)
 			}
 			if !strings.Contains(stdout, "http 200/s") || !strings.Contains(stdout, "dropped") {
 				t.Errorf("no attack table:\n%s", stdout)
