@@ -77,13 +77,15 @@ func (s Slots) Release() { <-s }
 // every task; when it counts (harness.Counting), so does the group.
 // Beside the gate, a task costs one goroutine start.
 func Gated(ctx context.Context, gate Gate) harness.Group {
-	return &gatedGroup{Tracker: NewTracker(ctx), gate: gate}
+	learner, _ := gate.(Learner)
+	return &gatedGroup{Tracker: NewTracker(ctx), gate: gate, learner: learner}
 }
 
 type gatedGroup struct {
 	Inline
 	Tracker
-	gate Gate
+	gate    Gate
+	learner Learner // gate, when it learns; nil: no task is timed
 }
 
 // Go blocks until the gate admits t or the group's context is done.
@@ -101,10 +103,15 @@ func (g *gatedGroup) Go(t harness.Task) {
 // run runs t in the slot its caller took, lets the gate learn, and gives
 // the slot back.
 func (g *gatedGroup) run(t harness.Task) error {
+	if g.learner == nil {
+		err := g.Run(t, g)
+		g.gate.Release()
+		return err
+	}
 	start := time.Now()
 	err := g.Run(t, g)
-	if l, ok := g.gate.(Learner); ok && g.ctx.Err() == nil {
-		l.Learn(time.Since(start), err)
+	if g.ctx.Err() == nil {
+		g.learner.Learn(time.Since(start), err)
 	}
 	g.gate.Release()
 	return err
