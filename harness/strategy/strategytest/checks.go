@@ -116,9 +116,12 @@ func checkPanic(s harness.Strategy) error {
 			return broke(RulePanic, "%s: Wait returned %v after a root panicked", describe(s, limit), err)
 		}
 		// The parent may not have run at all when the root's panic
-		// cancelled the group first (errgroup): then there is no join.
+		// cancelled the group first (errgroup): then there is no join. Or
+		// it ran and spawned, but the cancellation came before any child
+		// started: then each child reports the context's error, as the
+		// contract says.
 		box, ran := childErr.Load().(errBox)
-		if ran && !errors.As(box.err, &pe) {
+		if ran && !errors.As(box.err, &pe) && !errors.Is(box.err, context.Canceled) {
 			return broke(RulePanic, "%s: Join.Wait returned %v after children panicked", describe(s, limit), box.err)
 		}
 		// A strategy that cancels the rest on the first error (errgroup)
