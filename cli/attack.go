@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,7 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.StringVar(&o.slo, "slo", "", "SLO, e.g. 'p99<=50ms,success>=99.9%': report the highest rate that meets it")
 	fs.StringVar(&o.maxRate, "max-rate", "50000/s", "highest rate an SLO search tries")
 	fs.StringVar(&o.target, "target", "", "URL to attack (default: an embedded target; see -param http.*)")
+	defineSecretHeader(fs)
 	fs.StringVar(&o.encode, "encode", "gob", "also write vegeta's results per rate: gob, json, csv or none")
 	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
@@ -310,6 +312,9 @@ func (o *attackOptions) validate() (attackPlan, error) {
 			if err != nil {
 				return p, o.bad("rates", "%v", err)
 			}
+			if slices.ContainsFunc(p.rates, func(q vegeta.Rate) bool { return load.PerSecond(q) == load.PerSecond(r) }) {
+				return p, o.bad("rates", "%s appears twice (as %s)", strings.TrimSpace(s), load.FormatRate(r))
+			}
 			p.rates = append(p.rates, r)
 		}
 	}
@@ -357,6 +362,8 @@ func (o *attackOptions) validate() (attackPlan, error) {
 			return p, o.bad("stages", "the stages set the duration; leave %s out", o.name("duration"))
 		case o.rates != "" || o.slo != "":
 			return p, o.bad("stages", "one staged attack; leave rates and slo out")
+		case o.given("rate"):
+			return p, o.bad("stages", "the stages set the rate; leave %s out", o.name("rate"))
 		case o.given("pacer") && o.pacer != "stages":
 			return p, o.bad("stages", "the stages are the pacer; leave %s out", o.name("pacer"))
 		}

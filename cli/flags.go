@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/rundir"
+	"github.com/concbench/concbench/harness/secret"
+	"golang.org/x/net/http/httpguts"
 )
 
 // newFlagSet returns a flag set that reports errors instead of printing
@@ -158,4 +160,16 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
+}
+
+// defineSecretHeader adds -secret-header: one more header name whose value
+// is recorded as <redacted> (package secret), repeatable.
+func defineSecretHeader(fs *flag.FlagSet) {
+	fs.Func("secret-header", "a header whose value is a secret, recorded as <redacted> like Authorization, Cookie and X-Api-Key (repeatable)", func(name string) error {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return fmt.Errorf("%q is not a header name", name)
+		}
+		secret.AddHeader(name)
+		return nil
+	})
 }

@@ -59,6 +59,10 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"-param", "cpu.cost=1ms", "-workloads", "io"}, `bench: -param cpu: "cpu" is neither a workload in -workloads nor a strategy in -strategies`},
 		{[]string{"-label", "a/b"}, `bench: -label: "a/b": use letters, digits, '.', '_' and '-' (at most 64)`},
 		{[]string{"-nope"}, "bench: flag provided but not defined: -nope"},
+		{[]string{"-workloads", "io,cpu,io"}, `bench: -workloads: "io" appears twice`},
+		{[]string{"-strategies", "pool,pool"}, `bench: -strategies: "pool" appears twice`},
+		{[]string{"-limits", "2,2"}, "bench: -limits: 2 appears twice"},
+		{[]string{"-workloads", "http", "-param", "http.header=X-A: 1\r\nX-B: 2"}, "bench: -param http.header: X-A: the value holds a control character (CR, LF), which would smuggle in another header"},
 		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, merge, k8s, capacity, depth, validate, init, help)`},
 		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},
 		{[]string{"-workloads", "http", "-target", "ftp://127.0.0.1/"}, `bench: -target: "ftp://127.0.0.1/" is not an http or https URL`},
@@ -254,4 +258,36 @@ func onlyRun(t *testing.T, out string) *results.Results {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// TestSecretsStayInTheProcess sends a secret header, one named by
+// -secret-header and a password in the target URL: no file of the run
+// folder holds any of them.
+func TestSecretsStayInTheProcess(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "-workloads", "http", "-strategies", "pool", "-tasks", "20", "-reps", "1", "-warmup", "0",
+		"-isolate=false", "-param", "http.latency=1ms", "-secret-header", "X-Private",
+		"-param", "http.header=Authorization: Bearer s3cr3t-token; X-Private: p4ssw0rd; Accept: text/plain", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	found := 0
+	filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, _ := os.ReadFile(path)
+		for _, s := range []string{"s3cr3t", "p4ssw0rd"} {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds the secret %q", filepath.Base(path), s)
+			}
+		}
+		if bytes.Contains(data, []byte("Authorization: <redacted>")) {
+			found++
+		}
+		return nil
+	})
+	if found == 0 || strings.Contains(stdout+stderr, "s3cr3t") {
+		t.Errorf("no file records the redacted header (%d), or the terminal shows the secret", found)
+	}
 }

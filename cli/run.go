@@ -65,6 +65,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated cell with no result by then is stopped and reported hung")
 	fs.BoolVar(&o.wide, "wide", false, "show every column of the table (the default fits 120 columns)")
 	fs.StringVar(&o.slo, "slo", "", "SLO a recommended cell must meet, e.g. 'p99<=50ms,errors<1%' (its error condition is the error budget; default budget 1%)")
+	defineSecretHeader(fs)
 	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
 	return o
 }

@@ -61,6 +61,9 @@ func FromRecord(r results.PlanRecord) Spec {
 // <workload>.<name>", "reps", ... On error the workloads built so far are
 // closed.
 func Build(s Spec) (*harness.Plan, error) {
+	if err := checkDuplicates(s); err != nil {
+		return nil, err
+	}
 	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack, SLO: s.SLO, AutoLimits: s.AutoLimits}
 	for name := range s.StrategyParams {
 		if !slices.Contains(s.Strategies, name) {
@@ -89,6 +92,38 @@ func Build(s Spec) (*harness.Plan, error) {
 		c.Workloads = append(c.Workloads, w)
 	}
 	return harness.NewPlan(c)
+}
+
+// checkDuplicates refuses a workload, strategy or limit named twice: the
+// cell would run twice and its files collide.
+func checkDuplicates(s Spec) error {
+	names := make([]string, len(s.Workloads))
+	for i, w := range s.Workloads {
+		names[i] = w.Name
+	}
+	if d, ok := duplicate(names); ok {
+		return input.Errorf("workloads", "%q appears twice", d)
+	}
+	if d, ok := duplicate(s.Strategies); ok {
+		return input.Errorf("strategies", "%q appears twice", d)
+	}
+	if d, ok := duplicate(s.Limits); ok {
+		return input.Errorf("limits", "%d appears twice", d)
+	}
+	return nil
+}
+
+// duplicate is the first value of list seen before.
+func duplicate[T comparable](list []T) (T, bool) {
+	seen := make(map[T]bool, len(list))
+	for _, v := range list {
+		if seen[v] {
+			return v, true
+		}
+		seen[v] = true
+	}
+	var zero T
+	return zero, false
 }
 
 // Workload builds one workload of a spec (see Spec.Workloads, Quick and

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/concbench/concbench/harness/secret"
+
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/results"
@@ -76,9 +78,10 @@ func (f *File) Locate(err error) error {
 	return err
 }
 
-// Record is what results.json keeps of the scenario.
+// Record is what results.json keeps of the scenario, its secrets redacted
+// (its SHA256 is still the file's).
 func (f *File) Record() *results.ScenarioRecord {
-	return &results.ScenarioRecord{Name: f.Name, Path: f.Path, SHA256: f.SHA256, Content: string(f.Content)}
+	return &results.ScenarioRecord{Name: f.Name, Path: f.Path, SHA256: f.SHA256, Content: secret.Redact(string(f.Content))}
 }
 
 // Verdicts checks every threshold on every cell it selects, per

@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/concbench/concbench/harness/secret"
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/load"
@@ -23,8 +27,8 @@ func init() {
 			w := &httpWorkload{}
 			fs.StringVar(&w.url, "target", "", "URL to request; empty: an embedded target on 127.0.0.1 (configured below)")
 			fs.StringVar(&w.method, "method", http.MethodGet, "request method")
-			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2'")
-			fs.StringVar(&w.body, "body", "", "request body")
+			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2', or @file (one per line) or @env:NAME; the values of secret headers (Authorization, Cookie, X-Api-Key, -secret-header) are recorded as <redacted>")
+			fs.StringVar(&w.body, "body", "", "request body, or @file or @env:NAME (kept out of the records)")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "net/http client: idle connections kept per host (at least the limit you run)")
 			fs.StringVar(&w.clientKind, "client", "fasthttp", "HTTP client: fasthttp (valyala/fasthttp, about 1.2x net/http's requests a second; a task cancelled without a deadline lets its request in flight run on to the timeout) or net/http (a cancelled task's request stops at once) (fasthttp|net/http)")
@@ -51,7 +55,8 @@ type httpWorkload struct {
 	conns                      int
 	cfg                        target.Config
 	retry                      *retryPolicy
-	header                     http.Header
+	header                     http.Header // parsed from headers, read from its source
+	payload                    string      // the body, read from its source
 	sender                     load.Sender
 	server                     *target.Server // the embedded target, if any
 }
@@ -72,11 +77,18 @@ func (w *httpWorkload) start() error {
 	if err := w.retry.validate(); err != nil {
 		return err
 	}
-	h, err := parseHeaders(w.headers)
+	headers, err := fromSource(w.headers)
+	if err != nil {
+		return badParam("header", "%v", err)
+	}
+	h, err := parseHeaders(headers, strings.HasPrefix(w.headers, "@") && !strings.HasPrefix(w.headers, "@env:"))
 	if err != nil {
 		return badParam("header", "%v", err)
 	}
 	w.header = h
+	if w.payload, err = fromSource(w.body); err != nil {
+		return badParam("body", "%v", err)
+	}
 	if w.url == "" {
 		if w.server, err = target.Start(w.cfg, ""); err != nil {
 			return fmt.Errorf("starting the embedded target: %v", err)
@@ -134,7 +146,7 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 
 // Request is what each task sends, for open-loop attacks on the same target.
 func (w *httpWorkload) Request() load.Request {
-	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.body)}
+	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload)}
 }
 
 // request sends one request and reads the whole response.
@@ -147,21 +159,67 @@ func validMethod(m string) bool {
 	return m != "" && strings.IndexFunc(m, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0
 }
 
-// parseHeaders reads "Name: value; Name2: value2".
-func parseHeaders(s string) (http.Header, error) {
+// parseHeaders reads "Name: value; Name2: value2", or one header a line
+// (a file's). A header that is not a valid field name and value (a CR or
+// LF inside, which would smuggle in another header) is refused; the
+// problem shows the name, never a secret's value.
+func parseHeaders(s string, lines bool) (http.Header, error) {
 	h := http.Header{}
-	for _, part := range strings.Split(s, ";") {
-		if part = strings.TrimSpace(part); part == "" {
+	sep := ";"
+	if lines {
+		sep = "\n"
+	}
+	for _, part := range strings.Split(s, sep) {
+		if part = strings.Trim(part, " \t\r"); part == "" {
 			continue
 		}
 		k, v, ok := strings.Cut(part, ":")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("%q: want 'Name: value'", part)
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok || k == "":
+			return nil, fmt.Errorf("%q: want 'Name: value'", secret.Redact(part))
+		case !httpguts.ValidHeaderFieldName(k):
+			return nil, fmt.Errorf("%q is not a valid header name", k)
+		case !httpguts.ValidHeaderFieldValue(v):
+			return nil, fmt.Errorf("%s: the value holds a control character (CR, LF), which would smuggle in another header", k)
 		}
-		h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+		h.Add(k, v)
 	}
 	return h, nil
 }
+
+// fromSource reads a parameter given as @file or @env:NAME, so that a
+// credential need not sit in a command line or a scenario; any other value
+// is itself.
+func fromSource(v string) (string, error) {
+	ref, ok := strings.CutPrefix(v, "@")
+	if !ok {
+		return v, nil
+	}
+	if name, ok := strings.CutPrefix(ref, "env:"); ok {
+		val, set := os.LookupEnv(name)
+		if !set {
+			return "", fmt.Errorf("environment variable %s is not set", name)
+		}
+		return val, nil
+	}
+	f, err := os.Open(ref)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSourceSize+1))
+	if err != nil {
+		return "", err
+	}
+	if len(data) > maxSourceSize {
+		return "", fmt.Errorf("%s is larger than %d MiB", ref, maxSourceSize>>20)
+	}
+	return string(data), nil
+}
+
+// maxSourceSize bounds a header or body file: each request carries it.
+const maxSourceSize = 16 << 20
 
 // UnusedParams are the embedded target's settings when the requests go to
 // a target of the user's, and conns under fasthttp.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,6 +45,11 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		{map[string]string{"target": "http://127.0.0.1:1/"}, "param http.target: http://127.0.0.1:1/ is not reachable"},
 		{map[string]string{"method": "get"}, `param http.method: "get" is not an HTTP method`},
 		{map[string]string{"header": "nocolon"}, `param http.header: "nocolon": want 'Name: value'`},
+		{map[string]string{"header": "X-A: 1\r\nX-Injected: 2"}, "param http.header: X-A: the value holds a control character"},
+		{map[string]string{"header": "X A: 1"}, `param http.header: "X A" is not a valid header name`},
+		{map[string]string{"header": "@env:CONCBENCH_TEST_UNSET"}, "param http.header: environment variable CONCBENCH_TEST_UNSET is not set"},
+		{map[string]string{"body": "@/nonexistent/body.json"}, "param http.body: open /nonexistent/body.json"},
+		{map[string]string{"target": "http://127.0.0.1:1/\r\nX: y"}, "param http.target: parse"},
 		{map[string]string{"capacity": "-3"}, "param http.capacity: -3 must be >= 0"},
 		{map[string]string{"dist": "pareto"}, `param http.dist: "pareto" is not one of constant, uniform, lognormal`},
 	}
@@ -52,6 +59,36 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("Build(%v) = %v, want %q", tt.params, err, tt.want)
 		}
+	}
+}
+
+// TestHTTPHeadersAndBodyFromSources reads headers from a file (one a
+// line) and the body from the environment: neither sits in the recorded
+// parameters, which hold only the references.
+func TestHTTPHeadersAndBodyFromSources(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "headers")
+	if err := os.WriteFile(file, []byte("Authorization: Bearer s3cr3t\r\nX-Trace: 7; 8\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CONCBENCH_TEST_BODY", `{"token":"b0dy"}`)
+	spec, _ := Lookup("http")
+	w, err := spec.Build("http", map[string]string{"header": "@" + file, "body": "@env:CONCBENCH_TEST_BODY", "method": "POST"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Workload.(io.Closer).Close()
+	if w.Params["body"] != "@env:CONCBENCH_TEST_BODY" || w.Params["header"] != "@"+file {
+		t.Errorf("recorded params %v: want the references, not what they hold", w.Params)
+	}
+	r := w.Workload.(interface{ Request() load.Request }).Request()
+	if got := r.Header.Get("Authorization"); got != "Bearer s3cr3t" {
+		t.Errorf("Authorization = %q, want the file's", got)
+	}
+	if got := r.Header.Get("X-Trace"); got != "7; 8" {
+		t.Errorf("X-Trace = %q: a file holds one header a line, ';' included", got)
+	}
+	if string(r.Body) != `{"token":"b0dy"}` {
+		t.Errorf("body = %q, want the environment variable's", r.Body)
 	}
 }
 

@@ -5,12 +5,16 @@
 package results
 
 import (
+	"slices"
+
 	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concbench/concbench/harness/secret"
 
 	"github.com/montanaflynn/stats"
 )
@@ -69,9 +73,28 @@ func (v Verdict) String() string {
 
 // New returns the results of a run that is about to measure plan, with
 // the schema set and the environment captured (see CaptureEnvironment);
-// cells are added as they are measured, and Complete set at the end.
+// cells are added as they are measured, and Complete set at the end. The
+// command line and the plan's parameters are kept with their secrets
+// redacted (package secret).
 func New(args []string, plan PlanRecord) *Results {
-	return &Results{Schema: Schema, Env: CaptureEnvironment(args), Plan: plan}
+	return &Results{Schema: Schema, Env: CaptureEnvironment(secret.Strings(args)), Plan: plan.Redacted()}
+}
+
+// Redacted is a copy of the plan with the secrets in its parameters
+// replaced (package secret).
+func (p PlanRecord) Redacted() PlanRecord {
+	p.Workloads = slices.Clone(p.Workloads)
+	for i := range p.Workloads {
+		p.Workloads[i].Params = secret.Map(p.Workloads[i].Params)
+	}
+	if p.StrategyParams != nil {
+		sp := make(map[string]map[string]string, len(p.StrategyParams))
+		for name, params := range p.StrategyParams {
+			sp[name] = secret.Map(params)
+		}
+		p.StrategyParams = sp
+	}
+	return p
 }
 
 // ScenarioRecord is the scenario file a run ran, so that a comparison can
