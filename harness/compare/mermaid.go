@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/concbench/concbench/harness/escape"
 )
 
 // mermaidMetrics are the metrics drawn as Mermaid charts, with the unit
@@ -41,7 +43,7 @@ func (c *Comparison) writeMermaid(w io.Writer, metric, axis string, scale float6
 			continue
 		}
 		b, h := r.Base/scale, r.Head/scale
-		cats = append(cats, quote(r.Key.String()+" base"), quote(r.Key.String()+" head "+r.Verdict()))
+		cats = append(cats, escape.Mermaid(r.Key.String()+" base"), escape.Mermaid(r.Key.String()+" head "+r.Verdict()))
 		base = append(base, number(b), "0")
 		head = append(head, "0", number(h))
 		top = max(top, b, h)
@@ -50,16 +52,13 @@ func (c *Comparison) writeMermaid(w io.Writer, metric, axis string, scale float6
 		return
 	}
 	fmt.Fprintf(w, "\n```mermaid\nxychart-beta\n")
-	fmt.Fprintf(w, "    title %s\n", quote(axis+": base (first bar) vs head (second bar)"))
+	fmt.Fprintf(w, "    title %s\n", escape.Mermaid(axis+": base (first bar) vs head (second bar)"))
 	fmt.Fprintf(w, "    x-axis [%s]\n", strings.Join(cats, ", "))
-	fmt.Fprintf(w, "    y-axis %s 0 --> %s\n", quote(axis), number(niceCeil(top*1.1)))
+	fmt.Fprintf(w, "    y-axis %s 0 --> %s\n", escape.Mermaid(axis), number(niceCeil(top*1.1)))
 	fmt.Fprintf(w, "    bar [%s]\n", strings.Join(base, ", "))
 	fmt.Fprintf(w, "    bar [%s]\n", strings.Join(head, ", "))
 	fmt.Fprintf(w, "```\n")
 }
-
-// quote makes s a Mermaid string: double quotes, none inside.
-func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, "'") + `"` }
 
 // number writes v with up to four significant digits, no exponent.
 func number(v float64) string {

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/concbench/concbench/harness/escape"
 )
 
 // table is one metric's rows, rendered as text or markdown.
@@ -41,13 +44,13 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\tbase\thead\tchange\t\n", t.title)
 		for _, r := range t.rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t\n", r[0], r[1], r[2], r[3], r[4])
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t\n", escape.Terminal(r[0]), r[1], r[2], r[3], r[4])
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	c.writeNotes(w, "")
+	c.writeNotes(w, "", escape.Terminal)
 	return nil
 }
 
@@ -59,13 +62,17 @@ func (c *Comparison) WriteMarkdown(w io.Writer, charts []string) {
 	for _, t := range c.tables() {
 		fmt.Fprintf(w, "| %s | base | head | change | |\n| :--- | ---: | ---: | ---: | :--- |\n", t.title)
 		for _, r := range t.rows {
-			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
+			cells := make([]string, len(r))
+			for i, cell := range r {
+				cells[i] = escape.Markdown(cell)
+			}
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		}
 		fmt.Fprintln(w)
 	}
-	c.writeNotes(w, "- ")
+	c.writeNotes(w, "- ", escape.Markdown)
 	for _, name := range charts {
-		fmt.Fprintf(w, "\n![%s](%s.png)\n", name, name)
+		fmt.Fprintf(w, "\n![%s](%s.png)\n", escape.Markdown(name), url.PathEscape(name))
 	}
 }
 
@@ -78,7 +85,9 @@ func pm(share float64, n int) string {
 	return fmt.Sprintf("±%.0f%%", 100*share)
 }
 
-func (c *Comparison) writeNotes(w io.Writer, bullet string) {
+// writeNotes writes the answers, the cells on one side only and the
+// warnings, one a line, each escaped for the output.
+func (c *Comparison) writeNotes(w io.Writer, bullet string, esc func(string) string) {
 	lines := []string{}
 	for _, a := range c.Answers {
 		if a.Differs {
@@ -100,7 +109,7 @@ func (c *Comparison) writeNotes(w io.Writer, bullet string) {
 		fmt.Fprintln(w)
 	}
 	for _, l := range lines {
-		fmt.Fprintln(w, bullet+l)
+		fmt.Fprintln(w, bullet+esc(l))
 	}
 }
 

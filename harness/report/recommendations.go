@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/concbench/concbench/harness/escape"
+
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -46,7 +48,7 @@ func WriteRecommendations(w io.Writer, res *results.Results) {
 			indent = "      "
 		}
 		// Continuation lines are indented two more: the width leaves room.
-		fmt.Fprintln(w, indent+strings.ReplaceAll(wrap(strings.TrimSpace(l), 120-len(indent)-2), "\n", "\n"+indent+"  "))
+		fmt.Fprintln(w, indent+strings.ReplaceAll(wrap(escape.Terminal(strings.TrimSpace(l)), 120-len(indent)-2), "\n", "\n"+indent+"  "))
 	}
 }
 

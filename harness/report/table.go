@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/concbench/concbench/harness/escape"
+
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/units"
 )
@@ -298,7 +300,10 @@ func WriteTable(w io.Writer, res *results.Results, wide bool) error {
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		for _, row := range table.Rows {
-			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+			for _, cell := range row {
+				fmt.Fprint(tw, escape.Terminal(cell)+"\t")
+			}
+			fmt.Fprintln(tw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
