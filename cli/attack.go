@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/escape"
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
@@ -119,6 +120,13 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return &liveSink{Sink: files, progress: progress, what: what, duration: o.duration, stages: ap.stages(), began: time.Now()}, nil
 		},
 	}
+	checkpoints := rundir.NewCheckpointer(dir)
+	sweep.Checkpoint = func(r *results.Results) {
+		if o.scenario != nil {
+			r.Scenario = o.scenario.Record()
+		}
+		checkpoints.Save(r)
+	}
 	if sh := o.shard; sh.Sharded() {
 		fmt.Fprintf(stdout, "shard %d of %d: every %d%s request of the schedule, from request %d\n", sh.Index, sh.Count, sh.Count, ordinal(sh.Count), sh.Index)
 		if late := time.Since(sh.StartAt); !sh.StartAt.IsZero() && late > 0 {
@@ -139,16 +147,16 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		res, verdict, runErr = sweep.Rates(ctx, ap.rates)
 	}
 	progress.clear()
+	if err := checkpoints.Close(); err != nil {
+		fmt.Fprintf(stderr, "warning: cannot checkpoint %s: %v\n", dir, err)
+	}
 	if res == nil || len(res.Cells) == 0 {
-		os.RemoveAll(dir)
+		rundir.RemoveUnused(dir)
 		return runErr
 	}
 	if o.scenario != nil {
 		res.Scenario = o.scenario.Record()
 		res.Thresholds = o.scenario.Verdicts(res)
-	}
-	if err := report.Write(dir, res); err != nil {
-		return fmt.Errorf("writing %s: %v", dir, err)
 	}
 	if err := report.WriteTable(stdout, res, false); err != nil {
 		return err
@@ -159,6 +167,9 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if !res.Complete {
 		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds what was measured so far")
+	}
+	if err := saveRun(dir, res); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
 	for _, w := range res.RangeWarnings() {
@@ -545,6 +556,10 @@ func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) 
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "attack\tasked/s\tachieved/s\tsent\tlate\tdropped\t"
+	interrupted := slices.ContainsFunc(cells, func(c results.CellResult) bool { return c.Summary.NotSent > 0 })
+	if interrupted {
+		head += "not-sent\t"
+	}
 	if slo != nil {
 		head += "SLO\t"
 	}
@@ -552,7 +567,10 @@ func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) 
 	sort.SliceStable(cells, func(i, j int) bool { return cells[i].Summary.TargetRate < cells[j].Summary.TargetRate })
 	for _, c := range cells {
 		s := c.Summary
-		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%d\t", c.Workload, report.Rate(s.TargetRate), report.Rate(s.Throughput), s.Completed, s.Late, s.Dropped)
+		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%d\t", escape.Terminal(c.Workload), report.Rate(s.TargetRate), report.Rate(s.Throughput), s.Completed, s.Late, s.Dropped)
+		if interrupted {
+			line += fmt.Sprintf("%d\t", s.NotSent)
+		}
 		if slo != nil {
 			verdict := "met"
 			if failed := slo.CheckReps(c.Repetitions); len(failed) > 0 {

@@ -27,6 +27,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/concbench/concbench/harness"
@@ -89,6 +90,9 @@ func exitCode(err error, stderr io.Writer) int {
 func message(err error) string {
 	if in, ok := err.(*input.Error); ok && in.Path == "" && in.Field != "" {
 		return "-" + in.Error()
+	}
+	if errors.Is(err, context.Canceled) { // a signal: say so, not "context canceled"
+		return strings.ReplaceAll(err.Error(), context.Canceled.Error(), "interrupted")
 	}
 	return err.Error()
 }

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,6 +137,30 @@ func TestInterruptedRunKeepsWhatItMeasured(t *testing.T) {
 	res := onlyRun(t, out)
 	if res.Complete || len(res.Cells) != 1 || res.Cells[0].Complete || len(res.Cells[0].Repetitions) == 0 {
 		t.Errorf("complete %v, %d cells; want an incomplete run with the repetitions of unbounded measured so far", res.Complete, len(res.Cells))
+	}
+}
+
+// TestInterruptDuringWarmupKeepsIt interrupts a cell's warm-up: the
+// partial warm-up repetition is kept, marked interrupted and warm-up, the
+// output says so in one line, and the error says "interrupted", not
+// "context canceled".
+func TestInterruptDuringWarmupKeepsIt(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(time.Second, cancel)
+	code, stdout, stderr := bench(t, ctx, "-workloads", "io", "-strategies", "sequential", "-param", "io.latency=20ms",
+		"-tasks", "500", "-reps", "2", "-warmup", "1", "-isolate=false", "-out", out)
+	if code != ExitInterrupted || !strings.Contains(stdout, "warm-up only: interrupted before a measured repetition, io sequential") ||
+		strings.Contains(stderr, "context canceled") || !strings.Contains(stderr, "interrupted") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	res := onlyRun(t, out)
+	if len(res.Cells) != 1 || len(res.Cells[0].Repetitions) != 1 {
+		t.Fatalf("%d cells: want the warm-up's", len(res.Cells))
+	}
+	r := res.Cells[0].Repetitions[0]
+	if !r.Warmup || !r.Interrupted || r.Completed < 10 || r.Completed > 60 {
+		t.Errorf("kept repetition: warm-up %v, interrupted %v, %d tasks; want both marks and the 10 to 60 tasks of 1 s", r.Warmup, r.Interrupted, r.Completed)
 	}
 }
 
@@ -289,5 +314,31 @@ func TestSecretsStayInTheProcess(t *testing.T) {
 	})
 	if found == 0 || strings.Contains(stdout+stderr, "s3cr3t") {
 		t.Errorf("no file records the redacted header (%d), or the terminal shows the secret", found)
+	}
+}
+
+// TestFailedWriteKeepsTheMeasurement makes the run folder's write fail as
+// a full disk does: the table is still printed, every cell is kept in the
+// rescue folder, the error says where, and the exit status is 1.
+func TestFailedWriteKeepsTheMeasurement(t *testing.T) {
+	rescue := t.TempDir()
+	t.Setenv("TMPDIR", rescue)
+	defer func(w func(string, *results.Results) error) { writeRun = w }(writeRun)
+	writeRun = func(dir string, _ *results.Results) error {
+		return &os.PathError{Op: "write", Path: filepath.Join(dir, "results.json"), Err: syscall.ENOSPC}
+	}
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "-workloads", "io", "-strategies", "sequential,pool", "-param", "io.latency=1ms",
+		"-tasks", "10", "-reps", "1", "-warmup", "0", "-isolate=false", "-out", out)
+	if code != 1 || !strings.Contains(stdout, "sequential") || !strings.Contains(stdout, "pool") || strings.Contains(stdout, "results: ") {
+		t.Fatalf("exit %d; want 1 and the table without a results folder\n%s\n%s", code, stdout, stderr)
+	}
+	kept, _ := filepath.Glob(filepath.Join(rescue, "concbench-rescued", "*", "results.json"))
+	if len(kept) != 1 || !strings.Contains(stderr, "no space left on device") || !strings.Contains(stderr, "every cell measured is kept in "+kept[0]) {
+		t.Fatalf("rescued %v; stderr %q", kept, stderr)
+	}
+	res, err := results.Read(kept[0])
+	if err != nil || !res.Complete || len(res.Cells) != 2 {
+		t.Errorf("rescued results: %v, %+v", err, res)
 	}
 }

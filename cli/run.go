@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/escape"
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/recommend"
 	"github.com/concbench/concbench/harness/report"
@@ -307,19 +308,22 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		res.Thresholds = o.scenario.Verdicts(res)
 	}
 	if res == nil || len(res.Cells) == 0 && runErr != nil {
-		os.Remove(dir) // nothing measured: leave no empty folder
+		rundir.RemoveUnused(dir) // nothing measured: leave no empty folder
 		return runErr
 	}
 	res.Recommendations = recommend.For(res)
-	if err := report.Write(dir, res); err != nil {
-		return fmt.Errorf("writing %s: %v", dir, err)
-	}
 	if err := report.WriteTable(stdout, res, o.wide); err != nil {
 		return err
 	}
 	report.WriteRecommendations(stdout, res)
 	if !res.Complete {
 		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds the repetitions measured so far")
+	}
+	if warm := warmupCells(res); len(warm) > 0 {
+		fmt.Fprintf(stdout, "warm-up only: interrupted before a measured repetition, %s show their warm-up (a cold process; read with care)\n", strings.Join(warm, ", "))
+	}
+	if err := saveRun(dir, res); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
 	if runErr != nil {
@@ -346,6 +350,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &noSuccessError{none}
 	}
 	return verdictErr
+}
+
+// warmupCells names the cells whose only repetition is an interrupted
+// warm-up.
+func warmupCells(res *results.Results) []string {
+	var out []string
+	for _, c := range res.Cells {
+		if len(c.Repetitions) > 0 && c.Repetitions[0].Warmup {
+			out = append(out, escape.Terminal(c.Name()))
+		}
+	}
+	return out
 }
 
 // noSuccessError is a run in which some cell completed no task

@@ -256,3 +256,67 @@ func alive(pid int) bool {
 	fmt.Sscan(rest, &state)
 	return state != "Z"
 }
+
+// TestSIGKILLAttackKeepsWhatWasSent kills an attack 2.5 s into 10 s: its
+// once-a-second checkpoint is a whole results.json holding the seconds
+// sent, as one interrupted repetition.
+func TestSIGKILLAttackKeepsWhatWasSent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	cmd := exec.Command(bin, "attack", "-rate", "100/s", "-duration", "10s", "-param", "http.latency=1ms", "-out", out)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2500 * time.Millisecond)
+	cmd.Process.Kill()
+	cmd.Wait()
+	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if len(files) != 1 {
+		t.Fatalf("results.json files %v, want the checkpoint", files)
+	}
+	res, err := results.Read(files[0])
+	if err != nil || res.Complete || len(res.Cells) != 1 || len(res.Cells[0].Repetitions) != 1 {
+		t.Fatalf("checkpoint %v: %+v", err, res)
+	}
+	r := res.Cells[0].Repetitions[0]
+	t.Logf("checkpoint: %d sent, %d intervals, p99 %v", r.Completed, len(r.Intervals), r.Response.P99)
+	if !r.Interrupted || r.Completed < 80 || r.Completed > 250 || r.Histograms == nil || r.Histograms.Response.Count() != int64(r.Completed) {
+		t.Errorf("repetition kept: interrupted %v, %d sent, histograms %v; want 80 to 250 sent in 1 to 2.5 s, in its histogram", r.Interrupted, r.Completed, r.Histograms != nil)
+	}
+}
+
+// TestSIGINTAttackCountsNotSent interrupts an attack of 100/s for 6 s
+// after 1.5 s: the requests due after the interrupt are not sent, apart
+// from dropped (which means the generator fell behind: here none).
+func TestSIGINTAttackCountsNotSent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildBench(t)
+	out := t.TempDir()
+	cmd := exec.Command(bin, "attack", "-rate", "100/s", "-duration", "6s", "-param", "http.latency=1ms", "-out", out)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if len(files) != 1 {
+		t.Fatalf("results.json files %v\n%s", files, stdout.String())
+	}
+	res, err := results.Read(files[0])
+	if err != nil || len(res.Cells) != 1 {
+		t.Fatalf("%v: %+v", err, res)
+	}
+	r := res.Cells[0].Repetitions[0]
+	t.Logf("sent %d, dropped %d, not sent %d of %d", r.Completed, r.Dropped, r.NotSent, r.Submitted)
+	if r.Completed+r.Dropped+r.NotSent != 600 || r.NotSent < 350 || r.Dropped > 20 || !bytes.Contains(stdout.Bytes(), []byte("not-sent")) {
+		t.Errorf("sent %d + dropped %d + not sent %d: want 600, most not sent, few dropped, and a not-sent column\n%s", r.Completed, r.Dropped, r.NotSent, stdout.String())
+	}
+}

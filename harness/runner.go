@@ -159,9 +159,10 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 			runErr = fmt.Errorf("%s: %w", cell, err)
 			break
 		}
-		if rep < p.Warmup {
+		if rep < p.Warmup && ctx.Err() == nil {
 			continue
 		}
+		m.Warmup = rep < p.Warmup // cut short: kept, as it is all there is
 		if ctx.Err() != nil {
 			if m.Completed > 0 {
 				m.Interrupted = true

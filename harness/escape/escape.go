@@ -34,8 +34,8 @@ func Markdown(s string) string {
 		return r
 	}, s))
 	var b strings.Builder
-	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 && strings.ContainsRune("-+=.)", rune(s[i])) &&
-		(i+1 == len(s) || s[i+1] == ' ' || s[i] == '-' || s[i] == '=') {
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 && strings.ContainsRune("-+.)", rune(s[i])) &&
+		(i+1 == len(s) || s[i+1] == ' ') {
 		b.WriteString(s[:i] + "\\")
 		s = s[i:]
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/concbench/concbench/harness/results"
@@ -77,16 +78,22 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		vegeta.KeepAlive(true),
 	)
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: a.Method, URL: a.URL, Header: a.Header, Body: a.Body})
-	stop := context.AfterFunc(ctx, func() { atk.Stop() })
+	began := time.Now()
+	var stoppedAt atomic.Int64 // since began; 0: not stopped early
+	halt := func() {
+		stoppedAt.CompareAndSwap(0, int64(max(time.Since(began), 1)))
+		atk.Stop()
+	}
+	stop := context.AfterFunc(ctx, halt)
 	defer stop()
 
 	sched := newSchedule(a.Shard.Pacer(whole), a.Duration) // its own walk of the shard's schedule
 	sum := results.NewSummarizer()
 	stages := newStageTally(a.Pacing, a.Shard)
-	began := time.Now()
 	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
 	var last time.Duration
 	late, sent := 0, 0
+	partial, _ := out.(PartialOutput)
 	var outErr error
 	for res := range atk.Attack(targeter, pacer, a.Duration, name) {
 		if outErr != nil {
@@ -114,14 +121,24 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 			outErr = out.Result(res)
 		}
 		if outErr == nil {
+			second := iv.cur
 			outErr = iv.add(s, s.Wait() > a.LateAfter)
+			if partial != nil && iv.cur != second {
+				r := sum.Snapshot(sent, last)
+				r.TargetRate, r.Began, r.Late, r.Intervals = float64(sent)/last.Seconds(), began, late, slices.Clone(iv.done)
+				partial.Partial(r)
+			}
 		}
 		if outErr != nil {
-			atk.Stop()
+			halt()
 		}
 	}
 	if outErr == nil {
 		outErr = iv.flush()
+	}
+	due := -1
+	if at := time.Duration(stoppedAt.Load()); at > 0 {
+		due = int(sched.dueBy(at))
 	}
 	scheduled := int(sched.finish())
 	rep := sum.Repetition(scheduled, last)
@@ -129,6 +146,9 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	rep.Began = began
 	rep.Late = late
 	rep.Dropped = max(0, scheduled-sent)
+	if due >= 0 { // stopped early: what was not yet due was never meant to be sent by then
+		rep.Dropped, rep.NotSent = max(0, due-sent), scheduled-max(due, sent)
+	}
 	rep.PeakInFlight = int(min(a.MaxWorkers, uint64(scheduled)))
 	rep.Intervals = iv.done
 	rep.Stages = stages.results()
@@ -141,6 +161,15 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		return rep, outErr
 	}
 	return rep, ctx.Err()
+}
+
+// A PartialOutput is an Output that also keeps what the attack measured
+// so far: Partial receives, once a second, the repetition up to then
+// (interrupted, its histograms copies), on the attack's goroutine; it
+// should hand the work on rather than block.
+type PartialOutput interface {
+	Output
+	Partial(rep results.Repetition)
 }
 
 // within stops a pacer at its first hit due after du, which vegeta's

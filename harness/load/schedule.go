@@ -63,6 +63,19 @@ func (s *schedule) take(seq uint64) (time.Duration, bool) {
 	return t, ok
 }
 
+// dueBy walks the schedule up to t and returns how many of its hits are
+// due by then: where an interrupted attack stopped.
+func (s *schedule) dueBy(t time.Duration) uint64 {
+	for !s.done && s.next < walkLimit {
+		wait, stop := s.pacer.Pace(s.t, s.next)
+		if stop || s.t+wait > min(t, s.du) {
+			break
+		}
+		s.step()
+	}
+	return s.next
+}
+
 // walkLimit is how many hits finish walks one by one; beyond it, the rest
 // is estimated (an attack that far behind has dropped them anyway).
 const walkLimit = 10_000_000

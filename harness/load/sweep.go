@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/concbench/concbench/harness/secret"
 
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/search"
@@ -32,6 +35,11 @@ type Sweep struct {
 	// files), which receives the results as they arrive and is closed when
 	// the attack ends; its errors stop the sweep.
 	Open func(rate vegeta.Rate, rep int) (Sink, error)
+	// Checkpoint, when set, receives the run's results so far once a
+	// second of each open-loop attack, the attack in progress as an
+	// interrupted repetition, to be kept in case the process dies. It is
+	// called on the attack's goroutine and should not block.
+	Checkpoint func(*results.Results)
 
 	attack  func(context.Context, Attack, Output) (results.Repetition, error) // nil: Attack.Run; tests replace it
 	attacks int                                                               // attacks begun, for the shard's slots
@@ -198,10 +206,22 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 		if sink != nil {
 			out = sink
 		}
+		if s.Checkpoint != nil {
+			done := cell // the repetitions before this one
+			out = &partialOutput{out: out, partial: func(r results.Repetition) {
+				cp := *res
+				cp.Cells, cp.Plan.Workloads = slices.Clone(res.Cells), slices.Clone(res.Plan.Workloads)
+				now := done
+				now.Complete, now.Repetitions = false, append(slices.Clone(done.Repetitions), r)
+				s.addCell(&cp, now, params)
+				s.Checkpoint(&cp)
+			}}
+		}
 		var r results.Repetition
 		r, err = run(ctx, out)
-		// An interrupted attack keeps what it measured, marked so.
-		measured := r.Completed > 0 && (err == nil || ctx.Err() != nil && errors.Is(err, ctx.Err()))
+		// An attack interrupted, or whose output failed (a full disk),
+		// keeps what it measured, marked so.
+		measured := r.Completed > 0
 		if measured && err != nil {
 			r.Interrupted = true
 		}
@@ -225,13 +245,42 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 	if len(cell.Repetitions) == 0 {
 		return cell, err
 	}
+	return s.addCell(res, cell, params), err
+}
+
+// addCell summarises cell and adds it and its workload (with params,
+// secrets redacted) to res.
+func (s *Sweep) addCell(res *results.Results, cell results.CellResult, params map[string]string) results.CellResult {
 	w := s.Workload
-	w.Name, w.Family, w.Tasks, w.Params = cell.Workload, "http", cell.Tasks, params
+	w.Name, w.Family, w.Tasks, w.Params = cell.Workload, "http", cell.Repetitions[len(cell.Repetitions)-1].Submitted, secret.Map(params)
 	res.Plan.Workloads = append(res.Plan.Workloads, w)
 	cell.Summary = results.Combine(results.Summarized(cell.Repetitions))
 	res.Cells = append(res.Cells, cell)
-	return cell, err
+	return cell
 }
+
+// partialOutput passes an attack's output on, and its partial
+// repetitions to a checkpoint.
+type partialOutput struct {
+	out     Output // may be nil
+	partial func(results.Repetition)
+}
+
+func (p *partialOutput) Result(r *vegeta.Result) error {
+	if p.out == nil {
+		return nil
+	}
+	return p.out.Result(r)
+}
+
+func (p *partialOutput) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
+	if p.out == nil {
+		return nil
+	}
+	return p.out.Interval(iv, start, h)
+}
+
+func (p *partialOutput) Partial(r results.Repetition) { p.partial(r) }
 
 // attackParams records the pacing and the attack beside the workload's
 // own parameters.

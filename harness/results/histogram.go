@@ -71,6 +71,19 @@ func (h *Histogram) Compact() {
 	h.h, h.packed = nil, enc
 }
 
+// Snapshot is a compacted copy of the histogram, which the histogram's
+// later records do not change: for checkpoints written while it records.
+// It costs an encoding, about a millisecond.
+func (h *Histogram) Snapshot() *Histogram {
+	enc, err := h.encoded()
+	if err != nil {
+		return NewHistogram() // cannot happen for a histogram of this package
+	}
+	c := *h
+	c.h, c.packed = nil, enc
+	return &c
+}
+
 // live returns the counters, decoding them if Compact packed them.
 func (h *Histogram) live() *hdr.Histogram {
 	if h.h == nil && h.packed != nil {
@@ -222,6 +235,15 @@ func (hs *Histograms) Merge(o *Histograms) {
 	} else {
 		hs.OK = nil
 	}
+}
+
+// Snapshot is a compacted copy of every histogram (see Histogram.Snapshot).
+func (hs *Histograms) Snapshot() *Histograms {
+	c := &Histograms{Response: hs.Response.Snapshot(), Wait: hs.Wait.Snapshot(), Service: hs.Service.Snapshot()}
+	if hs.OK != nil {
+		c.OK = hs.OK.Snapshot()
+	}
+	return c
 }
 
 // Compact compacts every histogram (see Histogram.Compact).

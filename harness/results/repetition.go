@@ -58,16 +58,23 @@ type Core struct {
 	// holds the tasks that completed, and the cell's summary leaves it out
 	// when another repetition completed.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Warmup marks a warm-up repetition, kept only when an interruption
+	// cut it short before any measured repetition: all there is of the
+	// cell, read with care (a cold process).
+	Warmup bool `json:"warmup,omitempty"`
 }
 
 // OpenLoop is what an open-loop attack measures besides the core.
 type OpenLoop struct {
 	// TargetRate is the rate asked for; Late counts the requests sent
 	// after their intended time by more than the attack's allowance;
-	// Dropped those scheduled within the duration but never sent.
+	// Dropped those due before the attack stopped but never sent (the
+	// generator fell behind); NotSent those due after an interruption
+	// stopped it.
 	TargetRate float64 `json:"target_rate_per_s,omitempty" rule:"median,sum"`
 	Late       int     `json:"late,omitempty" rule:"median,sum"`
 	Dropped    int     `json:"dropped,omitempty" rule:"median,sum"`
+	NotSent    int     `json:"not_sent,omitempty" rule:"median,sum"`
 	// Intervals are the attack's seconds, in order: what completed in
 	// each, for the percentiles-over-time chart.
 	Intervals []Interval `json:"intervals,omitempty"`

@@ -2,7 +2,9 @@ package results
 
 import (
 	"errors"
+	"maps"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -94,6 +96,20 @@ func (z *Summarizer) Repetition(submitted int, wall time.Duration) Repetition {
 		rep.Histograms = z.hs
 	}
 	rep.OutOfRange = z.hs.OutOfRange()
+	return rep
+}
+
+// Snapshot is Repetition with copies of the histograms, marked
+// interrupted: what a checkpoint keeps of a repetition still running,
+// while samples go on being added.
+func (z *Summarizer) Snapshot(submitted int, wall time.Duration) Repetition {
+	rep := z.Repetition(submitted, wall)
+	if rep.Histograms != nil {
+		rep.Histograms = rep.Histograms.Snapshot()
+	}
+	rep.Errors = maps.Clone(rep.Errors)
+	rep.PanicStacks = slices.Clone(rep.PanicStacks)
+	rep.Interrupted = true
 	return rep
 }
 
