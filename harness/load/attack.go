@@ -76,6 +76,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		vegeta.Connections(int(a.MaxWorkers)),
 		vegeta.Timeout(a.Timeout),
 		vegeta.KeepAlive(true),
+		vegeta.MaxBody(0), // read each body to its end, keeping none: bodies of any size cost no memory
 	)
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: a.Method, URL: a.URL, Header: a.Header, Body: a.Body})
 	began := time.Now()

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ import (
 var Clients = []string{"fasthttp", "net/http"}
 
 // A Sender sends one Request again and again, from many goroutines at
-// once, reading each whole response: the closed-loop http workload and
+// once, reading each whole response, its body through a small buffer
+// (kept nowhere, so bodies of any size cost no memory): the closed-loop http workload and
 // ramping users send through one.
 type Sender interface {
 	// Send returns the response's status code and the bytes of its body,
@@ -66,6 +68,7 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 			MaxConns:               1 << 20, // as net/http: as many connections as requests in flight
 			MaxIdleConnDuration:    90 * time.Second,
 			DisablePathNormalizing: true, // send the path as given
+			StreamResponseBody:     true, // read bodies through a small buffer, not whole into memory
 		},
 		template: tmpl,
 		timeout:  timeout,
@@ -108,7 +111,27 @@ func (s *fastSender) Send(ctx context.Context) (int, int64, error) {
 		}
 		return 0, 0, err
 	}
-	return resp.StatusCode(), int64(len(resp.Body())), nil
+	n, err := discardBody(resp.BodyStream())
+	if cerr := resp.CloseBodyStream(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		err = ctx.Err()
+	case err != nil && !time.Now().Before(deadline): // fasthttp's read error hides the timeout
+		err = fmt.Errorf("reading the body: %w (%v)", os.ErrDeadlineExceeded, err)
+	}
+	return resp.StatusCode(), n, err
+}
+
+// discardBody reads a body to its end through a small buffer, keeping
+// none of it, and counts its bytes: a response of any size, or an endless
+// one (stopped by the request's deadline), costs no memory.
+func discardBody(body io.Reader) (int64, error) {
+	if body == nil {
+		return 0, nil
+	}
+	return io.Copy(io.Discard, body)
 }
 
 func (s *fastSender) CloseIdleConnections() { s.client.CloseIdleConnections() }
@@ -136,7 +159,7 @@ func (s *netSender) Send(ctx context.Context) (int, int64, error) {
 	if err != nil {
 		return 0, 0, Unwrap(err)
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
+	n, err := discardBody(resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, n, err
 }
