@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -172,7 +173,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
-	for _, w := range res.RangeWarnings() {
+	for _, w := range append(res.ErrorWarnings(), res.RangeWarnings()...) {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	if o.shard.Sharded() {
@@ -186,10 +187,14 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if runErr != nil {
 		return runErr
 	}
+	var verdictErr error
 	if len(res.Thresholds) > 0 {
-		return reportThresholds(res.Thresholds, o.quick, stdout, stderr)
+		verdictErr = reportThresholds(res.Thresholds, o.quick, stdout, stderr)
 	}
-	return nil
+	if none := res.NoSuccess(); len(none) > 0 {
+		return &noSuccessError{none}
+	}
+	return verdictErr
 }
 
 // prepareAttack reads bench attack's flags (and its scenario file), checks
@@ -211,7 +216,14 @@ func prepareAttack(args []string, stdout io.Writer) (*attackOptions, attackPlan,
 	if err != nil {
 		return o, ap, nil, err
 	}
-	w, err := plan.Workload(results.WorkloadRecord{Name: o.workload, Family: "http", Params: o.params["http"], Tasks: 1}, false, o.target)
+	params := maps.Clone(o.params["http"])
+	if _, ok := params["timeout"]; !ok && o.set["timeout"] {
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["timeout"] = o.timeout.String() // the probe of the target waits as long as a request
+	}
+	w, err := plan.Workload(results.WorkloadRecord{Name: o.workload, Family: "http", Params: params, Tasks: 1}, false, o.target)
 	if err != nil && o.scenario != nil {
 		err = o.scenario.Locate(err)
 	}

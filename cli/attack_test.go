@@ -5,9 +5,12 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,7 +174,7 @@ func TestAttackRejectsBadInput(t *testing.T) {
 		{[]string{"-pacer", "sine", "-rate", "100/s", "-sine-amp", "200/s"}, "-sine-amp: 200/s must be below the mean rate 100/s"},
 		{[]string{"-slo", "p99<fast"}, `-slo: "p99<fast"`},
 		{[]string{"-target", "ftp://127.0.0.1/"}, `-target: "ftp://127.0.0.1/" is not an http or https URL`},
-		{[]string{"-target", "http://127.0.0.1:1/"}, "is not reachable"},
+		{[]string{"-target", "http://127.0.0.1:1/"}, "refused the connection"},
 		{[]string{"-param", "io.latency=1ms"}, "-param io: attack takes only http.* parameters"},
 		{[]string{"-stages", "1s"}, `-stages: "1s": want duration:rate`},
 		{[]string{"-users", "1s:2.5"}, "-users: 2.5 users: want a whole number"},
@@ -362,3 +365,30 @@ func (nopSink) Interval(results.Interval, time.Time, *results.Histogram) error {
 	return nil
 }
 func (nopSink) Close(results.Repetition, bool) error { return nil }
+
+// TestAttackWithNoSuccessFails attacks a target that fails every request,
+// then one that answers the probe and hangs after: both exit 1 with
+// run's warning, and the hung requests count as timeouts.
+func TestAttackWithNoSuccessFails(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := bench(t, context.Background(), "attack", "-rate", "20/s", "-duration", "1s", "-param", "http.error-rate=1", "-encode", "none", "-out", out)
+	if code != 1 || !strings.Contains(stderr, "no task succeeded in 1 cells") || !strings.Contains(stderr, "warning:") {
+		t.Errorf("every request failed: exit %d, stderr %q; want exit 1 and a warning", code, stderr)
+	}
+	var seen atomic.Int32
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if seen.Add(1) > 1 { // the probe is answered
+			<-r.Context().Done()
+		}
+	}))
+	defer hang.Close()
+	out = t.TempDir()
+	code, _, stderr = bench(t, context.Background(), "attack", "-target", hang.URL, "-rate", "20/s", "-duration", "1s", "-timeout", "300ms", "-encode", "none", "-out", out)
+	if code != 1 {
+		t.Fatalf("hung target: exit %d, stderr %q", code, stderr)
+	}
+	res := onlyRun(t, out)
+	if errs := res.Cells[0].Summary.Errors; errs["timeout"] != 20 {
+		t.Errorf("hung target: errors %v; want 20 timeouts", errs)
+	}
+}

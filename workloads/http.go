@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness/isolate"
+
 	"github.com/concbench/concbench/harness/secret"
 	"golang.org/x/net/http/httpguts"
 
@@ -101,9 +103,12 @@ func (w *httpWorkload) start() error {
 		w.Close()
 		return badParam("client", "%v", err)
 	}
+	if os.Getenv(isolate.ChildEnv) == "1" {
+		return nil // an isolated cell: the run probed the target once, before its cells
+	}
 	probe := load.NewClient(1, w.timeout)
 	defer probe.CloseIdleConnections()
-	if err := load.Probe(probe, w.url); err != nil {
+	if err := load.Probe(probe, w.url, w.timeout); err != nil {
 		w.Close()
 		return badParam("target", "%v", err)
 	}

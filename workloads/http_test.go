@@ -42,7 +42,7 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		want   string
 	}{
 		{map[string]string{"target": "ftp://127.0.0.1/"}, `param http.target: "ftp://127.0.0.1/" is not an http or https URL`},
-		{map[string]string{"target": "http://127.0.0.1:1/"}, "param http.target: http://127.0.0.1:1/ is not reachable"},
+		{map[string]string{"target": "http://127.0.0.1:1/"}, "param http.target: http://127.0.0.1:1/ refused the connection: nothing listens there"},
 		{map[string]string{"method": "get"}, `param http.method: "get" is not an HTTP method`},
 		{map[string]string{"header": "nocolon"}, `param http.header: "nocolon": want 'Name: value'`},
 		{map[string]string{"header": "X-A: 1\r\nX-Injected: 2"}, "param http.header: X-A: the value holds a control character"},
@@ -59,6 +59,29 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		if !errors.As(err, &in) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("Build(%v) = %v, want %q", tt.params, err, tt.want)
 		}
+	}
+}
+
+// TestProbeWaitsAsLongAsARequest points http at a target that answers in
+// 1.5 s: with a 5 s request timeout it is reachable, with 500 ms it is
+// slow, which the error says apart from refused.
+func TestProbeWaitsAsLongAsARequest(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(1500 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	spec, _ := Lookup("http")
+	w, err := spec.Build("http", map[string]string{"target": slow.URL, "timeout": "5s"}, 1)
+	if err != nil {
+		t.Fatalf("a target answering in 1.5 s with a 5 s timeout: %v", err)
+	}
+	w.Workload.(io.Closer).Close()
+	_, err = spec.Build("http", map[string]string{"target": slow.URL, "timeout": "500ms"}, 1)
+	if err == nil || !strings.Contains(err.Error(), "did not answer within 500ms") {
+		t.Errorf("a target slower than the timeout: %v; want 'did not answer within 500ms'", err)
 	}
 }
 

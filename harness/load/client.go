@@ -50,9 +50,11 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// Probe checks that url answers within 2 s (any status counts).
-func Probe(client *http.Client, url string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+// Probe checks that url answers (any status counts) within timeout, the
+// one its requests get. Its error tells a target that refuses
+// connections (nothing listens there) from one that is slow to answer.
+func Probe(client *http.Client, url string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -60,7 +62,15 @@ func Probe(client *http.Client, url string) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s is not reachable: %v", url, Unwrap(err))
+		switch err = Unwrap(err); transportKind(err) {
+		case "timeout":
+			return fmt.Errorf("%s did not answer within %v (the request timeout; raise it if the target is slow)", url, timeout)
+		case "connection":
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				return fmt.Errorf("%s refused the connection: nothing listens there", url)
+			}
+		}
+		return fmt.Errorf("%s is not reachable: %v", url, err)
 	}
 	io.Copy(io.Discard, resp.Body) //nolint:errcheck
 	return resp.Body.Close()
@@ -114,7 +124,7 @@ func Classify(code int, err error) error {
 func transportKind(err error) string {
 	var te interface{ Timeout() bool } // net.Error, and fasthttp's ErrTimeout, which lacks Temporary
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &te) && te.Timeout():
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &te) && te.Timeout(), timeoutText(err.Error()):
 		return "timeout"
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.EPIPE), strings.Contains(err.Error(), "connection"):
@@ -123,6 +133,13 @@ func transportKind(err error) string {
 		return "canceled"
 	}
 	return "error"
+}
+
+// timeoutText recognises a timeout in an error that reaches us as text
+// only (vegeta's results carry their error as a string).
+func timeoutText(msg string) bool {
+	return strings.Contains(msg, "Client.Timeout exceeded") || strings.Contains(msg, "i/o timeout") ||
+		strings.Contains(msg, "context deadline exceeded")
 }
 
 // Unwrap drops net/http's "Get \"url\": " prefix from a client error.
