@@ -16,8 +16,20 @@
 //	func main() { os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
 //
 // Isolated cells start the same program again (see package isolate), so
-// the registrations hold in every cell. The package only parses flags and
-// prints; library packages produce every result.
+// the registrations hold in every cell. A test binary that runs isolated
+// cells is such a program too: it needs a TestMain that hands a child to
+// Main, or each child runs the tests again (a child that would start
+// children refuses, and the cell fails with this recipe):
+//
+//	func TestMain(m *testing.M) {
+//		if os.Getenv(isolate.ChildEnv) == "1" {
+//			os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+//		}
+//		os.Exit(m.Run())
+//	}
+//
+// The package only parses flags and prints; library packages produce every
+// result.
 package cli
 
 import (
@@ -46,7 +58,10 @@ const (
 )
 
 // Main runs bench with args (without the program name) and returns the exit
-// status. SIGINT and SIGTERM interrupt the run, which keeps what it
+// status. It must also be what the program runs when started as an
+// isolated cell's child (environment isolate.ChildEnv=1, argument
+// isolate.Arg): call it from main with os.Args[1:], and from TestMain in a
+// test binary (see the package doc). SIGINT and SIGTERM interrupt the run, which keeps what it
 // measured; a second signal ends the process at once. Errors are printed
 // on stderr as one line.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {

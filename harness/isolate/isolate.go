@@ -31,6 +31,16 @@ const Arg = "cell"
 // in for the command reads it in TestMain).
 const ChildEnv = "CONCBENCH_CHILD"
 
+// Recipe is what a test binary that runs isolated cells needs: a TestMain
+// that answers a child's start by serving the cell (cli.Main does), so
+// that the child runs the cell, not the tests again.
+const Recipe = `func TestMain(m *testing.M) {
+	if os.Getenv(isolate.ChildEnv) == "1" {
+		os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}`
+
 // DefaultDeadline is how long a cell may run before it is reported hung.
 const DefaultDeadline = 10 * time.Minute
 
@@ -54,6 +64,13 @@ var _ harness.CellRunner = (*Cells)(nil)
 func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell) results.CellResult {
 	out := results.CellResult{Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit, Tasks: cell.Tasks,
 		Unbounded: cell.Strategy.Capacity(max(cell.Limit, 1)).Tasks == 0}
+	if os.Getenv(ChildEnv) == "1" {
+		// A child that starts children is a program that did not serve its
+		// cell (a test binary without TestMain runs its tests again): stop
+		// here, or every level starts another.
+		out.Failed = "a cell's child started cells itself: the program did not serve its cell; a test binary needs this TestMain:\n" + Recipe
+		return out
+	}
 	deadline := c.Deadline
 	if deadline <= 0 {
 		deadline = DefaultDeadline
@@ -103,6 +120,8 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 		return got // finished, or interrupted with its partial cell
 	case ctx.Err() != nil:
 		return out // interrupted before a repetition ended: nothing measured, nothing failed
+	case ranTests(stdout.Bytes()):
+		out.Failed = "the cell's process ran tests instead of the cell: a test binary needs this TestMain:\n" + Recipe
 	case runErr != nil:
 		out.Failed = "the cell's process failed: " + runErr.Error()
 	default:
@@ -110,6 +129,17 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 	}
 	out.Stderr = excerpt(stderr.String(), 4, 8)
 	return out
+}
+
+// ranTests reports whether a child's output is a test binary's, not a
+// cell's result.
+func ranTests(stdout []byte) bool {
+	for _, mark := range []string{"=== RUN", "--- FAIL", "--- PASS", "testing: ", "\nPASS\n", "\nFAIL\n"} {
+		if bytes.Contains(append([]byte("\n"), stdout...), []byte(mark)) {
+			return true
+		}
+	}
+	return false
 }
 
 func depthOf(c harness.Cell) string {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,33 @@ func TestChildGODEBUG(t *testing.T) {
 		if got := childGODEBUG(); got != tc.want {
 			t.Errorf("parent GODEBUG %q: child %q, want %q", tc.parent, got, tc.want)
 		}
+	}
+}
+
+// TestATestBinaryWithoutTestMainIsNamed stands in a program that runs
+// tests when started as a child: the cell fails with the TestMain recipe.
+func TestATestBinaryWithoutTestMainIsNamed(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "pkg.test")
+	os.WriteFile(script, []byte("#!/bin/sh\necho '=== RUN   TestSomething'\necho '--- PASS: TestSomething (0.00s)'\necho PASS\n"), 0o755)
+	p, err := build(results.PlanRecord{Workloads: []results.WorkloadRecord{{Name: "ok", Family: "ok", Tasks: 3}}, Strategies: []string{"pool"}, Limits: []int{2}, Reps: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cells{Program: script}
+	got := c.RunCell(context.Background(), p, p.Cells()[0])
+	if !strings.Contains(got.Failed, "ran tests instead of the cell") || !strings.Contains(got.Failed, Recipe) {
+		t.Errorf("failed %q; want the recipe", got.Failed)
+	}
+}
+
+// TestAChildStartsNoChildren runs a cell from inside a child: it is
+// refused at once, with the recipe, so that a test binary that runs its
+// tests again as the child cannot start children without end.
+func TestAChildStartsNoChildren(t *testing.T) {
+	t.Setenv(ChildEnv, "1")
+	start := time.Now()
+	c := runIsolated(t, "ok", time.Minute)
+	if !strings.Contains(c.Failed, "started cells itself") || !strings.Contains(c.Failed, Recipe) || time.Since(start) > time.Second {
+		t.Errorf("failed %q after %v; want the recipe at once", c.Failed, time.Since(start))
 	}
 }
