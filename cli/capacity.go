@@ -133,6 +133,7 @@ func fitFile(path, out, label string, args []string, w capacity.Weighting, stdou
 		return usagef("-out: %v", err)
 	}
 	if err := report.Write(dir, res); err != nil {
+		os.RemoveAll(dir) // the file's points are still there: nothing measured is lost
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
 	if err := report.WriteCapacityTable(stdout, res.Capacity); err != nil {

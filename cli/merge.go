@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"time"
 
+	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/rundir"
@@ -17,7 +19,7 @@ import (
 // mergeRuns merges the run folders of a sharded attack's shards (or the
 // bundles a log of theirs holds) into one run folder, as if one generator
 // had sent the whole schedule: the same table, files and charts.
-func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("merge")
 	out := fs.String("out", "results", "parent folder of the merged run folder")
 	label := fs.String("label", "merged", "suffix of the merged run folder's name")
@@ -39,7 +41,7 @@ func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *logs != "" {
-		if dirs, err = unbundle(*logs, *out, stdout); err != nil {
+		if dirs, err = unbundle(ctx, *logs, *out, stdout); err != nil {
 			return err
 		}
 	}
@@ -94,8 +96,10 @@ func mergeRuns(_ context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // unbundle unpacks the bundles in log (a file, or - for stdin) into a new
-// folder under parent, and returns their folders.
-func unbundle(log, parent string, stdout io.Writer) ([]string, error) {
+// folder under parent, and returns their folders. On failure, or when ctx
+// is done (at once, even while it waits on the log), it leaves nothing:
+// neither the folder nor a parent it created.
+func unbundle(ctx context.Context, log, parent string, stdout io.Writer) ([]string, error) {
 	r := os.Stdin
 	if log != "-" {
 		f, err := os.Open(log)
@@ -105,23 +109,56 @@ func unbundle(log, parent string, stdout io.Writer) ([]string, error) {
 		defer f.Close()
 		r = f
 	}
+	_, statErr := os.Stat(parent)
 	into, err := rundir.NewRunDir(parent, "shards", time.Now())
 	if err != nil {
 		return nil, usagef("-out: %v", err)
 	}
-	dirs, err := rundir.ReadBundles(r, into)
+	dirs, err := readBundles(ctx, r, into)
+	if err == nil && len(dirs) == 0 {
+		err = usagef("-logs: no bundles in %s; run the shards with bench attack -bundle", log)
+	}
 	if err != nil {
-		if len(dirs) == 0 {
-			os.RemoveAll(into)
+		os.RemoveAll(into)
+		if os.IsNotExist(statErr) {
+			os.Remove(parent) // ours, and empty
+		}
+		if _, bad := input.As(err); bad || errors.Is(err, context.Canceled) {
+			return nil, err
 		}
 		return nil, usagef("-logs: %v", err)
 	}
-	if len(dirs) == 0 {
-		os.RemoveAll(into)
-		return nil, usagef("-logs: no bundles in %s; run the shards with bench attack -bundle", log)
-	}
 	fmt.Fprintf(stdout, "unpacked %d shard folders into %s\n", len(dirs), into)
 	return dirs, nil
+}
+
+// readBundles is rundir.ReadBundles that returns as soon as ctx is done,
+// even while a read blocks (on a terminal or a pipe): closing a file
+// unblocks it; a reader that cannot be unblocked is left to the process's
+// end, and writes nothing more, since ReadBundles checks ctx before each.
+func readBundles(ctx context.Context, r *os.File, into string) ([]string, error) {
+	type read struct {
+		dirs []string
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		dirs, err := rundir.ReadBundles(ctx, r, into)
+		done <- read{dirs, err}
+	}()
+	select {
+	case got := <-done:
+		return got.dirs, got.err
+	case <-ctx.Done():
+		if r != os.Stdin {
+			r.Close()
+		}
+		select {
+		case <-done:
+		case <-time.After(500 * time.Millisecond):
+		}
+		return nil, ctx.Err()
+	}
 }
 
 // mergeFiles merges each attack's files (interval logs, vegeta results,

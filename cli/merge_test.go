@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -231,5 +232,40 @@ func TestMergeRefusesBadInput(t *testing.T) {
 		if entries, _ := os.ReadDir(out); len(entries) != 0 {
 			t.Errorf("%v: wrote %d entries", tc.args, len(entries))
 		}
+	}
+}
+
+// TestMergeAnswersTheFirstInterrupt waits on a log that never ends (a
+// FIFO held open) and is interrupted: it returns within a second, exit
+// 130, and leaves neither the unpack folder nor the -out it created. A log
+// with no bundle leaves nothing either.
+func TestMergeAnswersTheFirstInterrupt(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "log")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFO here:", err)
+	}
+	writer, err := os.OpenFile(fifo, os.O_RDWR, 0) // a writer that never writes: reads block
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	out := filepath.Join(t.TempDir(), "results")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	code, _, stderr := bench(t, ctx, "merge", "-logs", fifo, "-out", out)
+	if took := time.Since(start); code != ExitInterrupted || took > 1300*time.Millisecond {
+		t.Errorf("exit %d after %v (%s); want 130 within a second of the interrupt", code, took, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("-out %s left behind: %v", out, err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.log")
+	os.WriteFile(empty, []byte("no bundles here\n"), 0o644)
+	if code, _, _ := bench(t, context.Background(), "merge", "-logs", empty, "-out", out); code != ExitBadInput {
+		t.Errorf("a log without bundles: exit %d", code)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed merge left -out %s: %v", out, err)
 	}
 }

@@ -4,9 +4,15 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
+)
+
+// MaxConcurrency and MaxThroughput bound what a CSV may give: beyond them
+// the model's sums overflow to infinity, which no result can hold.
+const (
+	MaxConcurrency = 1e9
+	MaxThroughput  = 1e12
 )
 
 // ReadPoints reads "concurrency,throughput" lines (from another load tool,
@@ -31,10 +37,10 @@ func ReadPoints(r io.Reader) ([]Point, error) {
 			continue // a header
 		}
 		switch {
-		case errN != nil || math.IsNaN(n) || math.IsInf(n, 0) || n < 1:
-			return nil, fmt.Errorf("line %d: concurrency %q must be a number >= 1", line, fields[0])
-		case errX != nil || math.IsNaN(x) || math.IsInf(x, 0) || x <= 0:
-			return nil, fmt.Errorf("line %d: throughput %q must be a number > 0", line, fields[1])
+		case errN != nil || !(n >= 1 && n <= MaxConcurrency):
+			return nil, fmt.Errorf("line %d: concurrency %q must be a number from 1 to %g", line, fields[0], float64(MaxConcurrency))
+		case errX != nil || !(x > 0 && x <= MaxThroughput):
+			return nil, fmt.Errorf("line %d: throughput %q must be a number above 0, at most %g", line, fields[1], float64(MaxThroughput))
 		}
 		pts = append(pts, Point{N: n, X: x})
 	}

@@ -12,8 +12,9 @@ func TestReadPoints(t *testing.T) {
 	}
 	for input, want := range map[string]string{
 		"1,100\n2":       "line 2: want concurrency,throughput",
-		"1,100\n0,5":     `line 2: concurrency "0" must be a number >= 1`,
-		"1,100\n2,-1":    `line 2: throughput "-1" must be a number > 0`,
+		"1,100\n0,5":     `line 2: concurrency "0" must be a number from 1 to 1e+09`,
+		"1,100\n2,-1":    `line 2: throughput "-1" must be a number above 0, at most 1e+12`,
+		"1,100\n2,1e308": `line 2: throughput "1e308" must be a number above 0`,
 		"1,100\nNaN,5":   `line 2: concurrency "NaN"`,
 		"":               "no concurrency,throughput lines",
 		"1,100\n2,abc\n": `line 2: throughput "abc"`,

@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -73,17 +74,43 @@ func WriteBundle(w io.Writer, dir string) error {
 	return bw.Flush()
 }
 
+// Bounds on what a bundle may unpack to: a log is input from elsewhere,
+// and a small one must not fill the disk (a gzip bomb) or take minutes.
+const (
+	// MaxBundleFiles is the most files one bundle may hold: results.json
+	// and an interval log per attack.
+	MaxBundleFiles = 4096
+	// MaxInflation is how many times its compressed size a bundle may
+	// inflate to, beyond MinInflated (results.json and interval logs
+	// compress about 5 to 10 times).
+	MaxInflation = 100
+	MinInflated  = 16 << 20
+	// maxLine is the longest log line read whole; longer lines, never a
+	// bundle's, are skipped.
+	maxLine = 64 << 10
+)
+
 // ReadBundles finds every bundle in r, a log that may hold other lines,
 // and unpacks each into parent/<its folder>, which must not exist yet. It
 // returns the folders, in the order their bundles ended. A bundle cut
-// short or altered is an error naming it; nothing of it is written.
-func ReadBundles(r io.Reader, parent string) ([]string, error) {
+// short, altered, or inflating beyond its bounds is an error naming it;
+// nothing of it is written. Lines of any length are read. It stops, with
+// ctx's error, when ctx is done.
+func ReadBundles(ctx context.Context, r io.Reader, parent string) ([]string, error) {
 	parts := map[string]map[int]string{}
 	var dirs []string
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	lines := bufio.NewReaderSize(r, maxLine)
+	for {
+		if err := ctx.Err(); err != nil {
+			return dirs, err
+		}
+		line, err := readLine(lines)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return dirs, err
+		}
 		i := strings.Index(line, bundleMark)
 		if i < 0 {
 			continue
@@ -111,19 +138,33 @@ func ReadBundles(r io.Reader, parent string) ([]string, error) {
 			return dirs, fmt.Errorf("bundle %s: its end line is cut short", name)
 		}
 		dir := filepath.Join(parent, name)
+		if err := ctx.Err(); err != nil {
+			return dirs, err
+		}
 		if err := unpack(dir, parts[name], f[2], f[3]); err != nil {
 			return dirs, fmt.Errorf("bundle %s: %w", name, err)
 		}
 		delete(parts, name)
 		dirs = append(dirs, dir)
 	}
-	if err := sc.Err(); err != nil {
-		return dirs, err
-	}
 	if len(parts) > 0 {
 		return dirs, fmt.Errorf("bundle %s: no end line: the log was cut short", slices.Sorted(maps.Keys(parts))[0])
 	}
 	return dirs, nil
+}
+
+// readLine reads one line of any length, without its end; a line longer
+// than maxLine comes back cut to maxLine, the rest skipped.
+func readLine(r *bufio.Reader) (string, error) {
+	line, err := r.ReadSlice('\n')
+	kept := strings.TrimRight(string(line), "\r\n")
+	for err == bufio.ErrBufferFull {
+		_, err = r.ReadSlice('\n')
+	}
+	if err == io.EOF && kept != "" {
+		err = nil
+	}
+	return kept, err
 }
 
 // unpack checks a bundle's lines against its end line and writes its
@@ -153,11 +194,17 @@ func unpack(dir string, lines map[int]string, count, sum string) error {
 		return err
 	}
 	files := map[string][]byte{}
-	tr := tar.NewReader(zr)
+	budget := max(int64(MinInflated), MaxInflation*int64(len(data)))
+	limited := &io.LimitedReader{R: zr, N: budget}
+	tr := tar.NewReader(limited)
+	tooBig := fmt.Errorf("inflates beyond %d MiB (%dx its %d KiB): refused", budget>>20, MaxInflation, len(data)>>10)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
 			break
+		}
+		if err != nil && limited.N <= 0 {
+			return tooBig
 		}
 		if err != nil {
 			return err
@@ -165,7 +212,15 @@ func unpack(dir string, lines map[int]string, count, sum string) error {
 		if h.Name != filepath.Base(h.Name) || h.Typeflag != tar.TypeReg {
 			return fmt.Errorf("%q: not a plain file of the folder", h.Name)
 		}
-		if files[h.Name], err = io.ReadAll(tr); err != nil {
+		if len(files) == MaxBundleFiles {
+			return fmt.Errorf("more than %d files: refused", MaxBundleFiles)
+		}
+		if h.Size > limited.N {
+			return tooBig
+		}
+		if files[h.Name], err = io.ReadAll(tr); err != nil && limited.N <= 0 {
+			return tooBig
+		} else if err != nil {
 			return err
 		}
 	}
