@@ -6,12 +6,10 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/capacity"
-	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
@@ -76,9 +74,7 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		Workloads:  []results.WorkloadRecord{{Name: *workload, Params: params[*workload], TasksPerLimit: *perLimit}},
 		Strategies: []string{*strategy}, Limits: limits, Reps: *reps, Warmup: *warmup, Target: *target,
 	})
-	if in, ok := input.As(err); ok && (in.Field == "workloads" || in.Field == "strategies") {
-		return usagef("-%s: %s", strings.TrimSuffix(in.Field, "s"), in.Problem)
-	}
+	err = singularFlags(err)
 	if err != nil {
 		return err
 	}

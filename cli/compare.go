@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -36,7 +37,7 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	failOn := fs.String("fail-on", "", "gates, e.g. 'p99>+10%,throughput<-5%': exit 1 when a significant change crosses one")
 	format := fs.String("format", "text", "what to print: text, markdown, github (markdown with Mermaid charts GitHub renders) or json")
 	noise := fs.String("noise", fmt.Sprintf("%g%%", compare.DefaultNoisePct), "changes smaller than this, either way, are within noise (e.g. 2%)")
-	out := fs.String("out", "results", "parent folder of the comparison folder")
+	out := fs.String("out", "", "parent folder of the comparison folder (default: the folder holding head's run, beside the runs)")
 	label := fs.String("label", "", "suffix of the comparison folder's name")
 	operands, help, err := parseWithOperands(fs, args, stdout, "BASE HEAD")
 	if help || err != nil {
@@ -92,14 +93,18 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
-	dir, err := writeComparison(c, base, head, *out, *label)
+	parent := *out
+	if parent == "" {
+		parent = filepath.Dir(filepath.Dir(head.Paths[0])) // head's run folder's folder
+	}
+	dir, err := writeComparison(c, base, head, parent, *label)
 	if err != nil {
 		return err
 	}
-	if *format == "json" { // stdout stays one JSON document
-		fmt.Fprintf(stderr, "comparison: %s\n", dir)
-	} else {
+	if *format == "text" {
 		fmt.Fprintf(stdout, "\ncomparison: %s\n", dir)
+	} else { // stdout stays the document: JSON, or the markdown a pull request gets
+		fmt.Fprintf(stderr, "comparison: %s\n", dir)
 	}
 	if failures := c.Check(gates); len(failures) > 0 {
 		return &gateError{failures}
@@ -117,8 +122,14 @@ func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, la
 	}
 	dir, err := rundir.NewRunDir(parent, name, time.Now())
 	if err != nil {
-		return "", fmt.Errorf("-out: %v", err)
+		return "", usagef("-out: %v", err)
 	}
+	written := false
+	defer func() {
+		if !written {
+			os.RemoveAll(dir) // nothing half-made; the runs compared are untouched
+		}
+	}()
 	files := map[string][]byte{}
 	var charts []string
 	verdict := func(cell results.CellResult, metric string) string {
@@ -149,5 +160,6 @@ func writeComparison(c *compare.Comparison, base, head *compare.Side, parent, la
 			return "", err
 		}
 	}
+	written = true
 	return dir, nil
 }

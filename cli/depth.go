@@ -58,7 +58,7 @@ func depthRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// Check the plan once, at the shallowest depth, before anything runs.
 	if _, err := depthPlan(calls[0], *from, *strategy, *maxStack); err != nil {
-		return err
+		return singularFlags(err)
 	}
 	dir, err := rundir.NewRunDir(*out, *label, time.Now())
 	if err != nil {

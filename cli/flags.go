@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/rundir"
 	"github.com/concbench/concbench/harness/secret"
 	"golang.org/x/net/http/httpguts"
@@ -172,4 +173,21 @@ func defineSecretHeader(fs *flag.FlagSet) {
 		secret.AddHeader(name)
 		return nil
 	})
+}
+
+// singularFlags renames the plan's fields in an input error after the
+// flags of the commands that take one workload and one strategy
+// (-workload, -strategy).
+func singularFlags(err error) error {
+	in, ok := input.As(err)
+	if !ok || in.Path != "" {
+		return err
+	}
+	switch in.Field {
+	case "workloads":
+		return usagef("-workload: %s", in.Problem)
+	case "strategies":
+		return usagef("-strategy: %s", in.Problem)
+	}
+	return err
 }

@@ -63,6 +63,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"-workloads", "io,cpu,io"}, `bench: -workloads: "io" appears twice`},
 		{[]string{"-strategies", "pool,pool"}, `bench: -strategies: "pool" appears twice`},
 		{[]string{"-limits", "2,2"}, "bench: -limits: 2 appears twice"},
+		{[]string{"-workloads", "io", "-target", "http://127.0.0.1:1/"}, "bench: -target: no http workload runs; add http to -workloads, or leave -target out"},
 		{[]string{"-workloads", "http", "-param", "http.header=X-A: 1\r\nX-B: 2"}, "bench: -param http.header: X-A: the value holds a control character (CR, LF), which would smuggle in another header"},
 		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, merge, k8s, capacity, depth, validate, init, help)`},
 		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},

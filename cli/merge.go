@@ -66,6 +66,9 @@ func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err := mergeFiles(dir, res, runs); err != nil {
 		os.RemoveAll(dir)
+		if errors.Is(err, os.ErrNotExist) { // a shard folder without its interval logs
+			return usagef("merge: a shard's file is missing: %v", err)
+		}
 		return fmt.Errorf("merging the shards' files: %v", err)
 	}
 	if res.Scenario != nil {

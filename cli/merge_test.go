@@ -128,6 +128,16 @@ func TestShardsMergeIntoOneRun(t *testing.T) {
 		t.Errorf("from the logs: %d requests, response %+v, %v/s; from the folders %d, %+v, %v/s",
 			again.Completed, again.Response, again.Throughput, rep.Completed, rep.Response, rep.Throughput)
 	}
+
+	// A shard folder missing its interval log is bad input, and leaves nothing.
+	if err := os.Remove(filepath.Join(dirs[2], "hdr-4000pers-1.hlog")); err != nil {
+		t.Fatal(err)
+	}
+	missing := t.TempDir()
+	code, _, stderr = bench(t, context.Background(), append([]string{"merge", "-out", missing}, dirs...)...)
+	if entries, _ := os.ReadDir(missing); code != ExitBadInput || !strings.Contains(stderr, "a shard's file is missing") || len(entries) != 0 {
+		t.Errorf("a missing interval log: exit %d, %q, %d entries left; want 2 and nothing", code, stderr, len(entries))
+	}
 }
 
 // serveTarget starts bench serve on loopback for at most two minutes,

@@ -127,6 +127,9 @@ func (o *runOptions) spec() (plan.Spec, error) {
 			s.Workloads[i].GroupTimeout = o.groupTimeout
 		}
 	}
+	if o.set["target"] && !slices.ContainsFunc(s.Workloads, func(w results.WorkloadRecord) bool { return w.Family == "http" || w.Family == "" && w.Name == "http" }) {
+		return s, usagef("-target: no http workload runs; add http to -workloads, or leave -target out")
+	}
 	if o.set["gomaxprocs"] || o.file == "" {
 		s.GOMAXPROCS = o.gomaxprocs
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,7 +76,11 @@ func initScenario(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return usagef("-o: %s exists; init never overwrites", *out)
 	}
 	if err := rundir.WriteFile(*out, []byte(starter)); err != nil {
-		return usagef("-o: %v", err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // its path is the temporary file's
+		}
+		return usagef("-o: cannot write %s: %v", *out, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s; run it with: go run ./cmd/bench run -f %s\n", *out, *out)
 	return nil

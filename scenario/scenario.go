@@ -6,9 +6,14 @@
 package scenario
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -95,8 +100,12 @@ func selects(sel string, c results.CellResult) bool {
 func Parse(path string, data []byte) (*File, error) {
 	sum := sha256.Sum256(data)
 	f := &File{Path: path, Content: data, SHA256: hex.EncodeToString(sum[:])}
+	if err := checkJSON(path, data); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ = strconv.Atoi(m[1])
@@ -107,6 +116,10 @@ func Parse(path string, data []byte) (*File, error) {
 	if len(doc.Content) == 0 {
 		return nil, &input.Error{Path: path, Line: 1, Problem: "empty file"}
 	}
+	var second yaml.Node
+	if err := dec.Decode(&second); err != io.EOF {
+		return nil, &input.Error{Path: path, Line: max(second.Line, 1), Problem: "a second YAML document (after ---): a scenario is one document"}
+	}
 	p := parser{path: path}
 	p.file(doc.Content[0], f)
 	if p.err != nil {
@@ -116,6 +129,22 @@ func Parse(path string, data []byte) (*File, error) {
 }
 
 var yamlLine = regexp.MustCompile(`^line (\d+): (.*)`)
+
+// checkJSON holds a .json scenario to JSON's own syntax, stricter than
+// YAML's reading of it (a trailing comma, single quotes).
+func checkJSON(path string, data []byte) error {
+	if !strings.EqualFold(filepath.Ext(path), ".json") {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(data, &v)
+	var syn *json.SyntaxError
+	if !errors.As(err, &syn) {
+		return nil // the YAML reading reports the rest
+	}
+	line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+	return &input.Error{Path: path, Line: line, Problem: "not valid JSON: " + syn.Error()}
+}
 
 // parser walks the node tree; the first error stops it.
 type parser struct {

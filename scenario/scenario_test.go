@@ -83,6 +83,15 @@ func TestJSONIsAccepted(t *testing.T) {
 	}
 }
 
+// TestJSONIsJSON refuses in a .json file what YAML would take but JSON
+// does not: a trailing comma, at its line.
+func TestJSONIsJSON(t *testing.T) {
+	_, err := Parse("s.json", []byte("{\"schema\": \"concbench/scenario/v1\",\n \"workloads\": {\"io\": {}},\n}"))
+	if err == nil || !strings.HasPrefix(err.Error(), "s.json:3: not valid JSON: invalid character '}'") {
+		t.Errorf("Parse = %v; want the trailing comma refused at line 3", err)
+	}
+}
+
 // TestStrictErrors checks that each mistake names the file, the line and
 // the key on one line.
 func TestStrictErrors(t *testing.T) {
@@ -103,6 +112,7 @@ func TestStrictErrors(t *testing.T) {
 		{"a bad threshold", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nthresholds: [\"latency < 5ms\"]\n", `s.yaml:3: thresholds[0]: "latency<5ms": unknown metric "latency"`},
 		{"broken YAML", "schema: concbench/scenario/v1\nworkloads: x\n  bad: y\n", "s.yaml:3: not valid YAML: mapping values are not allowed"},
 		{"an empty file", "", "s.yaml:1: empty file"},
+		{"two documents", "schema: concbench/scenario/v1\nworkloads: {io: {}}\n---\nreps: 9\n", "s.yaml:3: a second YAML document (after ---)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

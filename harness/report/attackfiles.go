@@ -66,7 +66,7 @@ func CreateAttackFiles(dir, name, encoding string, start time.Time) (*AttackFile
 	for _, err := range []error{
 		a.log.OutputComment("concbench attack " + name + ": response times from each request's intended send time, in nanoseconds"),
 		a.log.OutputLogFormatVersion(),
-		a.log.OutputStartTime(start.UnixMilli()),
+		startTime(a.hlogBuf, start),
 		a.log.OutputLegend(),
 	} {
 		if err != nil {
@@ -154,4 +154,14 @@ func WriteSpectrum(w io.Writer, h *results.Histogram) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// startTime writes the log's StartTime header as the HdrHistogram log
+// format has it: seconds since the epoch with milliseconds, then the
+// time. (hdrhistogram-go's OutputStartTime drops the milliseconds and adds
+// them to its ISO time as seconds.)
+func startTime(w io.Writer, start time.Time) error {
+	ms := start.UnixMilli()
+	_, err := fmt.Fprintf(w, "#[StartTime: %d.%03d (seconds since epoch), %s]\n", ms/1000, ms%1000, start.UTC().Format(time.RFC3339Nano))
+	return err
 }

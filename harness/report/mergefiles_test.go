@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,3 +145,17 @@ func TestAttackName(t *testing.T) {
 // TestBundlesSurviveALog writes two run folders as bundles into one log,
 // interleaved and prefixed as kubectl logs --prefix does, and reads them
 // back; a bundle cut short or altered is refused and not written.
+
+// TestStartTimeHeader writes the interval log's StartTime as the format
+// has it: seconds with milliseconds, and the same instant in words.
+func TestStartTimeHeader(t *testing.T) {
+	var b strings.Builder
+	start := time.Date(2026, 11, 30, 3, 50, 55, 495e6, time.UTC)
+	if err := startTime(&b, start); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("#[StartTime: %d.495 (seconds since epoch), 2026-11-30T03:50:55.495Z]\n", start.Unix())
+	if b.String() != want {
+		t.Errorf("header %q, want %q", b.String(), want)
+	}
+}

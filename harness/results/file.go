@@ -1,7 +1,6 @@
 package results
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -27,7 +26,7 @@ func Read(path string) (*Results, error) {
 		return nil, err
 	}
 	var res Results
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&res); err != nil {
+	if err := json.Unmarshal(data, &res); err != nil { // the whole file: trailing text is an error too
 		return nil, fmt.Errorf("%s: not a valid results file: %v", path, err)
 	}
 	if res.Schema != Schema {

@@ -23,6 +23,7 @@ func TestReadResultsRejects(t *testing.T) {
 		{"a truncated file", write("trunc.json", `{"schema": "concbench/results/v1", "cells": [`), "not a valid results file"},
 		{"another schema", write("v9.json", `{"schema": "concbench/results/v9"}`), `schema "concbench/results/v9"`},
 		{"not JSON at all", write("text.json", "hello"), "not a valid results file"},
+		{"trailing text", write("tail.json", `{"schema": "concbench/results/v1"} garbage`), "not a valid results file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,7 +46,7 @@ func CreateFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(fileMode); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return nil, err
@@ -90,7 +90,7 @@ func writeVia(path string, data []byte, publish func(tmp string) error) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a link, the temporary name; after a rename, nothing
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(fileMode); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -48,10 +48,14 @@ func (c Config) Validate() error {
 	case c.Capacity < 0:
 		return fmt.Errorf("capacity: %d must be >= 0", c.Capacity)
 	}
-	if c.Latency.Median > 0 {
-		return c.Latency.Validate()
+	shape := c.Latency
+	if shape.Median == 0 { // answers at once: a shape given must still be one
+		shape.Median = time.Millisecond
+		if shape.Kind == "" {
+			shape.Kind = "constant" // the zero Config
+		}
 	}
-	return nil
+	return shape.Validate()
 }
 
 // Stats counts what the target answered.
