@@ -74,7 +74,7 @@ func TestCapacityRejectsBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"-fit", few}, "5 distinct concurrencies; the fit needs at least 6"},
-		{[]string{"-fit", bad}, `line 2: throughput "x" must be a number > 0`},
+		{[]string{"-fit", bad}, `line 2: throughput "x" must be a number above 0`},
 		{[]string{"-fit", filepath.Join(dir, "none.csv")}, "-fit: open"},
 		{[]string{"-strategy", "unbounded"}, "-strategy: unbounded has no limit to sweep"},
 		{[]string{"-strategy", "semaphor"}, `did you mean "semaphore"?`},

@@ -89,9 +89,6 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if _, err := stdout.Write(text.Bytes()); err != nil {
-		return err
-	}
 
 	parent := *out
 	if parent == "" {
@@ -99,6 +96,9 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	dir, err := writeComparison(c, base, head, parent, *label)
 	if err != nil {
+		return err
+	}
+	if _, err := stdout.Write(text.Bytes()); err != nil {
 		return err
 	}
 	if *format == "text" {

@@ -75,6 +75,7 @@ func TestCompareRejectsBadInput(t *testing.T) {
 		{"an unknown gate metric", []string{"-fail-on", "latency>+5%", synthBase, synthHead}, `unknown metric "latency"`},
 		{"a bad format", []string{"-format", "xml", synthBase, synthHead}, `-format: "xml"`},
 		{"a bad noise threshold", []string{"-noise", "2", synthBase, synthHead}, `-noise: "2": want a percentage`},
+		{"an -out that is a file", []string{"-out", corrupt, synthBase, synthHead}, "-out: mkdir " + corrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness/secret"
+
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -28,6 +30,7 @@ type k8sOptions struct {
 	attack          []string  // the attack's own flags, after --
 	attackOpts      *attackOptions
 	attacks         int // how many attacks each shard runs
+	secretEnv       []corev1.EnvVar
 }
 
 // k8sManifest prints the Kubernetes Job that runs an attack in shards:
@@ -43,6 +46,7 @@ func k8sManifest(_ context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.ns, "namespace", "", "the Job's namespace (default: kubectl's)")
 	fs.StringVar(&o.cpu, "cpu", "1", "CPU each pod requests and is limited to")
 	fs.StringVar(&o.memory, "memory", "512Mi", "memory each pod requests and is limited to")
+	fs.Func("secret-env", "NAME=SECRET/KEY: set the pods' environment variable NAME from key KEY of the Kubernetes Secret SECRET, for headers and bodies given as @env:NAME (repeatable); a secret given in the attack's flags is refused, as the Job would show it", o.addSecretEnv)
 	fs.DurationVar(&o.startIn, "start-in", 2*time.Minute, "how long after now the shards begin together (-start-at): time to apply the Job and pull the image")
 	before, attack := args, []string(nil)
 	if i := slices.Index(args, "--"); i >= 0 {
@@ -84,6 +88,25 @@ func (o *k8sOptions) startAt() time.Time {
 	return time.Now().Add(o.startIn).UTC().Truncate(time.Second)
 }
 
+// addSecretEnv reads one -secret-env NAME=SECRET/KEY.
+func (o *k8sOptions) addSecretEnv(v string) error {
+	name, ref, ok := strings.Cut(v, "=")
+	sec, key, ok2 := strings.Cut(ref, "/")
+	switch {
+	case !ok || !ok2:
+		return fmt.Errorf("%q: want NAME=SECRET/KEY", v)
+	case len(validation.IsEnvVarName(name)) > 0:
+		return fmt.Errorf("%q is not an environment variable name", name)
+	case len(validation.IsDNS1123Subdomain(sec)) > 0:
+		return fmt.Errorf("%q is not a Secret's name", sec)
+	case len(validation.IsConfigMapKey(key)) > 0:
+		return fmt.Errorf("%q is not a Secret's key", key)
+	}
+	o.secretEnv = append(o.secretEnv, corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{
+		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: sec}, Key: key}}})
+	return nil
+}
+
 // deadline bounds the Job: the wait for the start, every attack's slot,
 // and five minutes for the pods to start and print their bundles.
 func (o *k8sOptions) deadline() time.Duration {
@@ -114,6 +137,11 @@ func (o *k8sOptions) validate() ([]string, error) {
 	for _, q := range []struct{ flag, value string }{{"cpu", o.cpu}, {"memory", o.memory}} {
 		if v, err := resource.ParseQuantity(q.value); err != nil || v.Sign() <= 0 {
 			return nil, usagef("-%s: %q: want a Kubernetes quantity above 0, such as 500m or 512Mi", q.flag, q.value)
+		}
+	}
+	for _, a := range o.attack {
+		if redacted := secret.Redact(a); redacted != a {
+			return nil, usagef("after --: %q holds a secret, which the Job's args would show to anyone who reads the Job; give it as @env:NAME with -secret-env NAME=SECRET/KEY", redacted)
 		}
 	}
 	fs := newFlagSet("attack")
@@ -182,6 +210,7 @@ func (o *k8sOptions) job(podArgs []string) *batchv1.Job {
 						Name:      "bench",
 						Image:     o.image,
 						Args:      podArgs,
+						Env:       o.secretEnv,
 						Resources: corev1.ResourceRequirements{Requests: quantities, Limits: quantities},
 						SecurityContext: &corev1.SecurityContext{
 							AllowPrivilegeEscalation: ptr.To(false), ReadOnlyRootFilesystem: ptr.To(true),

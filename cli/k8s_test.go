@@ -88,6 +88,8 @@ func TestK8sRefusesBadInput(t *testing.T) {
 		{[]string{"--", "-rate", "100/s"}, "bench: -shards: shards attack one target: give -target (bench serve starts one on loopback)"},
 		{append(attack, "-out", "x"), "bench: after --: -out is set by bench k8s (a scenario file, -f, is not in the image: give its flags)"},
 		{append(attack, "-rate", "fast"), `bench: -rate: "fast": want a whole number of requests above 0, e.g. 2000/s`},
+		{append(attack, "-param", "http.header=Authorization: Bearer s3cr3t"), `bench: after --: "http.header=Authorization: <redacted>" holds a secret, which the Job's args would show to anyone who reads the Job; give it as @env:NAME with -secret-env NAME=SECRET/KEY`},
+		{append([]string{"-secret-env", "TOKEN=api"}, attack...), `bench: invalid value "TOKEN=api" for flag -secret-env: "TOKEN=api": want NAME=SECRET/KEY`},
 	} {
 		code, stdout, stderr := bench(t, context.Background(), append([]string{"k8s"}, tc.args...)...)
 		if code != ExitBadInput || strings.TrimSpace(stderr) != tc.want || stdout != "" {
@@ -96,5 +98,24 @@ func TestK8sRefusesBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat("results"); err == nil {
 		t.Error("bench k8s wrote a results folder")
+	}
+}
+
+// TestK8sSecretsComeFromASecret: a header given as @env:NAME reaches the
+// pods through -secret-env, from a Kubernetes Secret, never in the Job.
+func TestK8sSecretsComeFromASecret(t *testing.T) {
+	code, stdout, stderr := bench(t, context.Background(), "k8s", "-secret-env", "TOKEN=api-token/header", "--",
+		"-target", "http://api:8080/", "-rate", "100/s", "-param", "http.header=@env:TOKEN")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var job batchv1.Job
+	if err := yaml.UnmarshalStrict([]byte(stdout), &job); err != nil {
+		t.Fatal(err)
+	}
+	env := job.Spec.Template.Spec.Containers[0].Env
+	if len(env) != 1 || env[0].Name != "TOKEN" || env[0].ValueFrom == nil || env[0].ValueFrom.SecretKeyRef == nil ||
+		env[0].ValueFrom.SecretKeyRef.Name != "api-token" || env[0].ValueFrom.SecretKeyRef.Key != "header" {
+		t.Errorf("env %+v: want TOKEN from Secret api-token, key header", env)
 	}
 }

@@ -18,8 +18,15 @@ echo "== go vet"
 go vet ./...
 (cd examples/custom && go vet ./...)
 
+# Each package's summary line as go test prints it; failures in full; and,
+# while a long package runs, each test over 10 s as it ends (progress).
+# The end-to-end tests (cmd/bench) run beside cli's, in parallel packages.
+# -timeout is twice the slowest package's time on a 2-core machine.
+go build -o "${TMPDIR:-/tmp}/concbench-testprogress" ./scripts/testprogress
+progress="${TMPDIR:-/tmp}/concbench-testprogress"
+
 echo "== go test -race"
-go test -race -count=1 -timeout 12m "$@" ./...
+go test -race -count=1 -timeout 10m -json "$@" ./... | "$progress"
 
 echo "== examples/custom: a separate module with its own workload and strategy"
-(cd examples/custom && go test -race -count=1 "$@" ./...)
+(cd examples/custom && go test -race -count=1 -timeout 10m -json "$@" ./... | "$progress")

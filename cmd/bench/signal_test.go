@@ -1,4 +1,4 @@
-package cli
+package main
 
 import (
 	"bytes"
@@ -14,16 +14,6 @@ import (
 
 	"github.com/concbench/concbench/harness/results"
 )
-
-// buildBench builds the command once for the tests that need a real process.
-func buildBench(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bench")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/bench").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // TestSIGINTKeepsWhatWasMeasured interrupts a real bench process in the
 // middle of a repetition: it exits 130 and leaves a parseable results.json,

@@ -1,0 +1,90 @@
+// The end-to-end tests of the command: real runs, isolated cells, real
+// processes and signals, shards, the shipped scenarios. They sit beside
+// cli's own tests, in their own package, so that go test runs the two at
+// once.
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/concbench/concbench/cli"
+	"github.com/concbench/concbench/harness/isolate"
+	"github.com/concbench/concbench/harness/results"
+)
+
+// TestMain runs the command when started as an isolated cell's child (the
+// test binary stands in for bench), else the tests, then removes the
+// command built for them.
+func TestMain(m *testing.M) {
+	if os.Getenv(isolate.ChildEnv) == "1" {
+		os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	if code == 0 {
+		// fasthttp's cleaner goroutine outlives a closed http workload by up
+		// to 90 s; it exits by itself.
+		if err := goleak.Find(goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner")); err != nil {
+			os.Stderr.WriteString("goleak: " + err.Error() + "\n")
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// built is the command, built once for the tests that need a real process.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+	out      []byte
+}
+
+// buildBench builds the command once and returns its path.
+func buildBench(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "bench-e2e-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "bench")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return built.bin
+}
+
+// bench runs the command in process, as main does, and returns its exit
+// status and outputs.
+func bench(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = cli.Main(ctx, args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// onlyRun reads the results of the one run folder under out.
+func onlyRun(t *testing.T, out string) *results.Results {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(out, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("%d run folders with results under %s, want 1: %v", len(files), out, files)
+	}
+	res, err := results.Read(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
