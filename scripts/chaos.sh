@@ -54,8 +54,12 @@ kept() {
   echo "$best"
 }
 
-# sent OUTPUT: the attack table's "sent" figure (the fourth column).
-sent() { awk '$1 == "http" && $4 ~ /^[0-9]+$/ {s += $4} END {print s + 0}' "$1"; }
+# sent OUTPUT: the attack table's "sent" figures ("http 100/s" is two
+# fields, so sent is the fifth), summed.
+sent() { awk '/achieved\/s/ {t = 1; next} t && $1 == "http" {s += $5} t && NF == 0 {t = 0} END {print s + 0}' "$1"; }
+
+# fresh: forgets what an earlier scenario rescued.
+fresh() { rm -rf "$TMPDIR/concbench-rescued"; }
 
 # tmpfs DIR: a 2 MiB file system at DIR; false when it cannot be mounted.
 tmpfs() {
@@ -72,6 +76,7 @@ fill() {
 }
 
 disk_full_run() {
+  fresh
   local d=$work/full-run
   if ! tmpfs "$d"; then row "disk full, run" - - skip "cannot mount a tmpfs here"; passed=$((passed + 1)); return; fi
   fill "$d" 60
@@ -85,6 +90,7 @@ disk_full_run() {
 }
 
 disk_full_attack() {
+  fresh
   local d=$work/full-attack
   if ! tmpfs "$d"; then row "disk full, attack" - - skip "cannot mount a tmpfs here"; passed=$((passed + 1)); return; fi
   fill "$d" 400
@@ -103,6 +109,7 @@ disk_full_attack() {
 # signal_run NAME SIGNAL AFTER WARMUP: io sequential, 20 ms a task, 500 a
 # repetition; SIGNAL after AFTER seconds.
 signal_run() {
+  fresh
   local d=$work/sig-$RANDOM
   "$B" -workloads io -strategies sequential -param io.latency=20ms -tasks 500 -reps 3 -warmup "$4" -isolate=false -out "$d" >"$work/o" 2>"$work/e" &
   local pid=$!
@@ -117,6 +124,7 @@ signal_run() {
 }
 
 sigkill_run() {
+  fresh
   local d=$work/kill-run
   "$B" -workloads io -strategies unbounded,sequential -param io.latency=20ms -tasks 100 -reps 2 -warmup 0 -isolate=false -out "$d" >/dev/null 2>&1 &
   local pid=$!
@@ -130,6 +138,7 @@ sigkill_run() {
 }
 
 sigkill_attack() {
+  fresh
   local d=$work/kill-attack
   "$B" attack -rate 100/s -duration 10s -param http.latency=1ms -out "$d" >/dev/null 2>&1 &
   local pid=$!
@@ -144,6 +153,7 @@ sigkill_attack() {
 }
 
 sigint_attack() {
+  fresh
   local d=$work/int-attack
   "$B" attack -rate 100/s -duration 6s -param http.latency=1ms -out "$d" >"$work/o" 2>&1 &
   local pid=$!
@@ -159,6 +169,7 @@ sigint_attack() {
 
 # target_fault NAME SIGNAL: attack a bench serve that gets SIGNAL 1.5 s in.
 target_fault() {
+  fresh
   local d=$work/target-$RANDOM url
   "$B" serve -latency 1ms -for 30s >"$work/serve" 2>&1 &
   local spid=$!
@@ -173,6 +184,7 @@ target_fault() {
   local code=$? s k ok=no
   kill -CONT $spid 2>/dev/null
   kill $spid 2>/dev/null
+  wait $spid 2>/dev/null
   s=$(sent "$work/o")
   k=$(kept "$d")
   [ "$s" -gt 0 ] && [ "$(field completed "$k")" = "$s" ] && ok=yes
@@ -182,6 +194,7 @@ target_fault() {
 # body NAME PATH CMD...: runs CMD against chaoskit's PATH under
 # /usr/bin/time; peak RSS must stay under 100 MB.
 body() {
+  fresh
   local name=$1 path=$2 d=$work/body-$RANDOM
   shift 2
   /usr/bin/time -f %M -o "$work/rss" "$B" "$@" -target "$KURL$path" -out "$d" >"$work/o" 2>"$work/e"
@@ -193,6 +206,7 @@ body() {
 }
 
 malformed() {
+  fresh
   local d=$work/malformed
   "$B" attack -target "$KURL/malformed" -rate 10/s -duration 1s -out "$d" >"$work/o" 2>"$work/e"
   local code=$? ok=no
