@@ -126,7 +126,10 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 			outErr = iv.add(s, s.Wait() > a.LateAfter)
 			if partial != nil && iv.cur != second {
 				r := sum.Snapshot(sent, last)
-				r.TargetRate, r.Began, r.Late, r.Intervals = float64(sent)/last.Seconds(), began, late, slices.Clone(iv.done)
+				r.Began, r.Late, r.Intervals = began, late, slices.Clone(iv.done)
+				if last > 0 {
+					r.TargetRate = float64(sched.next) / last.Seconds() // asked so far
+				}
 				partial.Partial(r)
 			}
 		}

@@ -2,9 +2,13 @@ package load
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -172,5 +176,52 @@ func TestInterruptedAttackKeepsWhatItMeasured(t *testing.T) {
 	}
 	if len(sinks) != 2 || !sinks[1].kept {
 		t.Errorf("outputs %+v: the interrupted attack's files must be kept", sinks)
+	}
+}
+
+// TestSweepCheckpointsEachSecond attacks a real target at two rates, two
+// repetitions each, 1.5 s apiece, handing each checkpoint to a goroutine
+// that encodes it while the attack goes on (as the run folder's
+// checkpointer does): every checkpoint encodes, each holds the attack in
+// progress as an interrupted repetition, and they grow to every cell.
+func TestSweepCheckpointsEachSecond(t *testing.T) {
+	if testing.Short() {
+		t.Skip("attacks for 6 s")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	saved := make(chan *results.Results, 100)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var cells, encoded int
+	wg.Go(func() {
+		for r := range saved {
+			js, err := results.Encode(r)
+			back := &results.Results{}
+			if err == nil {
+				err = json.Unmarshal(js, back)
+			}
+			mu.Lock()
+			if err != nil {
+				t.Errorf("checkpoint %d: %v", encoded, err)
+			}
+			last := back.Cells[len(back.Cells)-1]
+			if reps := last.Repetitions; len(reps) == 0 || !reps[len(reps)-1].Interrupted || reps[len(reps)-1].Completed == 0 {
+				t.Errorf("checkpoint %d: the attack in progress is not its last repetition, interrupted: %+v", encoded, reps)
+			}
+			encoded, cells = encoded+1, max(cells, len(back.Cells))
+			mu.Unlock()
+		}
+	})
+	s := &Sweep{Attack: Attack{Request: Request{Method: "GET", URL: srv.URL}, Pacing: Pacing{Kind: "constant"}, Duration: 1500 * time.Millisecond,
+		MaxWorkers: 16, Timeout: time.Second, LateAfter: time.Second}, Reps: 2, Checkpoint: func(r *results.Results) { saved <- r }}
+	res, _, err := s.Rates(context.Background(), []vegeta.Rate{rate(50), rate(100)})
+	close(saved)
+	wg.Wait()
+	if err != nil || len(res.Cells) != 2 {
+		t.Fatalf("sweep: %v, %d cells", err, len(res.Cells))
+	}
+	if encoded < 4 || cells != 2 {
+		t.Errorf("%d checkpoints reaching %d cells; want one a second of each of 4 attacks, and both cells", encoded, cells)
 	}
 }
