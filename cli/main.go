@@ -61,15 +61,24 @@ const (
 // status. It must also be what the program runs when started as an
 // isolated cell's child (environment isolate.ChildEnv=1, argument
 // isolate.Arg): call it from main with os.Args[1:], and from TestMain in a
-// test binary (see the package doc). SIGINT and SIGTERM interrupt the run, which keeps what it
-// measured; a second signal ends the process at once. Errors are printed
-// on stderr as one line.
+// test binary (see the package doc). SIGINT and SIGTERM interrupt the run,
+// which says so at once and keeps what it measured; a second signal ends
+// the process at once. Errors are printed on stderr as one line.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-done:
+			return
+		}
 		stop() // a second signal now ends the process at once
+		if cause := context.Cause(ctx); cause != context.Canceled && cause != context.DeadlineExceeded && (len(args) == 0 || args[0] != isolate.Arg) {
+			fmt.Fprintf(stderr, "\nbench: %v: stopping, keeping what was measured (tasks in flight get %v); again to stop at once\n", cause, harness.DefaultGrace)
+		}
 	}()
 	return exitCode(run(ctx, args, stdout, stderr), stderr)
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -26,8 +27,8 @@ func TestSIGINTKeepsWhatWasMeasured(t *testing.T) {
 	out := t.TempDir()
 	cmd := exec.Command(bin, "-workloads", "io", "-strategies", "sequential", "-param", "io.latency=20ms",
 		"-tasks", "500", "-reps", "5", "-warmup", "0", "-isolate=false", "-out", out)
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +38,9 @@ func TestSIGINTKeepsWhatWasMeasured(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
 		t.Fatalf("exit %v, want 130\n%s", err, stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "bench: interrupt signal received: stopping, keeping what was measured") {
+		t.Errorf("the interrupt was not answered:\n%s", stderr.String())
 	}
 	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
 	if len(dirs) != 1 {
