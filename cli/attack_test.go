@@ -30,7 +30,7 @@ func TestAttackWritesVegetaEncodings(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			out := t.TempDir()
 			code, stdout, stderr := bench(t, context.Background(), "attack", "-rate", "200/s", "-duration", "500ms",
-				"-param", "http.latency=1ms", "-encode", format, "-out", out)
+				"-param", "http.latency=1ms", "-param", "http.size=100", "-encode", format, "-out", out)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -51,8 +51,8 @@ func TestAttackWritesVegetaEncodings(t *testing.T) {
 				} else if err != nil {
 					t.Fatalf("vegeta cannot decode result %d: %v", n, err)
 				}
-				if r.Code != 200 {
-					t.Errorf("result %d: code %d", n, r.Code)
+				if r.Code != 200 || r.BytesIn != 100 {
+					t.Errorf("result %d: code %d, %d bytes in; want 200 and the body's 100 (read, kept nowhere, counted)", n, r.Code, r.BytesIn)
 				}
 				n++
 			}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -117,7 +118,10 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		sent++
 		sum.Add(s)
 		stages.add(s, s.Wait() > a.LateAfter)
-		res.Body = nil // the encoders need no body
+		res.Body = nil                              // the encoders need no body
+		if res.BytesIn == 0 && res.Headers != nil { // the body was read and kept nowhere: its length, when the response gave it
+			res.BytesIn, _ = strconv.ParseUint(res.Headers.Get("Content-Length"), 10, 64)
+		}
 		if out != nil {
 			outErr = out.Result(res)
 		}
