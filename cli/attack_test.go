@@ -129,9 +129,12 @@ func TestAttackStages(t *testing.T) {
 		t.Errorf("no stages table:\n%s", stdout)
 	}
 	res := onlyRun(t, out)
-	st := res.Cells[0].Repetitions[0].Stages
-	if len(st) != 2 || st[0].Scheduled != 100 || st[1].Scheduled != 100 || st[0].Completed+st[1].Completed != 200 || st[0].To != 200 {
-		t.Errorf("stages %+v: want two of 100 scheduled, 200 completed in all", st)
+	rep := res.Cells[0].Repetitions[0]
+	st := rep.Stages
+	// A loaded machine may drop a few it could not send in time, and says so.
+	if len(st) != 2 || st[0].Scheduled != 100 || st[1].Scheduled != 100 || st[0].Completed+st[1].Completed != rep.Completed ||
+		rep.Completed+rep.Dropped != 200 || st[0].To != 200 {
+		t.Errorf("stages %+v: want two of 100 scheduled, all 200 sent or dropped, the stages holding every one sent (%d, %d dropped)", st, rep.Completed, rep.Dropped)
 	}
 	if res.Plan.Workloads[0].Params["stages"] != "1s:200,1s:0" {
 		t.Errorf("params %v", res.Plan.Workloads[0].Params)
