@@ -19,7 +19,9 @@ func TestHogVictimsReportedApart(t *testing.T) {
 	c := measure(t, "hog", params, 20, 1, 1, strategy.Unbounded{})[0]
 	checkClean(t, c)
 	hog, victim := c.Summary.Classes["hog"], c.Summary.Classes["victim"]
-	if hog.P50 < 90*time.Millisecond || victim.P50 < 5*time.Millisecond || victim.P50 > hog.P50/2 {
-		t.Errorf("hog p50 %v, victim p50 %v: want hogs at about 100ms and victims above 5ms, well below the hogs", hog.P50, victim.P50)
+	// Wide margins: the CPU cost is calibrated, and a machine loaded by
+	// other tests while it calibrates makes a hog shorter than asked.
+	if hog.P50 < 50*time.Millisecond || victim.P50 < 5*time.Millisecond || victim.P50 > hog.P50/2 {
+		t.Errorf("hog p50 %v, victim p50 %v: want hogs near 100ms (at least 50ms) and victims above 5ms, well below the hogs", hog.P50, victim.P50)
 	}
 }
