@@ -26,6 +26,7 @@ thresholds:
 `
 
 func TestThresholds(t *testing.T) {
+	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	dir := t.TempDir()
 	f := filepath.Join(dir, "tight.yaml")
 	os.WriteFile(f, []byte(tight), 0o644)

@@ -39,6 +39,7 @@ func (deadlock) Batch(n, _ int) (harness.Batch, error) {
 // at its deadline and reported hung with its strategy and limit, and the
 // next cell still runs.
 func TestHungCellIsReported(t *testing.T) {
+	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("waits for a deadline")
 	}
@@ -62,6 +63,7 @@ func TestHungCellIsReported(t *testing.T) {
 // forced in an isolated cell, the cell fails with Go's fatal error while
 // the next cell runs.
 func TestStackOverflowCostsOneCell(t *testing.T) {
+	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("overflows a stack")
 	}
