@@ -26,7 +26,6 @@ import (
 // TestAttackWritesVegetaEncodings attacks the embedded target and reads the
 // results back with vegeta's own decoders, in each encoding.
 func TestAttackWritesVegetaEncodings(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	for _, format := range []string{"gob", "json", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			out := t.TempDir()
@@ -75,7 +74,6 @@ func TestAttackWritesVegetaEncodings(t *testing.T) {
 // HdrHistogram log reader reads back, 400 responses in all, and the
 // spectrum is wrk2's.
 func TestAttackWritesIntervalLogAndSpectrum(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, _, stderr := bench(t, context.Background(), "attack", "-rate", "200/s", "-duration", "2s",
 		"-param", "http.latency=1ms", "-encode", "none", "-out", out)
@@ -122,7 +120,6 @@ func TestAttackWritesIntervalLogAndSpectrum(t *testing.T) {
 // next: the stages table and results.json give each stage what it
 // scheduled and completed.
 func TestAttackStages(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, stdout, stderr := bench(t, context.Background(), "attack", "-stages", "1s:200,1s:0", "-param", "http.latency=1ms", "-encode", "none", "-out", out)
 	if code != 0 {
@@ -148,7 +145,6 @@ func TestAttackStages(t *testing.T) {
 // request completes, the stages table counts users, and the vegeta file
 // holds every result.
 func TestAttackUsers(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, stdout, stderr := bench(t, context.Background(), "attack", "-users", "500ms:4,500ms:0", "-param", "http.latency=5ms", "-encode", "json", "-out", out)
 	if code != 0 {
@@ -263,7 +259,6 @@ thresholds:
 // stages, settings, workload parameters and thresholds, as flags would.
 // Flags given override the file.
 func TestAttackScenario(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	f := filepath.Join(t.TempDir(), "ramp.yaml")
 	os.WriteFile(f, []byte(rampScenario), 0o644)
 	out := t.TempDir()
@@ -398,7 +393,6 @@ func (nopSink) Close(results.Repetition, bool) error { return nil }
 // then one that answers the probe and hangs after: both exit 1 with
 // run's warning, and the hung requests count as timeouts.
 func TestAttackWithNoSuccessFails(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, _, stderr := bench(t, context.Background(), "attack", "-rate", "20/s", "-duration", "1s", "-param", "http.error-rate=1", "-encode", "none", "-out", out)
 	if code != 1 || !strings.Contains(stderr, "no task succeeded in 1 cells") || !strings.Contains(stderr, "warning:") {

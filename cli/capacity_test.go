@@ -15,7 +15,6 @@ import (
 // SLO limit must sit at or below it, and the points past it, where most
 // requests are rejected, are left out of the fit.
 func TestCapacitySweepFindsTheKnee(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, stdout, stderr := bench(t, context.Background(), "capacity", "-param", "http.capacity=16", "-param", "http.latency=10ms",
 		"-limits", "1,2,3,4,6,8,12,16,32,64", "-reps", "1", "-warmup", "0", "-tasks-per-limit", "6", "-slo", "p99<=50ms,errors<1%", "-out", out)

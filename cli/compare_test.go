@@ -16,7 +16,6 @@ const (
 )
 
 func TestCompareGates(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	tests := []struct {
 		name       string
 		args       []string

@@ -85,7 +85,6 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 
 // TestQuickRunWritesAgreeingFiles runs a small plan end to end.
 func TestQuickRunWritesAgreeingFiles(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, stdout, stderr := bench(t, context.Background(), "-quick", "-workloads", "io,recursive",
 		"-limits", "2,4", "-label", "smoke", "-out", out)

@@ -44,7 +44,6 @@ func TestPlotRejectsBadRuns(t *testing.T) {
 // TestPlotRedrawsFromResultsAlone runs a small plan, deletes every derived
 // file, and redraws them from results.json, which stays byte for byte.
 func TestPlotRedrawsFromResultsAlone(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	if code, _, stderr := bench(t, context.Background(), "-quick", "-workloads", "io", "-strategies", "pool,unbounded", "-limits", "2,4", "-out", out); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)

@@ -26,7 +26,6 @@ thresholds:
 `
 
 func TestThresholds(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	dir := t.TempDir()
 	f := filepath.Join(dir, "tight.yaml")
 	os.WriteFile(f, []byte(tight), 0o644)

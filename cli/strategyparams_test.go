@@ -43,7 +43,6 @@ func init() { strategy.Register(gapped{}) }
 // flag and in a scenario file's mapping form: the isolated child applies it
 // (the wall grows by the gaps) and results.json records it.
 func TestStrategyParametersReachIsolatedCells(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	check := func(t *testing.T, out string) {
 		t.Helper()
 		dirs, _ := filepath.Glob(filepath.Join(out, "*"))

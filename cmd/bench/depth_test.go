@@ -10,7 +10,6 @@ import (
 // crashes its child process within a few thousand levels, and the
 // trampoline, in constant stack, reaches the maximum tried.
 func TestDepthSearch(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	out := t.TempDir()
 	code, stdout, stderr := bench(t, context.Background(), "depth", "-calls", "direct,trampoline", "-max-stack-mib", "1",
 		"-from", "1000", "-max", "64000", "-precision", "0.25", "-out", out)

@@ -39,7 +39,6 @@ func (deadlock) Batch(n, _ int) (harness.Batch, error) {
 // at its deadline and reported hung with its strategy and limit, and the
 // next cell still runs.
 func TestHungCellIsReported(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("waits for a deadline")
 	}
@@ -63,7 +62,6 @@ func TestHungCellIsReported(t *testing.T) {
 // forced in an isolated cell, the cell fails with Go's fatal error while
 // the next cell runs.
 func TestStackOverflowCostsOneCell(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("overflows a stack")
 	}

@@ -12,7 +12,6 @@ import (
 // TestShippedScenariosRunQuick runs every plan in scenarios/ as CI does: a
 // -quick smoke run each, green, with the scenario recorded in results.json.
 func TestShippedScenariosRunQuick(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	files, _ := filepath.Glob("../../scenarios/*.yaml")
 	if len(files) < 5 {
 		t.Fatalf("%d scenarios", len(files))

@@ -28,7 +28,6 @@ import (
 // hold, its achieved rate within 5% of 4000/s; and merging the bundles
 // the shards printed gives the same run.
 func TestShardsMergeIntoOneRun(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	bin := buildBench(t)
 	url := serveTarget(t, bin, "-latency", "1ms")
 	out := t.TempDir()

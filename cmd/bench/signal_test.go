@@ -20,7 +20,6 @@ import (
 // middle of a repetition: it exits 130 and leaves a parseable results.json,
 // marked incomplete, with the tasks completed so far.
 func TestSIGINTKeepsWhatWasMeasured(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
@@ -64,7 +63,6 @@ func TestSIGINTKeepsWhatWasMeasured(t *testing.T) {
 // TestSecondSignalExitsAtOnce sends two interrupts: the process ends at
 // once, and whatever it wrote parses.
 func TestSecondSignalExitsAtOnce(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
@@ -100,7 +98,6 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 // TestSIGKILLLeavesNoTruncatedFile kills real runs at moments spread over
 // their writing: every results.json left behind must parse whole.
 func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
@@ -128,7 +125,6 @@ func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
 // checkpoint written after the first cell is a whole results.json, marked
 // incomplete, with that cell.
 func TestSIGKILLKeepsFinishedCells(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
@@ -157,7 +153,6 @@ func TestSIGKILLKeepsFinishedCells(t *testing.T) {
 // cells: the child no longer gets the signal twice, so no cell is lost to
 // "signal: interrupt".
 func TestGroupSIGINTKeepsIsolatedCells(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
@@ -195,7 +190,6 @@ func TestGroupSIGINTKeepsIsolatedCells(t *testing.T) {
 // TestChildrenDieWithTheirParent kills a run while an isolated cell runs:
 // the kernel kills the cell's process too.
 func TestChildrenDieWithTheirParent(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() || runtime.GOOS != "linux" {
 		t.Skip("Linux: builds and runs the command")
 	}
@@ -261,7 +255,6 @@ func alive(pid int) bool {
 // once-a-second checkpoint is a whole results.json holding the seconds
 // sent, as one interrupted repetition.
 func TestSIGKILLAttackKeepsWhatWasSent(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
@@ -293,7 +286,6 @@ func TestSIGKILLAttackKeepsWhatWasSent(t *testing.T) {
 // after 1.5 s: the requests due after the interrupt are not sent, apart
 // from dropped (which means the generator fell behind: here none).
 func TestSIGINTAttackCountsNotSent(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}

@@ -16,7 +16,6 @@ import (
 // its environment, and checks that the binary needs no dynamic loader and
 // no shared library: the distroless static image has neither.
 func TestDockerfileBuildsAStaticBinary(t *testing.T) {
-	t.Parallel() // it mostly waits (timers, child processes): beside the others
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
