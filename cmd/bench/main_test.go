@@ -58,7 +58,11 @@ func buildBench(t *testing.T) string {
 			return
 		}
 		built.bin = filepath.Join(built.dir, "bench")
-		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+		args := []string{"build", "-o", built.bin}
+		if raceEnabled {
+			args = append(args, "-race") // the packages the tests were built from: a link, not a rebuild
+		}
+		built.out, built.err = exec.Command("go", append(args, ".")...).CombinedOutput()
 	})
 	if built.err != nil {
 		t.Fatalf("go build: %v\n%s", built.err, built.out)
