@@ -209,8 +209,14 @@ func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.C
 		if s.Checkpoint != nil {
 			done := cell // the repetitions before this one
 			out = &partialOutput{out: out, partial: func(r results.Repetition) {
+				// A copy the checkpoint can encode on its own goroutine while
+				// the sweep goes on changing res.
 				cp := *res
 				cp.Cells, cp.Plan.Workloads = slices.Clone(res.Cells), slices.Clone(res.Plan.Workloads)
+				if res.Shard != nil {
+					shard := *res.Shard
+					cp.Shard = &shard
+				}
 				now := done
 				now.Complete, now.Repetitions = false, append(slices.Clone(done.Repetitions), r)
 				s.addCell(&cp, now, params)
