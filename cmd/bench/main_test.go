@@ -28,8 +28,8 @@ func TestMain(m *testing.M) {
 		os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
+	if builds.dir != "" {
+		os.RemoveAll(builds.dir)
 	}
 	if code == 0 {
 		// fasthttp's cleaner goroutine outlives a closed http workload by up
@@ -42,25 +42,43 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// built is the command, built once for the tests that need a real process.
-var built struct {
-	once     sync.Once
-	dir, bin string
-	err      error
-	out      []byte
+// builds is the folder of the commands built for the tests, removed at
+// the end.
+var builds struct {
+	once sync.Once
+	dir  string
+	err  error
 }
 
-// buildBench builds the command once and returns its path.
+func builtDir() (string, error) {
+	builds.once.Do(func() { builds.dir, builds.err = os.MkdirTemp("", "bench-e2e-") })
+	return builds.dir, builds.err
+}
+
+// built is the command as the tests were built (with -race when they
+// were), built once for the tests that need a real process.
+var built struct {
+	once sync.Once
+	bin  string
+	err  error
+	out  []byte
+}
+
+// buildBench builds the command once and returns its path. Race-built
+// tests get a race-built command, from the packages they were built from
+// (a link, not a rebuild), which finds races across processes too.
 func buildBench(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "bench-e2e-"); built.err != nil {
+		dir, err := builtDir()
+		if err != nil {
+			built.err = err
 			return
 		}
-		built.bin = filepath.Join(built.dir, "bench")
+		built.bin = filepath.Join(dir, "bench")
 		args := []string{"build", "-o", built.bin}
 		if raceEnabled {
-			args = append(args, "-race") // the packages the tests were built from: a link, not a rebuild
+			args = append(args, "-race")
 		}
 		built.out, built.err = exec.Command("go", append(args, ".")...).CombinedOutput()
 	})

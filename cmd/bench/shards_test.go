@@ -28,7 +28,7 @@ import (
 // hold, its achieved rate within 5% of 1000/s; and merging the bundles
 // the shards printed gives the same run.
 func TestShardsMergeIntoOneRun(t *testing.T) {
-	bin := buildBench(t)
+	bin := imageBench(t) // four generators at full speed: the plain build
 	url := serveTarget(t, bin, "-latency", "1ms")
 	out := t.TempDir()
 	start := time.Now().Add(3 * time.Second).UTC().Format(time.RFC3339Nano)
@@ -102,9 +102,7 @@ func TestShardsMergeIntoOneRun(t *testing.T) {
 		t.Errorf("merged service p50 %v p99 %v max %v; one histogram of every request: %v %v %v",
 			rep.Service.P50, rep.Service.P99, rep.Service.Max, want.P50, want.P99, want.Max)
 	}
-	// Four race-detected generators on two cores cannot keep 1000/s;
-	// built plainly, they do.
-	if rep.TargetRate != 1000 || !raceEnabled && math.Abs(rep.Throughput-1000) > 50 {
+	if rep.TargetRate != 1000 || math.Abs(rep.Throughput-1000) > 50 {
 		t.Errorf("asked %v/s, achieved %.0f/s: want 1000 and within 5%% of it", rep.TargetRate, rep.Throughput)
 	}
 	if !strings.Contains(stdout, "merged 4 shards") {
