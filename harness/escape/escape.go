@@ -27,12 +27,7 @@ const markdownSpecial = "\\`*_[]<>!|~&#"
 // start syntax are escaped, with a leading list or heading marker ("-",
 // "+", "1.", "1)").
 func Markdown(s string) string {
-	s = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s))
+	s = strings.TrimSpace(oneLine(s))
 	var b strings.Builder
 	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 && strings.ContainsRune("-+.)", rune(s[i])) &&
 		(i+1 == len(s) || s[i+1] == ' ') {
@@ -40,13 +35,10 @@ func Markdown(s string) string {
 		s = s[i:]
 	}
 	for _, r := range s {
-		switch {
-		case r < 0x80 && strings.ContainsRune(markdownSpecial, r):
+		if r < 0x80 && strings.ContainsRune(markdownSpecial, r) {
 			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
 		}
+		b.WriteRune(r)
 	}
 	return b.String()
 }
@@ -55,12 +47,7 @@ func Markdown(s string) string {
 // backtick more than the longest run inside, padded when s starts or ends
 // with one, and on one line.
 func CodeSpan(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
+	s = oneLine(s)
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {
@@ -108,6 +95,17 @@ func Terminal(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// oneLine replaces every control character, line breaks among them, by a
+// space.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // isControl is a C0 or C1 control character or DEL, and the Unicode
