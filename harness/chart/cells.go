@@ -1,7 +1,9 @@
 package chart
 
 import (
+	"image/color"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/concbench/concbench/harness/results"
@@ -12,14 +14,14 @@ import (
 )
 
 // cellPanel is a panel whose x axis names the cells of a workload, one
-// category each, in a figure of cols panels per row; the labels turn when
-// they would not fit side by side.
-func cellPanel(title, yLabel string, cells []results.CellResult, cols int) *plot.Plot {
+// category each, the recommended one marked, in a figure of cols panels
+// per row; the labels turn when they would not fit side by side.
+func cellPanel(title, yLabel string, g group, cols int) *plot.Plot {
 	p := newPanel(title, "", yLabel)
-	names := labels(cells)
+	names := g.labels()
 	p.NominalX(names...)
-	p.X.Min, p.X.Max = -0.6, float64(len(cells))-0.4
-	slot := panelWidth(cols) / vg.Length(len(cells))
+	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
+	slot := panelWidth(cols) / vg.Length(len(names))
 	for _, n := range names {
 		if p.X.Tick.Label.Width(n) > 0.9*slot {
 			p.X.Tick.Label.Rotation = math.Pi / 6
@@ -50,14 +52,15 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// bars adds one bar per cell, each in its strategy's colour (lightened by
-// shade), stacked on the bars of under when given, starting the y axis at
-// 0, and returns them so another series can stack on them. Stacking must
-// happen before the bars are added: the plot reads their range then.
-func (pal *palette) bars(p *plot.Plot, cells []results.CellResult, cols int, value func(results.CellResult) float64, shade float64, under ...*plotter.BarChart) []*plotter.BarChart {
-	out := make([]*plotter.BarChart, len(cells))
-	width := 0.6 * panelWidth(cols) / vg.Length(len(cells))
-	for i, c := range cells {
+// bars adds one bar per cell of g, each in its strategy's colour
+// (lightened by shade), a cell over the error budget hollow, stacked on
+// the bars of under when given, starting the y axis at 0, and returns
+// them so another series can stack on them. Stacking must happen before
+// the bars are added: the plot reads their range then.
+func (pal *palette) bars(p *plot.Plot, g group, cols int, value func(results.CellResult) float64, shade float64, under ...*plotter.BarChart) []*plotter.BarChart {
+	out := make([]*plotter.BarChart, len(g.cells))
+	width := 0.6 * panelWidth(cols) / vg.Length(len(g.cells))
+	for i, c := range g.cells {
 		b, err := plotter.NewBarChart(plotter.Values{value(c)}, width)
 		if err != nil {
 			panic(err) // one finite value always makes a chart
@@ -65,6 +68,10 @@ func (pal *palette) bars(p *plot.Plot, cells []results.CellResult, cols int, val
 		b.XMin = float64(i)
 		b.Color = tint(pal.color(c.Strategy), shade)
 		b.LineStyle.Width = 0
+		if g.failed[i] {
+			b.Color = tint(pal.color(c.Strategy), 0.92)
+			b.LineStyle = draw.LineStyle{Color: tint(pal.color(c.Strategy), shade), Width: vg.Points(1), Dashes: failedDashes}
+		}
 		if len(under) > 0 {
 			b.StackOn(under[i])
 		}
@@ -72,16 +79,72 @@ func (pal *palette) bars(p *plot.Plot, cells []results.CellResult, cols int, val
 		out[i] = b
 	}
 	p.Y.Min = 0
+	p.Y.Max *= 1.08 // room for a label over the highest bar
 	if p.Y.Max <= 0 {
 		p.Y.Max = 1 // an all-zero panel still gets an axis
 	}
 	return out
 }
 
-// strategyLegend lists the strategies of the run with their colours.
-func (pal *palette) strategyLegend(res *results.Results) []LegendEntry {
-	return pal.legendOf(res, func(results.CellResult) bool { return true })
+// cellColor is the colour of cell i of g: its strategy's, lighter when
+// the cell is over the error budget.
+func (pal *palette) cellColor(g group, i int) color.RGBA {
+	if g.failed[i] {
+		return tint(pal.color(g.cells[i].Strategy), 0.6)
+	}
+	return pal.color(g.cells[i].Strategy)
 }
+
+// all draws every cell.
+func all(results.CellResult) bool { return true }
+
+// failedDashes outline the hollow bar of a cell over the error budget.
+var failedDashes = []vg.Length{vg.Points(3), vg.Points(2)}
+
+// measured reports whether value is above 0 for some cell of some group:
+// a figure nobody measured (GC cycles of a run without a collection,
+// runtime figures of an attack) gets no panel.
+func measured(gs []group, value func(results.CellResult) float64) bool {
+	for _, g := range gs {
+		for _, c := range g.cells {
+			if v := value(c); v > 0 && !math.IsInf(v, 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// strategyLegend lists the strategies of the run with their colours,
+// then what marks the recommended and the failed cells, when gs has any.
+func (pal *palette) strategyLegend(res *results.Results, gs []group) []LegendEntry {
+	return append(pal.legendOf(res, all), cellMarksLegend(gs, true)...)
+}
+
+// cellMarksLegend explains the marks of recommended and failed cells
+// that gs holds; hollow says whether failed cells are drawn hollow.
+func cellMarksLegend(gs []group, hollow bool) []LegendEntry {
+	rec, failed := cellMarks(gs)
+	var out []LegendEntry
+	if rec {
+		out = append(out, LegendEntry{recommendedMark + "the recommended cell", noThumb{}})
+	}
+	if failed && hollow {
+		out = append(out, LegendEntry{"hollow: over the error budget (FAILED, not speed)", lineThumb{Color: grey, Width: vg.Points(1), Dashes: failedDashes}})
+	}
+	return out
+}
+
+// cellMarks reports whether gs has a recommended cell, and a failed one.
+func cellMarks(gs []group) (rec, failed bool) {
+	for _, g := range gs {
+		rec = rec || g.recommended >= 0
+		failed = failed || slices.Contains(g.failed, true)
+	}
+	return rec, failed
+}
+
+var recommendedColor = color.RGBA{0x00, 0x9e, 0x73, 0xff}
 
 // legendOf lists, in run order, the strategies of the cells drawn picks.
 func (pal *palette) legendOf(res *results.Results, drawn func(results.CellResult) bool) []LegendEntry {
@@ -99,6 +162,11 @@ func (pal *palette) legendOf(res *results.Results, drawn func(results.CellResult
 	}
 	return out
 }
+
+// noThumb is a legend entry's empty thumbnail: its label says it all.
+type noThumb struct{}
+
+func (noThumb) Thumbnail(*draw.Canvas) {}
 
 // glyphThumb is a legend thumbnail of one glyph.
 type glyphThumb draw.GlyphStyle

@@ -6,12 +6,14 @@ import (
 	"html"
 	"image/png"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/chart/legible"
 	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
 )
@@ -72,7 +74,8 @@ func TestEveryFigureIsLabelled(t *testing.T) {
 			got := texts(t, f)
 			want := []string{
 				f.Title,
-				"io, 20 tasks", "dist=lognormal", "cpu, 20 tasks", "cost=1ms", // panels name workload and parameters
+				": io", ": cpu", // panels name the workload
+				"io: 20 tasks dist=lognormal", "cpu: 20 tasks cost=1ms", // the notes, its parameters
 				"go1.26", "GOMAXPROCS 2", res.Env.CPUModel, // the caption
 				"pool", "semaphore", // the legend
 			}
@@ -224,7 +227,7 @@ func TestCapacityFigure(t *testing.T) {
 	}
 	got := texts(t, figs[0])
 	for _, w := range []string{"Capacity: Universal Scalability Law fit of wrk.csv", "λ=100/s σ=0.02 κ=0.001 R²=0.990", "USL fit",
-		"peak concurrency N*", "knee (90% of the best throughput)", "highest concurrency meeting p99<=50ms", "concurrency (log scale)", "16"} {
+		"peak concurrency N* = 31", "knee (90% of the best throughput)", "highest concurrency meeting p99<=50ms", "concurrency (log scale)", "16"} {
 		if !contains(got, w) {
 			t.Errorf("no text contains %q", w)
 		}
@@ -310,18 +313,136 @@ func TestOverTimeChart(t *testing.T) {
 		t.Fatalf("a closed-loop run drew %q", f.Name)
 	}
 	c := &res.Cells[0]
+	c.Repetitions[0].Wall = 3 * time.Second
 	for i := range 3 {
 		c.Repetitions[0].Intervals = append(c.Repetitions[0].Intervals, results.Interval{Start: time.Duration(i) * time.Second, Length: time.Second,
-			Span: results.Span{Scheduled: 100, Completed: 90 + i, P50: time.Millisecond, P99: 5 * time.Millisecond, Max: 9 * time.Millisecond}})
+			Span: results.Span{Scheduled: 100, Completed: 90 + i, Errors: i, P50: time.Millisecond, P99: 5 * time.Millisecond, Max: 9 * time.Millisecond}})
 	}
 	f := OverTime(res)
 	if f == nil || len(f.Panels) != 1 || len(f.Panels[0]) != 2 {
 		t.Fatalf("over-time: %+v, want one row of two panels", f)
 	}
 	got := texts(t, f)
-	for _, w := range []string{"Response time per second", "Rate per second", "requests per second", "p99", "target rate", "successes/s", "errors/s"} {
+	for _, w := range []string{"Response time: io, sequential", "Rate: io, sequential", "requests per second", "p99", "target rate", "successes/s", "errors/s"} {
 		if !contains(got, w) {
 			t.Errorf("no text contains %q", w)
+		}
+	}
+}
+
+// load reads a run's results from testdata.
+func load(t *testing.T, name string) *results.Results {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res results.Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	return &res
+}
+
+// legibleSVG fails t for every problem legible finds in f's SVG.
+func legibleSVG(t *testing.T, f *Figure) {
+	t.Helper()
+	svg, err := f.Render("svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := legible.Check(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", f.Name, p)
+	}
+}
+
+// TestChartsAreLegible checks every chart of real runs on this machine
+// (bench run; bench attack -stages 5s:500,5s:1000; bench capacity -param
+// http.capacity=16 -limits 1,2,4,8,16,32,64, whose 32 and 64 fail) and of
+// a comparison: no label overlaps another or leaves the canvas, and
+// every panel draws something.
+func TestChartsAreLegible(t *testing.T) {
+	want := map[string]string{
+		"results.json":  "latency percentiles wait-service throughput runtime lag scaling",
+		"default.json":  "latency percentiles wait-service throughput runtime lag",
+		"attack.json":   "latency percentiles wait-service throughput over-time",
+		"capacity.json": "latency percentiles wait-service throughput runtime lag scaling capacity",
+	}
+	for name, figures := range want {
+		t.Run(name, func(t *testing.T) {
+			res := load(t, name)
+			var names []string
+			for _, f := range Figures(res) {
+				names = append(names, f.Name)
+				legibleSVG(t, f)
+			}
+			if got := strings.Join(names, " "); got != figures {
+				t.Errorf("figures %q, want %q", got, figures)
+			}
+		})
+	}
+	t.Run("compare", func(t *testing.T) {
+		base, head := load(t, "default.json"), load(t, "default.json")
+		verdicts := []string{"~", "+12.50%", "-3.10%", "~ (noise)"}
+		i := 0
+		for _, f := range CompareFigures(base, head, func(results.CellResult, string) string { i++; return verdicts[i%len(verdicts)] }) {
+			legibleSVG(t, f)
+		}
+	})
+}
+
+// TestCapacityAxesFollowTheMeasuredPoints draws a fit whose peak lies far
+// beyond the measured points, with the knee and the SLO limit at the same
+// concurrency: the axes hold the points with a margin, the projection is
+// clipped at the edge, the peak beyond it named in the legend, and the
+// lines' labels do not overlap.
+func TestCapacityAxesFollowTheMeasuredPoints(t *testing.T) {
+	met := true
+	var points []results.CapacityPoint
+	for _, n := range []float64{1, 2, 4, 8, 16, 32} {
+		points = append(points, results.CapacityPoint{Concurrency: n, Throughput: 100 * n / (1 + 0.01*(n-1)), LittleOK: true, SLOMet: &met, P99: 5 * time.Millisecond})
+	}
+	res := &results.Results{Env: fixture(t).Env, Capacity: &results.CapacityReport{
+		Workload: "http", Strategy: "semaphore", Knee: 32, SLOLimit: 32, SLO: "p99<=50ms", Points: points,
+		Fit: &results.USLFit{USL: results.USL{Lambda: 100, Sigma: 0.01, Kappa: 1e-6}, R2: 0.99, PeakN: 990, PeakX: 9000, DF: 3,
+			Covariance: [3][3]float64{{25, 0, 0}, {0, 1e-5, 0}, {0, 0, 1e-12}}},
+	}}
+	f := Capacity(res)
+	legibleSVG(t, f)
+	tp := f.Panels[0][0]
+	top := points[len(points)-1].Throughput
+	if tp.Y.Max > 1.4*top || tp.Y.Max < top {
+		t.Errorf("throughput axis up to %.0f for points up to %.0f: want the points with a margin", tp.Y.Max, top)
+	}
+	if tp.X.Max > 32*1.5 {
+		t.Errorf("concurrency axis up to %.0f for points up to 32: the projection sets the axis", tp.X.Max)
+	}
+	got := texts(t, f)
+	for _, w := range []string{"N* = 990, beyond the measured range", "knee 32", "SLO 32"} {
+		if !contains(got, w) {
+			t.Errorf("no label %q on the reference lines", w)
+		}
+	}
+}
+
+// TestDrainIsNotACollapse leaves out the last second of an attack that
+// ended early in it: requests still completing after the end are not a
+// rate falling to almost 0.
+func TestDrainIsNotACollapse(t *testing.T) {
+	res := load(t, "attack.json")
+	rep := res.Cells[0].Repetitions[0]
+	last := rep.Intervals[len(rep.Intervals)-1]
+	if last.Start < rep.Wall-time.Second/2 && last.Scheduled > 0 {
+		t.Fatalf("fixture: the last second (%v, %d scheduled) is no drain after a wall of %v", last.Start, last.Scheduled, rep.Wall)
+	}
+	f := OverTime(res)
+	for _, p := range f.Panels[0] {
+		if p.X.Max > last.Start.Seconds() {
+			t.Errorf("%q reaches %.2f s: the drain from %v is drawn", p.Title.Text, p.X.Max, last.Start)
 		}
 	}
 }

@@ -53,11 +53,14 @@ var (
 
 func compareLatency(base, head *results.Results, verdict Verdict) *Figure {
 	pal := newPalette(head)
-	f := &Figure{Name: "compare-latency", Title: "Base (grey, hollow) against head (colour, filled): p50 and p99 response; ~ is no significant change", Caption: "head: " + caption(head)}
 	hg, bg := groups(head), groups(base)
+	f := newFigure("compare-latency", "Base (grey, hollow) against head (colour, filled): p50 and p99 response; ~ is no significant change", head, hg)
+	f.Caption = "head: " + f.Caption
 	for gi, g := range hg {
-		p := cellPanel(panelTitle("p50 and p99", g, 95), "response time (ms, log scale)", g.cells, 1)
+		p := cellPanel(g.title("p50 and p99"), "response time (ms, log scale)", g, 1)
 		logAxis(&p.Y)
+		var at plotter.XYs
+		var verdicts []string
 		for _, q := range []struct {
 			name   string
 			get    func(results.Quantiles) time.Duration
@@ -77,17 +80,14 @@ func compareLatency(base, head *results.Results, verdict Verdict) *Figure {
 			hs.GlyphStyleFunc = func(i int) draw.GlyphStyle {
 				return draw.GlyphStyle{Color: pal.color(g.cells[i].Strategy), Radius: vg.Points(3.5), Shape: filled[q.name]}
 			}
-			names := make([]string, len(g.cells))
 			for i, c := range g.cells {
-				names[i] = verdict(c, q.name)
+				at, verdicts = append(at, hxy[i]), append(verdicts, verdict(c, q.name))
 			}
-			lbl, _ := plotter.NewLabels(plotter.XYLabels{XYs: hxy, Labels: names})
-			for i := range lbl.TextStyle {
-				lbl.TextStyle[i].Font.Size = 8
-			}
-			lbl.Offset = vg.Point{X: vg.Points(6), Y: -vg.Points(3)}
-			p.Add(bs, hs, lbl)
+			p.Add(bs, hs)
 		}
+		lbl := newMarkLabels(at, verdicts, 8, vg.Point{X: vg.Points(6), Y: -vg.Points(3)})
+		lbl.style.XAlign = draw.XLeft
+		p.Add(lbl)
 		f.Panels = append(f.Panels, []*plot.Plot{p})
 	}
 	f.Legend = []LegendEntry{
@@ -95,14 +95,15 @@ func compareLatency(base, head *results.Results, verdict Verdict) *Figure {
 		{"head p50", glyphThumb{Color: grey, Radius: vg.Points(3.5), Shape: filled["p50"]}},
 		{"head p99", glyphThumb{Color: grey, Radius: vg.Points(3.5), Shape: filled["p99"]}},
 	}
-	f.Legend = append(f.Legend, pal.strategyLegend(head)...)
+	f.Legend = append(f.Legend, pal.strategyLegend(head, hg)...)
 	return padLogAxes(f)
 }
 
 func comparePercentiles(base, head *results.Results) *Figure {
 	pal := newPalette(head)
-	f := &Figure{Name: "compare-percentiles", Title: "Response-time percentiles: base (dotted) against head (solid)", Caption: "head: " + caption(head)}
 	hg, bg := groups(head), groups(base)
+	f := newFigure("compare-percentiles", "Response-time percentiles: base (dotted) against head (solid)", head, hg)
+	f.Caption = "head: " + f.Caption
 	for gi, g := range hg {
 		p := percentilePanel(g)
 		for i, c := range g.cells {
@@ -120,6 +121,6 @@ func comparePercentiles(base, head *results.Results) *Figure {
 	f.Legend = append([]LegendEntry{
 		{"base", lineThumb(flatLine)},
 		{"head", lineThumb(draw.LineStyle{Color: grey, Width: vg.Points(1.5)})},
-	}, pal.strategyLegend(head)...)
+	}, pal.legendOf(head, all)...)
 	return padLogAxes(f)
 }

@@ -3,7 +3,6 @@ package chart
 import (
 	"fmt"
 	"image/color"
-	"sort"
 	"strings"
 	"time"
 
@@ -73,10 +72,17 @@ func (p *palette) line(c results.CellResult) draw.LineStyle {
 	return draw.LineStyle{Color: p.color(c.Strategy), Width: vg.Points(1.5), Dashes: p.dashes(c.Limit)}
 }
 
-// group is one workload's cells, in run order.
+// group is one workload's cells, in run order, with what every chart of
+// it marks: the cells over the error budget and the recommended one.
 type group struct {
 	workload results.WorkloadRecord
 	cells    []results.CellResult
+	// distinct are the one or two parameters that tell this workload from
+	// another of its family in the run, as "latency=50ms".
+	distinct []string
+	failed   []bool // over the run's error budget: failing is not speed
+	// recommended is the index of the recommended cell; -1 when none.
+	recommended int
 }
 
 // groups splits the cells by workload, in plan order.
@@ -104,7 +110,54 @@ func groups(res *results.Results) []group {
 			out = append(out, g)
 		}
 	}
+	budget := res.Plan.Budget()
+	for i := range out {
+		g := &out[i]
+		g.distinct = distinctParams(g.workload, res.Plan.Workloads)
+		g.recommended = -1
+		for j, c := range g.cells {
+			g.failed = append(g.failed, c.OverBudget(budget))
+			if isRecommended(c, res.Recommendations) {
+				g.recommended = j
+			}
+		}
+	}
 	return out
+}
+
+// isRecommended reports whether c is the cell its workload's answer names.
+func isRecommended(c results.CellResult, recs []results.Recommendation) bool {
+	for _, r := range recs {
+		if r.Workload == c.Workload && r.Strategy == c.Strategy && r.Limit == c.Limit {
+			return true
+		}
+	}
+	return false
+}
+
+// distinctParams are the first two parameters, by name, whose value in w
+// differs from another workload of w's family.
+func distinctParams(w results.WorkloadRecord, all []results.WorkloadRecord) []string {
+	var out []string
+	for _, k := range sortedKeys(w.Params) {
+		for _, o := range all {
+			if o.Name != w.Name && o.Family == w.Family && o.Params[k] != w.Params[k] {
+				out = append(out, k+"="+w.Params[k])
+				break
+			}
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	return out
+}
+
+// title names a panel: what it shows, the workload and what tells the
+// workload apart, on one line ("Goodput: io-slow latency=50ms"). The
+// full parameters are in the figure's caption.
+func (g group) title(what string) string {
+	return strings.Join(append([]string{what + ": " + g.workload.Name}, g.distinct...), " ")
 }
 
 // label names a cell on an axis: "pool 8", or "sequential".
@@ -115,42 +168,35 @@ func label(c results.CellResult) string {
 	return fmt.Sprintf("%s %d", c.Strategy, c.Limit)
 }
 
-func labels(cells []results.CellResult) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
+// recommendedMark prefixes the recommended cell's labels on an axis.
+const recommendedMark = "► "
+
+// labels names the cells of g on an axis, the recommended one marked.
+func (g group) labels() []string {
+	out := make([]string, len(g.cells))
+	for i, c := range g.cells {
 		out[i] = label(c)
+		if i == g.recommended {
+			out[i] = recommendedMark + out[i]
+		}
 	}
 	return out
 }
 
-// panelTitle names the chart, the workload and its parameters, wrapped to
-// fit a panel.
-func panelTitle(what string, g group, width int) string {
-	keys := make([]string, 0, len(g.workload.Params))
-	for k := range g.workload.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	head := fmt.Sprintf("%s: %s, %d tasks", what, g.workload.Name, g.workload.Tasks)
-	lines := []string{head}
-	line := ""
-	for _, k := range keys {
-		if g.workload.Params[k] == "" {
-			continue // unset (an empty body, no headers): nothing to tell
+// paramsCaption lists each workload's tasks and parameters, for the line
+// under a figure: "io: 200 tasks, dist=constant latency=5ms".
+func paramsCaption(gs []group) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		line := fmt.Sprintf("%s: %d tasks", g.workload.Name, g.workload.Tasks)
+		for _, k := range sortedKeys(g.workload.Params) {
+			if v := g.workload.Params[k]; v != "" { // unset (an empty body, no headers): nothing to tell
+				line += " " + k + "=" + v
+			}
 		}
-		kv := k + "=" + g.workload.Params[k]
-		if line != "" && len(line)+1+len(kv) > width {
-			lines, line = append(lines, line), ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += kv
+		out[i] = line
 	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
+	return out
 }
 
 // caption describes where the run measured.

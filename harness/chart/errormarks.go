@@ -14,8 +14,8 @@ const errorMarkLegend = "red “NN% err”: share of the point's tasks that fail
 
 // errorMarks labels, in red above each point, the share of its tasks that
 // failed, for points whose share is above 0, so that a configuration fast
-// because it fails cannot pass for a fast one. It reports whether it drew
-// any mark.
+// because it fails cannot pass for a fast one; labels that would overlap
+// stack. It reports whether it drew any mark.
 func errorMarks(p *plot.Plot, xys plotter.XYs, fractions []float64) bool {
 	var at plotter.XYs
 	var text []string
@@ -28,17 +28,8 @@ func errorMarks(p *plot.Plot, xys plotter.XYs, fractions []float64) bool {
 	if len(at) == 0 {
 		return false
 	}
-	l, err := plotter.NewLabels(plotter.XYLabels{XYs: at, Labels: text})
-	if err != nil {
-		panic(err) // finite points always make labels
-	}
-	for i := range l.TextStyle {
-		l.TextStyle[i].Color = red
-		l.TextStyle[i].XAlign = draw.XCenter
-		l.TextStyle[i].YAlign = draw.YBottom
-		l.TextStyle[i].Font.Size = vg.Points(8)
-	}
-	l.Offset = vg.Point{Y: vg.Points(5)}
+	l := newMarkLabels(at, text, 8, vg.Point{Y: vg.Points(5)})
+	l.style.Color = red
 	p.Add(l)
 	return true
 }

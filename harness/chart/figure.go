@@ -3,14 +3,20 @@
 // them from results.json alone.
 //
 // A Figure has one row of panels per workload, a legend strip above them
-// (so no legend covers data) and the run's environment in a caption below.
-// Each strategy has the same colour in every chart.
+// (so no legend covers data), and below them the workloads' parameters and
+// the run's environment. Panel titles are one line: what the panel shows
+// and the workload. Each strategy has the same colour in every chart, a
+// cell over the error budget is drawn hollow with a red label, and the
+// recommended cell is marked "►" in every chart of its workload.
 package chart
 
 import (
 	"bytes"
 	"math"
 	"strconv"
+	"strings"
+
+	"github.com/concbench/concbench/harness/results"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -19,10 +25,13 @@ import (
 
 // Figure is one chart: rows of panels, a legend and a caption.
 type Figure struct {
-	Name    string         // file stem, e.g. "latency"
-	Title   string         // what the chart shows, one line
-	Panels  [][]*plot.Plot // one row per workload
-	Legend  []LegendEntry
+	Name   string         // file stem, e.g. "latency"
+	Title  string         // what the chart shows, one line
+	Panels [][]*plot.Plot // one row per workload
+	Legend []LegendEntry
+	// Notes are what the panels measured: each workload's tasks and
+	// parameters, wrapped under the panels.
+	Notes   []string
 	Caption string // the environment the run measured
 }
 
@@ -44,7 +53,7 @@ var Formats = []string{"png", "svg"}
 // Render draws the figure at the default size in format ("png" or "svg").
 func (f *Figure) Render(format string) ([]byte, error) {
 	header := f.headerHeight()
-	footer := 0.35 * vg.Inch
+	footer := 0.35*vg.Inch + vg.Length(len(f.noteLines()))*captionLine
 	height := vg.Length(len(f.Panels))*RowHeight + header + footer
 	c, err := draw.NewFormattedCanvas(Width, height, format)
 	if err != nil {
@@ -73,6 +82,12 @@ func (f *Figure) Render(format string) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// newFigure starts a figure of the groups of res: its notes list the
+// workloads' parameters and its caption the environment.
+func newFigure(name, title string, res *results.Results, gs []group) *Figure {
+	return &Figure{Name: name, Title: title, Notes: paramsCaption(gs), Caption: caption(res)}
 }
 
 // legendRows lays the legend out left to right, wrapping at the width.
@@ -125,11 +140,55 @@ func (f *Figure) drawHeader(c draw.Canvas) {
 	}
 }
 
+const captionLine = 0.17 * vg.Inch
+
+// noteLines wraps the notes to the figure's width: a note that fits on
+// a line is never split; a longer one runs on, word by word.
+func (f *Figure) noteLines() []string {
+	sty := textStyle(9)
+	fits := func(s string) bool { return sty.Width(s) <= Width-0.6*vg.Inch }
+	var lines []string
+	line := ""
+	add := func(s, sep string) {
+		switch {
+		case line == "":
+			line = s
+		case fits(line + sep + s):
+			line += sep + s
+		default:
+			lines, line = append(lines, line), s
+		}
+	}
+	for _, n := range f.Notes {
+		if fits(n) {
+			add(n, "  ·  ")
+			continue
+		}
+		for i, word := range strings.Fields(n) {
+			if i == 0 && line != "" {
+				lines, line = append(lines, line), ""
+			}
+			add(word, " ")
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// drawCaption writes the notes, then the environment, centred.
 func (f *Figure) drawCaption(c draw.Canvas) {
 	sty := textStyle(9)
-	sty.Color = grey
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
-	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}, f.Caption)
+	x := (c.Min.X + c.Max.X) / 2
+	y := c.Max.Y - captionLine
+	for _, l := range f.noteLines() {
+		c.FillText(sty, vg.Point{X: x, Y: y}, l)
+		y -= captionLine
+	}
+	sty.Color = grey
+	c.FillText(sty, vg.Point{X: x, Y: c.Min.Y + 0.15*vg.Inch}, f.Caption)
 }
 
 // textStyle is the default plot text style at size points.

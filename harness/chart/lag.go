@@ -11,19 +11,13 @@ import (
 // Lag draws Go's event-loop lag for each cell: the scheduler latency p99
 // (how long runnable goroutines waited for a processor, from the
 // runtime's own histogram) and the stall probe's worst delay (how late a
-// 1 ms ticker ran, as Node's event-loop delay monitor measures).
+// 1 ms ticker ran, as Node's event-loop delay monitor measures), each only
+// when measured; nil when neither was.
 func Lag(res *results.Results) *Figure {
-	pal := newPalette(res)
-	f := &Figure{Name: "lag", Title: "Scheduler lag per repetition (median over repetitions)", Caption: caption(res)}
-	for _, g := range groups(res) {
-		sched := cellPanel(panelTitle("Scheduler latency p99", g, 40), "runnable goroutines waited (ms)", g.cells, 2)
-		pal.bars(sched, g.cells, 2, func(c results.CellResult) float64 { return ms(c.Summary.SchedLatency) }, 0)
-		stall := cellPanel(panelTitle("Stall probe: worst 1 ms tick delay", g, 40), "tick late by (ms)", g.cells, 2)
-		pal.bars(stall, g.cells, 2, func(c results.CellResult) float64 { return ms(c.Summary.Stall) }, 0)
-		f.Panels = append(f.Panels, []*plot.Plot{sched, stall})
-	}
-	f.Legend = pal.strategyLegend(res)
-	return f
+	return barFigure(res, "lag", "Scheduler lag per repetition (median over repetitions)", []barPanel{
+		{"Scheduler latency p99", "runnable goroutines waited (ms)", func(c results.CellResult) float64 { return ms(c.Summary.SchedLatency) }},
+		{"Worst 1 ms tick delay", "tick late by (ms)", func(c results.CellResult) float64 { return ms(c.Summary.Stall) }},
+	})
 }
 
 // Classes draws the response-time p50 (light) and p99 of each class of
@@ -31,8 +25,9 @@ func Lag(res *results.Results) *Figure {
 // victims and hogs); nil when none does.
 func Classes(res *results.Results) *Figure {
 	pal := newPalette(res)
-	f := &Figure{Name: "classes", Title: "Response time by task class: p99, p50 lighter (median over repetitions)", Caption: caption(res)}
-	for _, g := range groups(res) {
+	gs := groups(res)
+	f := newFigure("classes", "Response time by task class: p99, p50 lighter (median over repetitions)", res, gs)
+	for _, g := range gs {
 		names := map[string]bool{}
 		var order []string
 		for _, c := range g.cells {
@@ -45,9 +40,9 @@ func Classes(res *results.Results) *Figure {
 		}
 		var row []*plot.Plot
 		for _, name := range order {
-			p := cellPanel(panelTitle(name+" tasks", g, 40), "response time (ms)", g.cells, len(order))
-			p50 := pal.bars(p, g.cells, len(order), func(c results.CellResult) float64 { return ms(c.Summary.Classes[name].P50) }, 0.5)
-			pal.bars(p, g.cells, len(order), func(c results.CellResult) float64 {
+			p := cellPanel(g.title(name+" tasks"), "response time (ms)", g, len(order))
+			p50 := pal.bars(p, g, len(order), func(c results.CellResult) float64 { return ms(c.Summary.Classes[name].P50) }, 0.5)
+			pal.bars(p, g, len(order), func(c results.CellResult) float64 {
 				q := c.Summary.Classes[name]
 				return ms(q.P99 - q.P50)
 			}, 0, p50...)
@@ -60,7 +55,7 @@ func Classes(res *results.Results) *Figure {
 	if f.Panels == nil {
 		return nil
 	}
-	f.Legend = pal.strategyLegend(res)
+	f.Legend = pal.strategyLegend(res, gs)
 	return f
 }
 

@@ -28,10 +28,11 @@ var quantileMarks = []struct {
 // with the p99's spread over repetitions as a whisker.
 func Latency(res *results.Results) *Figure {
 	pal := newPalette(res)
-	f := &Figure{Name: "latency", Title: "Response time by strategy (median over repetitions)", Caption: caption(res)}
+	gs := groups(res)
+	f := newFigure("latency", "Response time by strategy (median over repetitions; lighter: over the error budget)", res, gs)
 	marked := false
-	for _, g := range groups(res) {
-		p := cellPanel(panelTitle("Response time", g, 95), "response time (ms, log scale)", g.cells, 1)
+	for _, g := range gs {
+		p := cellPanel(g.title("Response time"), "response time (ms, log scale)", g, 1)
 		logAxis(&p.Y)
 		for _, m := range quantileMarks {
 			xys := make(plotter.XYs, len(g.cells))
@@ -43,7 +44,7 @@ func Latency(res *results.Results) *Figure {
 				panic(err)
 			}
 			s.GlyphStyleFunc = func(i int) draw.GlyphStyle {
-				return draw.GlyphStyle{Color: pal.color(g.cells[i].Strategy), Radius: vg.Points(3), Shape: m.shape}
+				return draw.GlyphStyle{Color: pal.cellColor(g, i), Radius: vg.Points(3), Shape: m.shape}
 			}
 			p.Add(s)
 		}
@@ -60,7 +61,7 @@ func Latency(res *results.Results) *Figure {
 	for _, m := range quantileMarks {
 		f.Legend = append(f.Legend, LegendEntry{Label: m.name, Thumb: glyphThumb{Color: grey, Radius: vg.Points(3), Shape: m.shape}})
 	}
-	f.Legend = append(f.Legend, pal.strategyLegend(res)...)
+	f.Legend = append(append(f.Legend, pal.legendOf(res, all)...), cellMarksLegend(gs, false)...)
 	if marked {
 		f.Legend = append(f.Legend, errorMarkEntry())
 	}

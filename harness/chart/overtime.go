@@ -3,6 +3,7 @@ package chart
 import (
 	"image/color"
 	"math"
+	"time"
 
 	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
@@ -26,98 +27,128 @@ var (
 // it the target rate (open loop), the rate of successes and the rate of
 // errors on a shared time axis, so that a stall, a rate the target cannot
 // follow or a burst of errors shows when it happened; the boundaries of a
-// staged attack's stages are dotted. It returns nil
-// unless some cell has intervals (attacks).
+// staged attack's stages are dotted. A last second the attack ended in is
+// drawn at its rate over the part it ran, or left out when it ran less
+// than half of it (the drain of requests sent before the end). It returns
+// nil unless some cell has intervals (attacks).
 func OverTime(res *results.Results) *Figure {
-	f := &Figure{Name: "over-time", Title: "Each second of the attack: response-time percentiles, and the rates asked and achieved", Caption: caption(res)}
-	for _, g := range groups(res) {
+	gs := groups(res)
+	f := newFigure("over-time", "Each second of the attack: response-time percentiles, and the rates asked and achieved", res, gs)
+	drawn := map[string]bool{}
+	for _, g := range gs {
 		for _, c := range g.cells {
 			reps := c.Whole()
 			if len(reps) == 0 || len(reps[0].Intervals) == 0 {
 				continue
 			}
-			iv := reps[0].Intervals
-			lat := newPanel(panelTitle("Response time per second, "+label(c), g, 45), "seconds from the start", "response time (ms, log)")
-			rate := newPanel(panelTitle("Rate per second, "+label(c), g, 45), "seconds from the start", "requests per second")
-			logAxis(&lat.Y)
-			for _, p := range []*plot.Plot{lat, rate} {
-				p.Add(plotter.NewGrid())
+			if lat, rate := secondsPanels(g, c, reps[0], drawn); lat != nil {
+				f.Panels = append(f.Panels, []*plot.Plot{lat, rate})
 			}
-			var p50, p99, hi, target, achieved, failed plotter.XYs
-			for _, in := range iv {
-				x := (in.Start + in.Length/2).Seconds()
-				if in.Completed > 0 {
-					p50 = append(p50, plotter.XY{X: x, Y: floorPositive(ms(in.P50))})
-					p99 = append(p99, plotter.XY{X: x, Y: floorPositive(ms(in.P99))})
-					hi = append(hi, plotter.XY{X: x, Y: floorPositive(ms(in.Max))})
-				}
-				per := in.Length.Seconds()
-				target = append(target, plotter.XY{X: x, Y: float64(in.Scheduled) / per})
-				achieved = append(achieved, plotter.XY{X: x, Y: float64(in.Completed-in.Errors) / per})
-				failed = append(failed, plotter.XY{X: x, Y: float64(in.Errors) / per})
-			}
-			if spanOf(target).hi == 0 {
-				target = nil // closed loop: no rate is asked
-			}
-			if spanOf(failed).hi == 0 {
-				failed = nil
-			}
-			for _, s := range []struct {
-				xys   plotter.XYs
-				p     *plot.Plot
-				color color.RGBA
-				dash  bool
-			}{
-				{hi, lat, maxColor, true}, {p99, lat, p99Color, false}, {p50, lat, p50Color, false},
-				{target, rate, targetColor, true}, {achieved, rate, achievedColor, false}, {failed, rate, errorColor, false},
-			} {
-				if len(s.xys) == 0 {
-					continue
-				}
-				l, err := plotter.NewLine(s.xys)
-				if err != nil {
-					panic(err) // finite points always make a line
-				}
-				l.LineStyle = draw.LineStyle{Color: s.color, Width: vg.Points(1.5)}
-				if s.dash {
-					l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-				}
-				s.p.Add(l)
-			}
-			// Stage boundaries, dotted across both panels.
-			for _, st := range reps[0].Stages[:max(len(reps[0].Stages)-1, 0)] {
-				x := st.End.Seconds()
-				for _, pair := range []struct {
-					p      *plot.Plot
-					lo, hi float64
-				}{{lat, spanOf(p50, hi).lo, spanOf(p50, hi).hi}, {rate, 0, spanOf(target, achieved, failed).hi}} {
-					l, err := plotter.NewLine(plotter.XYs{{X: x, Y: pair.lo}, {X: x, Y: pair.hi}})
-					if err != nil {
-						continue // no data to span
-					}
-					l.LineStyle = draw.LineStyle{Color: targetColor, Width: vg.Points(0.75), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
-					pair.p.Add(l)
-				}
-			}
-			rate.Y.Min = 0
-			f.Panels = append(f.Panels, []*plot.Plot{lat, rate})
 		}
 	}
 	if f.Panels == nil {
 		return nil
 	}
-	for _, e := range []struct {
-		label string
-		color color.RGBA
-		dash  bool
-	}{{"p50", p50Color, false}, {"p99", p99Color, false}, {"max", maxColor, true}, {"target rate", targetColor, true}, {"successes/s", achievedColor, false}, {"errors/s", errorColor, false}} {
-		sty := draw.LineStyle{Color: e.color, Width: vg.Points(1.5)}
-		if e.dash {
-			sty.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	for _, s := range perSecond { // the legend lists only what is drawn
+		if drawn[s.label] {
+			f.Legend = append(f.Legend, LegendEntry{Label: s.label, Thumb: lineThumb(s.style())})
 		}
-		f.Legend = append(f.Legend, LegendEntry{Label: e.label, Thumb: lineThumb(sty)})
 	}
 	return padLogAxes(f)
+}
+
+// series is one line of the over-time panels.
+type series struct {
+	label string
+	color color.RGBA
+	dash  bool
+}
+
+func (s series) style() draw.LineStyle {
+	sty := draw.LineStyle{Color: s.color, Width: vg.Points(1.5)}
+	if s.dash {
+		sty.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	}
+	return sty
+}
+
+// perSecond are the over-time lines: three percentiles, then three rates.
+var perSecond = []series{
+	{"p50", p50Color, false}, {"p99", p99Color, false}, {"max", maxColor, true},
+	{"target rate", targetColor, true}, {"successes/s", achievedColor, false}, {"errors/s", errorColor, false},
+}
+
+// secondsPanels draws one repetition of cell c second by second, and
+// notes in drawn the series it drew; nil when no second completed a
+// request.
+func secondsPanels(g group, c results.CellResult, rep results.Repetition, drawn map[string]bool) (lat, rate *plot.Plot) {
+	lat = newPanel(g.title("Response time")+", "+label(c), "seconds from the start", "response time (ms, log)")
+	rate = newPanel(g.title("Rate")+", "+label(c), "seconds from the start", "requests per second")
+	logAxis(&lat.Y)
+	lat.Add(plotter.NewGrid())
+	rate.Add(plotter.NewGrid())
+	lines := make([]plotter.XYs, len(perSecond)) // in perSecond's order
+	for _, in := range rep.Intervals {
+		ran := in.Length
+		if rep.Wall > 0 {
+			ran = min(in.Start+in.Length, rep.Wall) - in.Start
+		}
+		if ran < in.Length/2 {
+			continue // the drain after the end: too little of a second to be a rate
+		}
+		x := (in.Start + min(ran, in.Length)/2).Seconds()
+		if in.Completed > 0 {
+			for i, v := range []time.Duration{in.P50, in.P99, in.Max} {
+				lines[i] = append(lines[i], plotter.XY{X: x, Y: floorPositive(ms(v))})
+			}
+		}
+		per := ran.Seconds()
+		for i, n := range []int{in.Scheduled, in.Completed - in.Errors, in.Errors} {
+			lines[3+i] = append(lines[3+i], plotter.XY{X: x, Y: float64(n) / per})
+		}
+	}
+	if len(lines[0]) == 0 {
+		return nil, nil
+	}
+	for i := 3; i < len(lines); i += 2 { // target (closed loop asks none) and errors
+		if spanOf(lines[i]).hi == 0 {
+			lines[i] = nil
+		}
+	}
+	for i, xys := range lines {
+		if len(xys) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			panic(err) // finite points always make a line
+		}
+		l.LineStyle = perSecond[i].style()
+		[]*plot.Plot{lat, rate}[i/3].Add(l)
+		drawn[perSecond[i].label] = true
+	}
+	stageBoundaries(rep, lat, spanOf(lines[0], lines[2]), rate, span{0, spanOf(lines[3:]...).hi})
+	rate.Y.Min = 0
+	return lat, rate
+}
+
+// stageBoundaries dots the ends of a staged attack's stages across both
+// panels, each over its span.
+func stageBoundaries(rep results.Repetition, lat *plot.Plot, latSpan span, rate *plot.Plot, rateSpan span) {
+	for _, st := range rep.Stages[:max(len(rep.Stages)-1, 0)] {
+		x := st.End.Seconds()
+		for _, pair := range []struct {
+			p *plot.Plot
+			s span
+		}{{lat, latSpan}, {rate, rateSpan}} {
+			l, err := plotter.NewLine(plotter.XYs{{X: x, Y: pair.s.lo}, {X: x, Y: pair.s.hi}})
+			if err != nil {
+				continue // no data to span
+			}
+			l.LineStyle = draw.LineStyle{Color: targetColor, Width: vg.Points(0.75), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+			pair.p.Add(l)
+		}
+	}
 }
 
 // span is the range of y values of some series.

@@ -7,6 +7,7 @@ import (
 	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 )
 
 // nines are the quantiles of a percentile curve, at x = -log10(1-q), so
@@ -30,12 +31,16 @@ func ninesX(q float64) float64 { return -math.Log10(1 - q) }
 // axis in nines as load testers read it.
 func Percentiles(res *results.Results) *Figure {
 	pal := newPalette(res)
-	f := &Figure{Name: "percentiles", Title: "Response-time percentiles (median over repetitions)", Caption: caption(res)}
-	for _, g := range groups(res) {
+	gs := groups(res)
+	f := newFigure("percentiles", "Response-time percentiles (median over repetitions; thick: the recommended cell)", res, gs)
+	for _, g := range gs {
 		p := percentilePanel(g)
-		for _, c := range g.cells {
+		for i, c := range g.cells {
 			l := percentileLine(c)
 			l.LineStyle = pal.line(c)
+			if i == g.recommended {
+				l.LineStyle.Width = vg.Points(3)
+			}
 			p.Add(l)
 		}
 		f.Panels = append(f.Panels, []*plot.Plot{p})
@@ -46,7 +51,7 @@ func Percentiles(res *results.Results) *Figure {
 
 // percentilePanel is a panel with the x axis in nines and a log y axis.
 func percentilePanel(g group) *plot.Plot {
-	p := newPanel(panelTitle("Percentiles", g, 95), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response time (ms, log scale)")
+	p := newPanel(g.title("Percentiles"), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response time (ms, log scale)")
 	logAxis(&p.Y)
 	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: ninesX(0.5), Label: "50%"}, {Value: 1, Label: "90%"},
 		{Value: 2, Label: "99%"}, {Value: 3, Label: "99.9%"}, {Value: 4, Label: "99.99%"}})

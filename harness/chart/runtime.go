@@ -5,23 +5,51 @@ import (
 	"gonum.org/v1/plot"
 )
 
+// barPanel is one panel of a bar figure: its title, axis and value.
+type barPanel struct {
+	title, yLabel string
+	value         func(results.CellResult) float64
+}
+
 // Runtime draws what each cell cost the Go runtime: peak goroutines, peak
 // memory (heap objects and goroutine stacks, which is where "too many
-// goroutines" costs) and GC cycles. The scheduler's lag is Lag's.
+// goroutines" costs) and GC cycles, each only when some cell measured it.
+// The scheduler's lag is Lag's. It returns nil when nothing was measured
+// (an attack's runtime is the generator's).
 func Runtime(res *results.Results) *Figure {
-	pal := newPalette(res)
-	f := &Figure{Name: "runtime", Title: "Runtime cost per repetition (median over repetitions)", Caption: caption(res)}
-	for _, g := range groups(res) {
-		gor := cellPanel(panelTitle("Peak goroutines", g, 28), "goroutines above baseline", g.cells, 3)
-		pal.bars(gor, g.cells, 3, func(c results.CellResult) float64 { return float64(c.Summary.PeakGoroutines) }, 0)
-		mem := cellPanel(panelTitle("Peak memory", g, 28), "heap objects + goroutine stacks (MiB)", g.cells, 3)
-		pal.bars(mem, g.cells, 3, func(c results.CellResult) float64 {
+	return barFigure(res, "runtime", "Runtime cost per repetition (median over repetitions)", []barPanel{
+		{"Peak goroutines", "goroutines above baseline", func(c results.CellResult) float64 { return float64(c.Summary.PeakGoroutines) }},
+		{"Peak memory", "heap objects + goroutine stacks (MiB)", func(c results.CellResult) float64 {
 			return float64(max(c.Summary.PeakMemory, c.Summary.PeakHeap)) / (1 << 20) // older results have no stacks
-		}, 0)
-		third := cellPanel(panelTitle("GC cycles", g, 28), "GC cycles", g.cells, 3)
-		pal.bars(third, g.cells, 3, func(c results.CellResult) float64 { return float64(c.Summary.GCCycles) }, 0)
-		f.Panels = append(f.Panels, []*plot.Plot{gor, mem, third})
+		}},
+		{"GC cycles", "GC cycles", func(c results.CellResult) float64 { return float64(c.Summary.GCCycles) }},
+	})
+}
+
+// barFigure draws a row of bar panels per workload, one per figure some
+// cell measured; nil when no cell measured any.
+func barFigure(res *results.Results, name, title string, panels []barPanel) *Figure {
+	gs := groups(res)
+	var kept []barPanel
+	for _, bp := range panels {
+		if measured(gs, bp.value) {
+			kept = append(kept, bp)
+		}
 	}
-	f.Legend = pal.strategyLegend(res)
+	if len(kept) == 0 {
+		return nil
+	}
+	pal := newPalette(res)
+	f := newFigure(name, title, res, gs)
+	for _, g := range gs {
+		var row []*plot.Plot
+		for _, bp := range kept {
+			p := cellPanel(g.title(bp.title), bp.yLabel, g, len(kept))
+			pal.bars(p, g, len(kept), bp.value, 0)
+			row = append(row, p)
+		}
+		f.Panels = append(f.Panels, row)
+	}
+	f.Legend = pal.strategyLegend(res, gs)
 	return f
 }

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"image/color"
 	"sort"
 	"strconv"
 
@@ -21,7 +22,8 @@ func Scaling(res *results.Results) *Figure {
 		return nil
 	}
 	pal := newPalette(res)
-	f := &Figure{Name: "scaling", Title: "Scaling with the limit (log axes)", Caption: caption(res)}
+	gs := groups(res)
+	f := newFigure("scaling", "Scaling with the limit (log axes)", res, gs)
 	ticks := make([]plot.Tick, len(limits))
 	for i, l := range limits {
 		ticks[i] = plot.Tick{Value: float64(l), Label: strconv.Itoa(l)}
@@ -29,9 +31,9 @@ func Scaling(res *results.Results) *Figure {
 	lo, hi := float64(limits[0]), float64(limits[len(limits)-1])
 	drawn := func(c results.CellResult) bool { return c.Failed == "" && len(c.Repetitions) > 0 }
 	var flatDrawn, idealDrawn, marked bool
-	for _, g := range groups(res) {
-		tp := newPanel(panelTitle("Throughput", g, 45), "limit", "successful tasks per second (log)")
-		p99 := newPanel(panelTitle("p99 response", g, 45), "limit", "p99 response time (ms, log)")
+	for _, g := range gs {
+		tp := newPanel(g.title("Goodput"), "limit", "successful tasks per second (log)")
+		p99 := newPanel(g.title("p99 response"), "limit", "p99 response time (ms, log)")
 		for _, p := range []*plot.Plot{tp, p99} {
 			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.ConstantTicks(ticks)
 			p.X.Min, p.X.Max = lo/1.2, hi*1.2
@@ -42,8 +44,9 @@ func Scaling(res *results.Results) *Figure {
 		tails := map[string]plotter.XYs{}
 		var markAt plotter.XYs
 		var fractions []float64
+		var hollowTP, hollowP99, recTP, recP99 plotter.XYs
 		best := map[int]float64{} // the least ideal wall at each limit
-		for _, c := range g.cells {
+		for i, c := range g.cells {
 			if !drawn(c) {
 				continue // a failed cell has no figures to draw
 			}
@@ -57,6 +60,13 @@ func Scaling(res *results.Results) *Figure {
 				continue
 			}
 			x := float64(c.Limit)
+			at := []plotter.XY{{X: x, Y: floorPositive(c.Summary.Throughput)}, {X: x, Y: floorPositive(ms(c.Summary.Response.P99))}}
+			if g.failed[i] {
+				hollowTP, hollowP99 = append(hollowTP, at[0]), append(hollowP99, at[1])
+			}
+			if i == g.recommended {
+				recTP, recP99 = append(recTP, at[0]), append(recP99, at[1])
+			}
 			lines[c.Strategy] = append(lines[c.Strategy], plotter.XY{X: x, Y: floorPositive(c.Summary.Throughput)})
 			tails[c.Strategy] = append(tails[c.Strategy], plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
 			markAt = append(markAt, plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
@@ -82,6 +92,10 @@ func Scaling(res *results.Results) *Figure {
 			addLine(tp, idealTP, idealLine, false)
 			addLine(p99, idealWall, idealLine, false)
 		}
+		addGlyphs(tp, hollowTP, hollowGlyph)
+		addGlyphs(p99, hollowP99, hollowGlyph)
+		addGlyphs(tp, recTP, recommendedGlyph)
+		addGlyphs(p99, recP99, recommendedGlyph)
 		marked = errorMarks(p99, markAt, fractions) || marked
 		f.Panels = append(f.Panels, []*plot.Plot{tp, p99})
 	}
@@ -95,6 +109,13 @@ func Scaling(res *results.Results) *Figure {
 	}
 	if marked {
 		f.Legend = append(f.Legend, errorMarkEntry())
+	}
+	rec, failed := cellMarks(gs)
+	if rec {
+		f.Legend = append(f.Legend, LegendEntry{"ringed: the recommended cell", glyphThumb(recommendedGlyph)})
+	}
+	if failed {
+		f.Legend = append(f.Legend, LegendEntry{"hollow: over the error budget (FAILED, not speed)", glyphThumb(hollowGlyph)})
 	}
 	return padLogAxes(f)
 }
@@ -119,6 +140,31 @@ func addLine(p *plot.Plot, xys plotter.XYs, sty draw.LineStyle, flat bool) {
 		s.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 		p.Add(s)
 	}
+}
+
+var (
+	hollowGlyph      = draw.GlyphStyle{Color: grey, Radius: vg.Points(2.5), Shape: whiteRing{}}
+	recommendedGlyph = draw.GlyphStyle{Color: recommendedColor, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+)
+
+// whiteRing is a ring on a white disc: it hollows the point it covers.
+type whiteRing struct{}
+
+func (whiteRing) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	draw.CircleGlyph{}.DrawGlyph(c, draw.GlyphStyle{Color: color.White, Radius: sty.Radius}, pt)
+	draw.RingGlyph{}.DrawGlyph(c, sty, pt)
+}
+
+func addGlyphs(p *plot.Plot, xys plotter.XYs, sty draw.GlyphStyle) {
+	if len(xys) == 0 {
+		return
+	}
+	s, err := plotter.NewScatter(xys)
+	if err != nil {
+		panic(err) // finite points always scatter
+	}
+	s.GlyphStyle = sty
+	p.Add(s)
 }
 
 func sortedXY(xys plotter.XYs) plotter.XYs {

@@ -10,65 +10,82 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Throughput draws, per workload, throughput per cell and the measured
-// wall time beside the ideal bound, labelled with the efficiency.
+// Throughput draws, per workload, goodput per cell and, when the run has
+// an ideal bound (closed loop), the measured wall time beside it,
+// labelled with the efficiency.
 func Throughput(res *results.Results) *Figure {
 	pal := newPalette(res)
-	f := &Figure{Name: "throughput", Title: "Goodput, and wall time against the ideal bound (efficiency = ideal / wall)", Caption: caption(res)}
+	gs := groups(res)
+	ideal := measured(gs, func(c results.CellResult) float64 { return float64(c.Summary.Ideal) })
+	title := "Goodput, and wall time against the ideal bound (efficiency = ideal / wall)"
+	if !ideal {
+		title = "Goodput: successful tasks per second"
+	}
+	f := newFigure("throughput", title, res, gs)
 	budget := res.Plan.Budget()
 	marked := false
-	for _, g := range groups(res) {
-		tp := cellPanel(panelTitle("Goodput", g, 45), "successful tasks per second", g.cells, 2)
-		pal.bars(tp, g.cells, 2, func(c results.CellResult) float64 { return c.Summary.Throughput }, 0)
+	for _, g := range gs {
+		cols := 1
+		if ideal {
+			cols = 2
+		}
+		tp := cellPanel(g.title("Goodput"), "successful tasks per second", g, cols)
+		pal.bars(tp, g, cols, func(c results.CellResult) float64 { return c.Summary.Throughput }, 0)
 		tops := make(plotter.XYs, len(g.cells))
 		failed := make([]float64, len(g.cells))
 		for i, c := range g.cells {
 			tops[i] = plotter.XY{X: float64(i), Y: c.Summary.Throughput}
-			if c.OverBudget(budget) {
+			if g.failed[i] {
 				failed[i] = c.FailedFraction() // over the budget: marked; within it: noise, not a verdict
 			}
 		}
 		marked = errorMarks(tp, tops, failed) || marked
-
-		wall := cellPanel(panelTitle("Wall vs ideal", g, 45), "time per repetition (ms, log scale)", g.cells, 2)
-		logAxis(&wall.Y)
-		measured, ideal := make(plotter.XYs, len(g.cells)), make(plotter.XYs, len(g.cells))
-		effs := make([]string, len(g.cells))
-		for i, c := range g.cells {
-			measured[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Wall))}
-			ideal[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Ideal))}
-			effs[i] = fmt.Sprintf("%.0f%%", 100*c.Summary.Efficiency)
-			if c.OverBudget(budget) {
-				effs[i] = "FAILED" // failing fast is not efficiency
-			}
-			gap, _ := plotter.NewLine(plotter.XYs{ideal[i], measured[i]})
-			gap.LineStyle = draw.LineStyle{Color: pal.color(c.Strategy), Width: vg.Points(1)}
-			wall.Add(gap)
+		row := []*plot.Plot{tp}
+		if ideal {
+			row = append(row, pal.wallPanel(g))
 		}
-		m, _ := plotter.NewScatter(measured)
-		m.GlyphStyleFunc = func(i int) draw.GlyphStyle {
-			return draw.GlyphStyle{Color: pal.color(g.cells[i].Strategy), Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}
-		}
-		id, _ := plotter.NewScatter(ideal)
-		id.GlyphStyle = idealGlyph
-		lbl, _ := plotter.NewLabels(plotter.XYLabels{XYs: measured, Labels: effs})
-		for i := range lbl.TextStyle {
-			lbl.TextStyle[i].Font.Size = 8
-			lbl.TextStyle[i].XAlign = draw.XCenter
-		}
-		lbl.Offset = vg.Point{Y: vg.Points(6)}
-		wall.Add(m, id, lbl)
-		f.Panels = append(f.Panels, []*plot.Plot{tp, wall})
+		f.Panels = append(f.Panels, row)
 	}
-	f.Legend = append([]LegendEntry{
-		{"measured wall (labelled with efficiency)", glyphThumb{Color: grey, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}},
-		{"ideal bound", glyphThumb(idealGlyph)},
-	}, pal.strategyLegend(res)...)
+	if ideal {
+		f.Legend = []LegendEntry{
+			{"measured wall (labelled with efficiency)", glyphThumb{Color: grey, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}},
+			{"ideal bound", glyphThumb(idealGlyph)},
+		}
+	}
+	f.Legend = append(f.Legend, pal.strategyLegend(res, gs)...)
 	if marked {
 		f.Legend = append(f.Legend, LegendEntry{Label: fmt.Sprintf("red “NN%% err”: a cell over the %g%% error budget: FAILED, never recommended", 100*budget),
 			Thumb: glyphThumb{Color: red, Radius: vg.Points(3), Shape: draw.CrossGlyph{}}})
 	}
 	return padLogAxes(f)
+}
+
+// wallPanel draws each cell's wall time per repetition beside its ideal
+// bound, labelled with the efficiency, FAILED for a cell over budget.
+func (pal *palette) wallPanel(g group) *plot.Plot {
+	wall := cellPanel(g.title("Wall vs ideal"), "time per repetition (ms, log scale)", g, 2)
+	logAxis(&wall.Y)
+	measured, ideal := make(plotter.XYs, len(g.cells)), make(plotter.XYs, len(g.cells))
+	effs := make([]string, len(g.cells))
+	for i, c := range g.cells {
+		measured[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Wall))}
+		ideal[i] = plotter.XY{X: float64(i), Y: floorPositive(ms(c.Summary.Ideal))}
+		effs[i] = fmt.Sprintf("%.0f%%", 100*c.Summary.Efficiency)
+		if g.failed[i] {
+			effs[i] = "FAILED" // failing fast is not efficiency
+		}
+		gap, _ := plotter.NewLine(plotter.XYs{ideal[i], measured[i]})
+		gap.LineStyle = draw.LineStyle{Color: pal.cellColor(g, i), Width: vg.Points(1)}
+		wall.Add(gap)
+	}
+	m, _ := plotter.NewScatter(measured)
+	m.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+		return draw.GlyphStyle{Color: pal.cellColor(g, i), Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}
+	}
+	id, _ := plotter.NewScatter(ideal)
+	id.GlyphStyle = idealGlyph
+	wall.Add(m, id, newMarkLabels(measured, effs, 8, vg.Point{Y: vg.Points(6)}))
+	return wall
 }
 
 var idealGlyph = draw.GlyphStyle{Color: grey, Radius: vg.Points(4), Shape: draw.RingGlyph{}}
