@@ -74,7 +74,7 @@ func capacityThroughput(c *results.CapacityReport) (tp *plot.Plot, banded, marke
 	if c.Fit != nil {
 		title = fmt.Sprintf("Throughput: λ=%.4g/s σ=%.3g κ=%.3g R²=%.3f", c.Fit.Lambda, c.Fit.Sigma, c.Fit.Kappa, c.Fit.R2)
 	}
-	tp = newPanel(title, "concurrency (log scale)", "successful tasks per second")
+	tp = newPanel(title, "concurrency (log scale)", "goodput (tasks/s)")
 	tp.X.Scale = plot.LogScale{}
 	tp.X.Tick.Marker = powerOfTwoTicks{}
 	tp.Y.Tick.Marker = plainTicks{}
@@ -147,7 +147,7 @@ func addFit(tp *plot.Plot, fit results.USLFit, end float64) (banded bool) {
 
 // capacityLatency is the p99 panel, over the throughput panel's x range.
 func capacityLatency(c *results.CapacityReport, xMin, xMax float64) *plot.Plot {
-	lat := newPanel("p99 service time (red: fails the SLO)", "concurrency (log scale)", "p99 service time (ms, log scale)")
+	lat := newPanel("p99 service time (red: fails the SLO)", "concurrency (log scale)", "p99 service (ms, log)")
 	lat.X.Scale, lat.X.Tick.Marker = plot.LogScale{}, powerOfTwoTicks{}
 	logAxis(&lat.Y)
 	lat.Add(plotter.NewGrid())

@@ -59,7 +59,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 // the bars are added: the plot reads their range then.
 func (pal *palette) bars(p *plot.Plot, g group, cols int, value func(results.CellResult) float64, shade float64, under ...*plotter.BarChart) []*plotter.BarChart {
 	out := make([]*plotter.BarChart, len(g.cells))
-	width := 0.6 * panelWidth(cols) / vg.Length(len(g.cells))
+	width := min(0.6*panelWidth(cols)/vg.Length(len(g.cells)), 0.6*vg.Inch)
 	for i, c := range g.cells {
 		b, err := plotter.NewBarChart(plotter.Values{value(c)}, width)
 		if err != nil {

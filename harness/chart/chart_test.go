@@ -148,7 +148,7 @@ func TestScalingOnlyForSweeps(t *testing.T) {
 	res := fixture(t)
 	f := Scaling(res)
 	got := texts(t, f)
-	for _, w := range []string{"2", "8", "limit", "p99 response time (ms, log)"} {
+	for _, w := range []string{"2", "8", "limit", "p99 response (ms, log)"} {
 		if !slices.Contains(got, w) {
 			t.Errorf("no text %q", w)
 		}

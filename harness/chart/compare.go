@@ -57,7 +57,7 @@ func compareLatency(base, head *results.Results, verdict Verdict) *Figure {
 	f := newFigure("compare-latency", "Base (grey, hollow) against head (colour, filled): p50 and p99 response; ~ is no significant change", head, hg)
 	f.Caption = "head: " + f.Caption
 	for gi, g := range hg {
-		p := cellPanel(g.title("p50 and p99"), "response time (ms, log scale)", g, 1)
+		p := cellPanel(g.title("p50 and p99"), "response (ms, log)", g, 1)
 		logAxis(&p.Y)
 		var at plotter.XYs
 		var verdicts []string

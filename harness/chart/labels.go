@@ -9,7 +9,7 @@ import (
 
 // markLabels are texts beside points, laid out when drawn: a label that
 // would cover one placed before it, or leave the data area, moves a line
-// up, else down, else below its point, so no two overlap (the error marks of two
+// up, else below its point, else down, so no two overlap (the error marks of two
 // cells at the same limit, "61% err" and "65% err", stack).
 type markLabels struct {
 	xys    plotter.XYs
@@ -37,7 +37,7 @@ func (l *markLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		h := box.Max.Y - box.Min.Y
 		below := -(2*l.offset.Y + h) // mirrored under the point
 		best, found := box, false
-		for _, dy := range []vg.Length{0, h, 2 * h, 3 * h, -h, -2 * h, -3 * h, below, below - h, below - 2*h} {
+		for _, dy := range []vg.Length{0, h, 2 * h, 3 * h, below, below - h, below - 2*h, -h, -2 * h, -3 * h} {
 			try := shift(box, dy)
 			if inside(try, c.Rectangle) && !overlapsAny(try, placed) {
 				best, found = try, true

@@ -15,7 +15,7 @@ import (
 // when measured; nil when neither was.
 func Lag(res *results.Results) *Figure {
 	return barFigure(res, "lag", "Scheduler lag per repetition (median over repetitions)", []barPanel{
-		{"Scheduler latency p99", "runnable goroutines waited (ms)", func(c results.CellResult) float64 { return ms(c.Summary.SchedLatency) }},
+		{"Scheduler latency p99", "runnable wait (ms)", func(c results.CellResult) float64 { return ms(c.Summary.SchedLatency) }},
 		{"Worst 1 ms tick delay", "tick late by (ms)", func(c results.CellResult) float64 { return ms(c.Summary.Stall) }},
 	})
 }

@@ -32,7 +32,7 @@ func Latency(res *results.Results) *Figure {
 	f := newFigure("latency", "Response time by strategy (median over repetitions; lighter: over the error budget)", res, gs)
 	marked := false
 	for _, g := range gs {
-		p := cellPanel(g.title("Response time"), "response time (ms, log scale)", g, 1)
+		p := cellPanel(g.title("Response time"), "response (ms, log)", g, 1)
 		logAxis(&p.Y)
 		for _, m := range quantileMarks {
 			xys := make(plotter.XYs, len(g.cells))

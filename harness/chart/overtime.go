@@ -82,7 +82,7 @@ var perSecond = []series{
 // notes in drawn the series it drew; nil when no second completed a
 // request.
 func secondsPanels(g group, c results.CellResult, rep results.Repetition, drawn map[string]bool) (lat, rate *plot.Plot) {
-	lat = newPanel(g.title("Response time")+", "+label(c), "seconds from the start", "response time (ms, log)")
+	lat = newPanel(g.title("Response time")+", "+label(c), "seconds from the start", "response (ms, log)")
 	rate = newPanel(g.title("Rate")+", "+label(c), "seconds from the start", "requests per second")
 	logAxis(&lat.Y)
 	lat.Add(plotter.NewGrid())

@@ -51,7 +51,7 @@ func Percentiles(res *results.Results) *Figure {
 
 // percentilePanel is a panel with the x axis in nines and a log y axis.
 func percentilePanel(g group) *plot.Plot {
-	p := newPanel(g.title("Percentiles"), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response time (ms, log scale)")
+	p := newPanel(g.title("Percentiles"), "percentile (beyond 1 − 1/tasks the curve meets the max)", "response (ms, log)")
 	logAxis(&p.Y)
 	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: ninesX(0.5), Label: "50%"}, {Value: 1, Label: "90%"},
 		{Value: 2, Label: "99%"}, {Value: 3, Label: "99.9%"}, {Value: 4, Label: "99.99%"}})

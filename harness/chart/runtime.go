@@ -19,7 +19,7 @@ type barPanel struct {
 func Runtime(res *results.Results) *Figure {
 	return barFigure(res, "runtime", "Runtime cost per repetition (median over repetitions)", []barPanel{
 		{"Peak goroutines", "goroutines above baseline", func(c results.CellResult) float64 { return float64(c.Summary.PeakGoroutines) }},
-		{"Peak memory", "heap objects + goroutine stacks (MiB)", func(c results.CellResult) float64 {
+		{"Peak memory", "heap + stacks (MiB)", func(c results.CellResult) float64 {
 			return float64(max(c.Summary.PeakMemory, c.Summary.PeakHeap)) / (1 << 20) // older results have no stacks
 		}},
 		{"GC cycles", "GC cycles", func(c results.CellResult) float64 { return float64(c.Summary.GCCycles) }},

@@ -32,8 +32,8 @@ func Scaling(res *results.Results) *Figure {
 	drawn := func(c results.CellResult) bool { return c.Failed == "" && len(c.Repetitions) > 0 }
 	var flatDrawn, idealDrawn, marked bool
 	for _, g := range gs {
-		tp := newPanel(g.title("Goodput"), "limit", "successful tasks per second (log)")
-		p99 := newPanel(g.title("p99 response"), "limit", "p99 response time (ms, log)")
+		tp := newPanel(g.title("Goodput"), "limit", "goodput (tasks/s, log)")
+		p99 := newPanel(g.title("p99 response"), "limit", "p99 response (ms, log)")
 		for _, p := range []*plot.Plot{tp, p99} {
 			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.ConstantTicks(ticks)
 			p.X.Min, p.X.Max = lo/1.2, hi*1.2

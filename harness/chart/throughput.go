@@ -29,7 +29,7 @@ func Throughput(res *results.Results) *Figure {
 		if ideal {
 			cols = 2
 		}
-		tp := cellPanel(g.title("Goodput"), "successful tasks per second", g, cols)
+		tp := cellPanel(g.title("Goodput"), "goodput (tasks/s)", g, cols)
 		pal.bars(tp, g, cols, func(c results.CellResult) float64 { return c.Summary.Throughput }, 0)
 		tops := make(plotter.XYs, len(g.cells))
 		failed := make([]float64, len(g.cells))
@@ -63,7 +63,7 @@ func Throughput(res *results.Results) *Figure {
 // wallPanel draws each cell's wall time per repetition beside its ideal
 // bound, labelled with the efficiency, FAILED for a cell over budget.
 func (pal *palette) wallPanel(g group) *plot.Plot {
-	wall := cellPanel(g.title("Wall vs ideal"), "time per repetition (ms, log scale)", g, 2)
+	wall := cellPanel(g.title("Wall vs ideal"), "wall per repetition (ms, log)", g, 2)
 	logAxis(&wall.Y)
 	measured, ideal := make(plotter.XYs, len(g.cells)), make(plotter.XYs, len(g.cells))
 	effs := make([]string, len(g.cells))

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"html"
 	"os"
 	"path/filepath"
 	"slices"
@@ -226,5 +228,46 @@ func TestTableFitsIn120Columns(t *testing.T) {
 	}
 	if !strings.Contains(table, "FAILED 100% err") {
 		t.Errorf("the failed cell is not marked:\n%s", table)
+	}
+}
+
+// TestReportHTMLReadsTopDown checks report.html's order: the answer
+// first, then the tables as the terminal shows them, then each chart
+// once, titled only by the chart itself.
+func TestReportHTMLReadsTopDown(t *testing.T) {
+	data, err := os.ReadFile("../chart/testdata/default.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res results.Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	charts, err := DrawCharts(&res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, &res, charts); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	answer, table := strings.Index(page, "<h2>Recommendation</h2>"), strings.Index(page, "<table>")
+	if answer < 0 || table < 0 || answer > table {
+		t.Errorf("the recommendation (at %d) is not above the table (at %d)", answer, table)
+	}
+	for _, c := range charts {
+		if n := strings.Count(page, html.EscapeString(c.Title)); n != 1 {
+			t.Errorf("chart %q: its title appears %d times, want once (inside the chart)", c.Name, n)
+		}
+	}
+	var term bytes.Buffer
+	if err := WriteTable(&term, &res, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range Rows(&res)[1:] {
+		if !strings.Contains(page, "<td>"+html.EscapeString(row[3])+"</td>") || !strings.Contains(term.String(), row[3]) {
+			t.Errorf("goodput %q is not in both the terminal and the HTML table", row[3])
+		}
 	}
 }
