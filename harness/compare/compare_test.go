@@ -329,8 +329,13 @@ func TestGitHubOutput(t *testing.T) {
 	if !bytes.Equal(b.Bytes(), want) {
 		t.Errorf("the GitHub output differs from %s (go test -update, then check it):\n%s", path, b.String())
 	}
-	if n := strings.Count(b.String(), "```mermaid\nxychart-beta\n"); n != 3 {
-		t.Errorf("%d Mermaid charts, want 3 (p50, p99, throughput)", n)
+	// For each of 2 workloads the change in goodput and in p99, and each
+	// side's goodput and p99; io's goodput did not change: a sentence.
+	if n := strings.Count(b.String(), "\nxychart-beta\n"); n != 7 {
+		t.Errorf("%d Mermaid charts, want 7", n)
+	}
+	if !strings.Contains(b.String(), "### io\n") || !strings.Contains(b.String(), "goodput: no significant change in any cell (~).") {
+		t.Error("io's section does not say its goodput did not change")
 	}
 }
 

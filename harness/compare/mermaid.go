@@ -2,94 +2,202 @@ package compare
 
 import (
 	"fmt"
+	"html"
 	"io"
+	"math"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/concbench/concbench/harness/escape"
 )
 
-// mermaidMetrics are the metrics drawn as Mermaid charts, with the unit
-// and scale of their axis.
-var mermaidMetrics = []struct {
-	name, axis string
-	scale      float64 // divides the metric's value
+// chartMetrics are the metrics drawn as Mermaid charts, with their short
+// name, the unit of their axis and the scale that divides their value.
+var chartMetrics = []struct {
+	name, short, unit string
+	scale             float64
 }{
-	{"p50", "p50 response (ms)", 1e6},
-	{"p99", "p99 response (ms)", 1e6},
-	{"throughput", "goodput (successful tasks/s)", 1},
+	{"throughput", "goodput", "tasks/s", 1},
+	{"p99", "p99 response", "ms", 1e6},
 }
+
+// Chart layout: more cells than horizontalAfter turn the bars sideways so
+// that every label has its own line, and values spanning more than
+// maxSpan times split the cells over charts with axes of their own.
+const (
+	horizontalAfter = 6
+	maxSpan         = 20
+)
 
 // WriteGitHub writes the comparison as GitHub renders it in a pull-request
 // comment or a job summary, with nothing uploaded: the markdown tables and
-// notes, then one Mermaid xychart-beta chart per metric (p50, p99,
-// throughput) with a pair of bars per cell, base then head. PNG and SVG
-// charts stay in the comparison folder.
+// notes, then for each workload its recommendation on both sides and
+// Mermaid xychart-beta charts, small enough to read at a glance:
+//   - the change of head against base in goodput and in p99, a bar per
+//     cell in the cells' order, worse in orange and better in green, a
+//     change within noise drawn as 0 and labelled "~" as the table marks it
+//     (a sentence instead when no cell changed);
+//   - folded under them, each side's goodput and p99: head as bars, base
+//     as a line.
+//
+// PNG and SVG charts stay in the comparison folder.
 func (c *Comparison) WriteGitHub(w io.Writer) {
 	c.WriteMarkdown(w, nil)
-	for _, m := range mermaidMetrics {
-		c.writeMermaid(w, m.name, m.axis, m.scale)
-	}
-}
-
-// writeMermaid writes one chart: categories "<cell> base" and "<cell>
-// head", and two bar series, each zero where the other side stands, so
-// that base and head get their own colours side by side.
-func (c *Comparison) writeMermaid(w io.Writer, metric, axis string, scale float64) {
-	var cats, base, head []string
-	top := 0.0
-	for _, r := range c.Rows {
-		if r.Metric != metric {
-			continue
+	for _, workload := range c.workloads() {
+		fmt.Fprintf(w, "\n### %s\n\n", escape.Markdown(workload))
+		for _, a := range c.Answers {
+			if a.Workload == workload {
+				fmt.Fprintln(w, escape.Markdown(recommendationWords(a)))
+			}
 		}
-		b, h := r.Base/scale, r.Head/scale
-		cats = append(cats, escape.Mermaid(r.Key.String()+" base"), escape.Mermaid(r.Key.String()+" head "+r.Verdict()))
-		base = append(base, number(b), "0")
-		head = append(head, "0", number(h))
-		top = max(top, b, h)
+		for _, m := range chartMetrics {
+			if ch, changed := c.changeChart(workload, m.name, m.short); changed {
+				ch.write(w)
+			} else {
+				fmt.Fprintf(w, "\n%s: no significant change in any cell (~).\n", escape.Markdown(m.short))
+			}
+		}
+		fmt.Fprintf(w, "\n<details><summary>%s: goodput and p99 of each side</summary>\n", html.EscapeString(workload))
+		for _, m := range chartMetrics {
+			for _, ch := range c.absoluteCharts(workload, m.name, m.short+" ("+m.unit+")", m.scale) {
+				ch.write(w)
+			}
+		}
+		fmt.Fprintf(w, "\n</details>\n")
 	}
-	if len(cats) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\n```mermaid\nxychart-beta\n")
-	fmt.Fprintf(w, "    title %s\n", escape.Mermaid(axis+": base (first bar) vs head (second bar)"))
-	fmt.Fprintf(w, "    x-axis [%s]\n", strings.Join(cats, ", "))
-	fmt.Fprintf(w, "    y-axis %s 0 --> %s\n", escape.Mermaid(axis), number(niceCeil(top*1.1)))
-	fmt.Fprintf(w, "    bar [%s]\n", strings.Join(base, ", "))
-	fmt.Fprintf(w, "    bar [%s]\n", strings.Join(head, ", "))
-	fmt.Fprintf(w, "```\n")
 }
 
-// number writes v with up to four significant digits, no exponent.
-func number(v float64) string {
-	return strconv.FormatFloat(v, 'f', max(0, 3-int(digitsBefore(v))), 64)
-}
-
-func digitsBefore(v float64) float64 {
-	d := 0.0
-	for v >= 10 {
-		v /= 10
-		d++
+// recommendationWords says a workload's answer on both sides in a line.
+func recommendationWords(a Answer) string {
+	if a.Differs {
+		return "Recommendation changed: base " + a.Base + ", head " + a.Head + "."
 	}
-	return d
+	return "Recommendation: " + a.Head + " on both sides."
 }
 
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten.
-func niceCeil(v float64) float64 {
-	if v <= 0 {
+// workloads are the workloads of the rows, in the cells' order.
+func (c *Comparison) workloads() []string {
+	var out []string
+	for _, r := range c.Rows {
+		if !slices.Contains(out, r.Workload) {
+			out = append(out, r.Workload)
+		}
+	}
+	return out
+}
+
+// rowsOf are the rows of one workload and metric, in the cells' order.
+func (c *Comparison) rowsOf(workload, metric string) []Row {
+	var out []Row
+	for _, r := range c.Rows {
+		if r.Workload == workload && r.Metric == metric {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// cellLabel names a cell inside its workload's chart: "pool 8".
+func cellLabel(k Key) string {
+	if k.Limit == 0 {
+		return k.Strategy
+	}
+	return k.Strategy + " " + strconv.Itoa(k.Limit)
+}
+
+// changeChart draws head's change against base in percent, one bar per
+// cell: worse and better are two series, each 0 where the other stands,
+// so that both grow from 0 in their own colour; a third, grey, series of
+// zeros covers the stub Mermaid draws for a 0, so an unchanged cell reads
+// as grey. It reports whether any cell changed.
+func (c *Comparison) changeChart(workload, metric, short string) (xyChart, bool) {
+	rows := c.rowsOf(workload, metric)
+	ch := xyChart{title: workload + ": " + short + " change, head vs base (orange worse, green better)",
+		yAxis: "change (%)", palette: "#D55E00, #009E73, #BBBBBB", horizontal: len(rows) > horizontalAfter}
+	worse, better := make([]float64, len(rows)), make([]float64, len(rows))
+	for i, r := range rows {
+		label := cellLabel(r.Key) + " ~"
+		if r.Changed {
+			label = fmt.Sprintf("%s %+.1f%%", cellLabel(r.Key), r.DeltaPct)
+			if r.Better {
+				better[i] = math.Abs(r.DeltaPct)
+			} else {
+				worse[i] = math.Abs(r.DeltaPct)
+			}
+		}
+		ch.labels = append(ch.labels, label)
+		ch.top = max(ch.top, worse[i], better[i])
+	}
+	ch.top = niceCeil(max(ch.top*1.1, 5))
+	ch.series = []series{{"bar", worse}, {"bar", better}, {"bar", make([]float64, len(rows))}}
+	return ch, slices.ContainsFunc(rows, func(r Row) bool { return r.Changed })
+}
+
+// absoluteCharts draw each side's values of one metric, head as bars and
+// base as a line; when they span more than maxSpan times, the cells are
+// split over charts whose own axes hold them, in the cells' order.
+func (c *Comparison) absoluteCharts(workload, metric, axis string, scale float64) []xyChart {
+	rows := c.rowsOf(workload, metric)
+	values := make([]float64, len(rows))
+	for i, r := range rows {
+		values[i] = max(r.Base, r.Head) / scale
+	}
+	parts := splitBySpan(values, maxSpan)
+	var out []xyChart
+	for p, idx := range parts {
+		ch := xyChart{title: workload + ": " + axis + ", head bars, base line", yAxis: axis, palette: "#0072B2, #444444",
+			horizontal: len(idx) > horizontalAfter}
+		if len(parts) > 1 {
+			ch.title += fmt.Sprintf(" (%d of %d)", p+1, len(parts))
+		}
+		head, base := make([]float64, len(idx)), make([]float64, len(idx))
+		for j, i := range idx {
+			ch.labels = append(ch.labels, cellLabel(rows[i].Key))
+			head[j], base[j] = rows[i].Head/scale, rows[i].Base/scale
+			ch.top = max(ch.top, head[j], base[j])
+		}
+		ch.top = niceCeil(ch.top * 1.1)
+		ch.series = []series{{"bar", head}, {"line", base}}
+		out = append(out, ch)
+	}
+	return out
+}
+
+// splitBySpan groups the indexes of values so that within a group the
+// largest is at most span times the smallest (values at or below 0 join
+// the smallest group), each group in index order, the groups from the
+// smallest values up.
+func splitBySpan(values []float64, span float64) [][]int {
+	order := make([]int, len(values))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(values[a], values[b]) })
+	var groups [][]int
+	low := 0.0
+	for _, i := range order {
+		v := values[i]
+		if len(groups) == 0 || (low > 0 && v > span*low) {
+			groups = append(groups, nil)
+			low = 0
+		}
+		if low <= 0 {
+			low = v
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], i)
+	}
+	for _, g := range groups {
+		slices.Sort(g)
+	}
+	return groups
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
 		return 1
 	}
-	p := 1.0
-	for p*10 <= v {
-		p *= 10
-	}
-	for p > v {
-		p /= 10
-	}
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= v {
-			return m * p
-		}
-	}
-	return 10 * p
+	return 0
 }

@@ -82,3 +82,19 @@ func (q quad) within(r rect) bool {
 func (r rect) contains(p point) bool {
 	return p.x >= r.min.x && p.x <= r.max.x && p.y >= r.min.y && p.y <= r.max.y
 }
+
+// Overlap reports whether two text boxes, each given as its four corners
+// in order (a rectangle, perhaps turned), share area deeper than Check
+// allows: the same rule for boxes measured elsewhere, such as a browser's
+// getBBox of a Mermaid chart's labels.
+func Overlap(a, b [4][2]float64) bool {
+	return quadOf(a).overlaps(quadOf(b))
+}
+
+func quadOf(c [4][2]float64) quad {
+	var q quad
+	for i, p := range c {
+		q[i] = point{p[0], p[1]}
+	}
+	return q
+}
