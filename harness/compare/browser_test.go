@@ -29,7 +29,7 @@ var renderPage string
 
 // renderedText is one text of a rendered chart.
 type renderedText struct {
-	Text    string       `json:"text"`
+	Text    string        `json:"text"`
 	Corners [4][2]float64 `json:"corners"`
 }
 

@@ -142,7 +142,9 @@ func TestNotAnSVG(t *testing.T) {
 var plotutilBlue = color.RGBA{0x00, 0x72, 0xb2, 0xff}
 
 func TestOverlapOfMeasuredBoxes(t *testing.T) {
-	box := func(x, y, w, h float64) [4][2]float64 { return [4][2]float64{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}} }
+	box := func(x, y, w, h float64) [4][2]float64 {
+		return [4][2]float64{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}}
+	}
 	if !Overlap(box(0, 0, 40, 10), box(30, 5, 40, 10)) {
 		t.Error("boxes sharing 10 x 5 points do not overlap")
 	}
