@@ -139,6 +139,8 @@ func TestAttackStages(t *testing.T) {
 	if res.Plan.Workloads[0].Params["stages"] != "1s:200,1s:0" {
 		t.Errorf("params %v", res.Plan.Workloads[0].Params)
 	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	legibleCharts(t, dirs[0])
 }
 
 // TestAttackUsers ramps closed-loop users up to 4 and down: every

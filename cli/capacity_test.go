@@ -41,6 +41,8 @@ func TestCapacitySweepFindsTheKnee(t *testing.T) {
 			t.Errorf("%s: %v", f, files)
 		}
 	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	legibleCharts(t, dirs[0])
 	if !strings.Contains(stdout, "recommended limit for a pool or semaphore: ") {
 		t.Errorf("no recommendation:\n%s", stdout)
 	}

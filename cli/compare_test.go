@@ -29,7 +29,7 @@ func TestCompareGates(t *testing.T) {
 		{"identical runs show ~ and exit 0", []string{synthBase, synthBase, "-fail-on", "p99>+1%"}, 0, "~ (p=1.000 q=1.000 n=5)", ""},
 		{"markdown for a pull request", []string{"-format", "markdown", synthBase, synthHead}, 0, "| io pool 8 |", ""},
 		{"json", []string{"-format", "json", synthBase, synthHead}, 0, `"significant": true`, ""},
-		{"github: markdown with Mermaid charts", []string{"-format", "github", synthBase, synthHead}, 0, "```mermaid\nxychart-beta\n", ""},
+		{"github: markdown with Mermaid charts", []string{"-format", "github", synthBase, synthHead}, 0, "\nxychart-beta\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +50,7 @@ func TestCompareGates(t *testing.T) {
 					t.Errorf("%s missing or empty", f)
 				}
 			}
+			legibleCharts(t, dirs[0])
 		})
 	}
 }

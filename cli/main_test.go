@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/chart/legible"
+
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/results"
 	"go.uber.org/goleak"
@@ -116,6 +118,30 @@ func TestQuickRunWritesAgreeingFiles(t *testing.T) {
 	for _, f := range []string{"results.csv", "summary.md"} {
 		if fi, err := os.Stat(filepath.Join(dirs[0], f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	legibleCharts(t, dirs[0])
+}
+
+// legibleCharts fails t for every problem package legible finds in the
+// SVG charts of a run or comparison folder, and when it has none.
+func legibleCharts(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
+	if len(files) == 0 {
+		t.Errorf("no SVG chart in %s", dir)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems, err := legible.Check(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s: %s", filepath.Base(f), p)
 		}
 	}
 }

@@ -1,10 +1,32 @@
 #!/usr/bin/env bash
 # The project's test command, and CI's: gofmt check, go vet, then every
 # package's tests with the race detector, the main module's and those of
-# examples/custom (a user's module that imports concbench). Needs only Go; modules come from
-# the module proxy.
+# examples/custom (a user's module that imports concbench). Needs Go (modules
+# come from the module proxy); it installs what the chart tests render with
+# when missing: Debian's chromium and mermaid from npm (pinned), and keeps
+# the PNGs they draw in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The Mermaid charts of compare -format github are rendered as GitHub
+# renders them: mermaid in headless Chromium.
+mermaid_version=11.17.2
+echo "== browser tools for the chart tests (chromium, mermaid $mermaid_version)"
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "chromium is missing: install Debian's chromium package (apt-get install chromium), or run as root"
+    exit 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+mermaid_dir="${XDG_CACHE_HOME:-$HOME/.cache}/concbench/mermaid-$mermaid_version"
+if [ ! -f "$mermaid_dir/node_modules/mermaid/dist/mermaid.min.js" ]; then
+  mkdir -p "$mermaid_dir"
+  npm install --prefix "$mermaid_dir" --silent --no-audit --no-fund --no-save "mermaid@$mermaid_version" >/dev/null
+fi
+export CONCBENCH_CHROMIUM="$(command -v chromium)"
+export CONCBENCH_MERMAID="$mermaid_dir/node_modules/mermaid/dist/mermaid.min.js"
+export CONCBENCH_ARTIFACTS="$PWD/artifacts"
 
 echo "== gofmt"
 unformatted=$(gofmt -l .)
@@ -32,3 +54,4 @@ go test -race -count=1 -timeout 10m -json "$@" ./... | "$progress"
 
 echo "== examples/custom: a separate module with its own workload and strategy"
 (cd examples/custom && go test -race -count=1 -timeout 10m -json "$@" ./... | "$progress")
+echo "chart PNGs the tests drew: $CONCBENCH_ARTIFACTS"

@@ -311,8 +311,8 @@ func aaRun(seed uint64) *results.Results {
 }
 
 // TestGitHubOutput checks the Mermaid output against a golden file
-// (testdata/github.golden.md; -update rewrites it after checking it with
-// scripts/check-mermaid.sh).
+// (testdata/github.golden.md; -update rewrites it, and
+// TestMermaidChartsAreLegible renders it in a browser).
 func TestGitHubOutput(t *testing.T) {
 	c := fixtureComparison(t)
 	c.Base, c.Head = []string{"base.json"}, []string{"head.json"}
