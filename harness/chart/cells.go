@@ -122,15 +122,19 @@ func (pal *palette) strategyLegend(res *results.Results, gs []group) []LegendEnt
 }
 
 // cellMarksLegend explains the marks of recommended and failed cells
-// that gs holds; hollow says whether failed cells are drawn hollow.
+// that gs holds; hollow says whether failed cells are drawn hollow, or
+// else lighter.
 func cellMarksLegend(gs []group, hollow bool) []LegendEntry {
 	rec, failed := cellMarks(gs)
 	var out []LegendEntry
 	if rec {
 		out = append(out, LegendEntry{recommendedMark + "the recommended cell", noThumb{}})
 	}
-	if failed && hollow {
+	switch {
+	case failed && hollow:
 		out = append(out, LegendEntry{"hollow: over the error budget (FAILED, not speed)", lineThumb{Color: grey, Width: vg.Points(1), Dashes: failedDashes}})
+	case failed:
+		out = append(out, LegendEntry{"lighter: over the error budget (FAILED, not speed)", glyphThumb{Color: tint(grey, 0.6), Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}})
 	}
 	return out
 }

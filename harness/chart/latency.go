@@ -29,7 +29,7 @@ var quantileMarks = []struct {
 func Latency(res *results.Results) *Figure {
 	pal := newPalette(res)
 	gs := groups(res)
-	f := newFigure("latency", "Response time by strategy (median over repetitions; lighter: over the error budget)", res, gs)
+	f := newFigure("latency", "Response time by strategy (median over repetitions)", res, gs)
 	marked := false
 	for _, g := range gs {
 		p := cellPanel(g.title("Response time"), "response (ms, log)", g, 1)

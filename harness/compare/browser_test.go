@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,8 +47,9 @@ var mermaidBlock = regexp.MustCompile("(?s)```mermaid\n(.*?)```")
 // -format github in headless Chromium with mermaid (scripts/test.sh
 // installs both and names them in CONCBENCH_CHROMIUM and
 // CONCBENCH_MERMAID): the golden file, two real default runs of 20 cells
-// each, and a workload of 12 cells. No two texts of a chart may overlap,
-// nor leave it. A PNG of each chart is kept in CONCBENCH_ARTIFACTS.
+// each, a workload of 12 cells, and the files CONCBENCH_MERMAID_DOCS lists.
+// No two texts of a chart may overlap, nor leave it. A PNG of each chart
+// is kept in CONCBENCH_ARTIFACTS.
 func TestMermaidChartsAreLegible(t *testing.T) {
 	script, browser := os.Getenv("CONCBENCH_MERMAID"), os.Getenv("CONCBENCH_CHROMIUM")
 	if script == "" || browser == "" {
@@ -72,8 +74,17 @@ func TestMermaidChartsAreLegible(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs := map[string][]byte{"golden": golden, "20-cells": real.Bytes(), "12-cells": many.Bytes()}
+	names := []string{"golden", "20-cells", "12-cells"}
+	for _, path := range filepath.SplitList(os.Getenv("CONCBENCH_MERMAID_DOCS")) { // a comparison's compare-github.md, say
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		docs[name], names = data, append(names, name)
+	}
 	ctx := startBrowser(t, browser, script)
-	for _, name := range []string{"golden", "20-cells", "12-cells"} {
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			var sources []string
 			for _, m := range mermaidBlock.FindAllSubmatch(docs[name], -1) {

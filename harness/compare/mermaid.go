@@ -21,13 +21,27 @@ var chartMetrics = []struct {
 	{"p99", "p99 response", "ms", 1e6},
 }
 
-// Chart layout: more cells than horizontalAfter turn the bars sideways so
-// that every label has its own line, and values spanning more than
-// maxSpan times split the cells over charts with axes of their own.
+// Chart layout: more cells than horizontalAfter, or labels too long to
+// stand side by side, turn the bars sideways so that every label has its
+// own line; values spanning more than maxSpan times split the cells over
+// charts with axes of their own.
 const (
 	horizontalAfter = 6
 	maxSpan         = 20
+	// sideBySide is how many characters of labels fit across a chart:
+	// Mermaid's default chart is 700 px wide, its labels about 6.7 px a
+	// character, each label within 90% of its slot.
+	sideBySide = 85
 )
+
+// sideways reports whether labels are better drawn as rows.
+func sideways(labels []string) bool {
+	longest := 0
+	for _, l := range labels {
+		longest = max(longest, len([]rune(l)))
+	}
+	return len(labels) > horizontalAfter || longest*len(labels) > sideBySide
+}
 
 // WriteGitHub writes the comparison as GitHub renders it in a pull-request
 // comment or a job summary, with nothing uploaded: the markdown tables and
@@ -37,6 +51,8 @@ const (
 //     cell in the cells' order, worse in orange and better in green, a
 //     change within noise drawn as 0 and labelled "~" as the table marks it
 //     (a sentence instead when no cell changed);
+//   - bars sideways past 6 cells, or when the labels would not fit side
+//     by side;
 //   - folded under them, each side's goodput and p99: head as bars, base
 //     as a line.
 //
@@ -113,7 +129,7 @@ func cellLabel(k Key) string {
 func (c *Comparison) changeChart(workload, metric, short string) (xyChart, bool) {
 	rows := c.rowsOf(workload, metric)
 	ch := xyChart{title: workload + ": " + short + " change, head vs base (orange worse, green better)",
-		yAxis: "change (%)", palette: "#D55E00, #009E73, #BBBBBB", horizontal: len(rows) > horizontalAfter}
+		yAxis: "change (%)", palette: "#D55E00, #009E73, #BBBBBB"}
 	worse, better := make([]float64, len(rows)), make([]float64, len(rows))
 	for i, r := range rows {
 		label := cellLabel(r.Key) + " ~"
@@ -129,6 +145,7 @@ func (c *Comparison) changeChart(workload, metric, short string) (xyChart, bool)
 		ch.top = max(ch.top, worse[i], better[i])
 	}
 	ch.top = niceCeil(max(ch.top*1.1, 5))
+	ch.horizontal = sideways(ch.labels)
 	ch.series = []series{{"bar", worse}, {"bar", better}, {"bar", make([]float64, len(rows))}}
 	return ch, slices.ContainsFunc(rows, func(r Row) bool { return r.Changed })
 }
@@ -145,8 +162,7 @@ func (c *Comparison) absoluteCharts(workload, metric, axis string, scale float64
 	parts := splitBySpan(values, maxSpan)
 	var out []xyChart
 	for p, idx := range parts {
-		ch := xyChart{title: workload + ": " + axis + ", head bars, base line", yAxis: axis, palette: "#0072B2, #444444",
-			horizontal: len(idx) > horizontalAfter}
+		ch := xyChart{title: workload + ": " + axis + ", head bars, base line", yAxis: axis, palette: "#0072B2, #444444"}
 		if len(parts) > 1 {
 			ch.title += fmt.Sprintf(" (%d of %d)", p+1, len(parts))
 		}
@@ -157,6 +173,7 @@ func (c *Comparison) absoluteCharts(workload, metric, axis string, scale float64
 			ch.top = max(ch.top, head[j], base[j])
 		}
 		ch.top = niceCeil(ch.top * 1.1)
+		ch.horizontal = sideways(ch.labels)
 		ch.series = []series{{"bar", head}, {"line", base}}
 		out = append(out, ch)
 	}
