@@ -446,3 +446,45 @@ func TestDrainIsNotACollapse(t *testing.T) {
 		}
 	}
 }
+
+// TestCellMarks fails pool 8 and semaphore 8 of io at the same p99 (their
+// "60% err" and "65% err" would print on top of each other) and
+// recommends unbounded: every chart stays legible, both error marks are
+// drawn, failed bars are hollow and the recommended cell is marked in
+// every chart of its workload, and in no other.
+func TestCellMarks(t *testing.T) {
+	res := fixture(t)
+	for i := range res.Cells {
+		c := &res.Cells[i]
+		if c.Workload != "io" || c.Limit != 8 {
+			continue
+		}
+		share := map[string]int{"pool": 60, "semaphore": 65}[c.Strategy]
+		for r := range c.Repetitions {
+			rep := &c.Repetitions[r]
+			rep.Errors = map[string]int{"http-503": rep.Completed * share / 100}
+			rep.Response.P99 = 40 * time.Millisecond
+		}
+		c.Summary = results.Combine(c.Repetitions)
+	}
+	res.Recommendations = []results.Recommendation{{Workload: "io", Strategy: "unbounded"}}
+	for _, f := range Figures(res) {
+		legibleSVG(t, f)
+		got := texts(t, f)
+		if f.Name == "scaling" {
+			if !contains(got, "60% err") || !contains(got, "65% err") || !contains(got, "ringed: the recommended cell") {
+				t.Errorf("scaling: error marks or the recommended ring missing: %q", got)
+			}
+			continue
+		}
+		marked := slices.DeleteFunc(slices.Clone(got), func(s string) bool {
+			return !strings.HasPrefix(s, recommendedMark) || s == recommendedMark+"the recommended cell" // the legend
+		})
+		if want := len(f.Panels[0]); f.Name != "percentiles" && (len(marked) != want || slices.ContainsFunc(marked, func(s string) bool { return s != recommendedMark+"unbounded" })) {
+			t.Errorf("%s: marked %q, want io's unbounded in each of its %d panels, and nothing else", f.Name, marked, want)
+		}
+	}
+	if got := texts(t, Runtime(res)); !contains(got, "hollow: over the error budget") {
+		t.Error("runtime: no legend for the hollow bars of failed cells")
+	}
+}

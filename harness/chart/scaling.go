@@ -57,6 +57,10 @@ func Scaling(res *results.Results) *Figure {
 				addLine(p99, flat(floorPositive(ms(c.Summary.Response.P99))), pal.line(c), true)
 				markAt = append(markAt, plotter.XY{X: hi, Y: floorPositive(ms(c.Summary.Response.P99))})
 				fractions = append(fractions, c.ErrorFraction())
+				if i == g.recommended { // ringed where the flat line ends
+					recTP = append(recTP, plotter.XY{X: hi, Y: floorPositive(c.Summary.Throughput)})
+					recP99 = append(recP99, markAt[len(markAt)-1])
+				}
 				continue
 			}
 			x := float64(c.Limit)
