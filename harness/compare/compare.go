@@ -38,16 +38,25 @@ type Answer struct {
 	Base     string `json:"base"` // "pool at 8", "nothing"
 	Head     string `json:"head"`
 	// Differs is set when head recommends another strategy, or a limit
-	// outside base's range.
+	// outside base's range, that base did not find within noise of its
+	// own answer.
 	Differs bool `json:"differs"`
+	// Tied is set when the two answers differ but each side found the
+	// other's within noise of its own: a toss between equals, not a change.
+	Tied bool `json:"tied,omitempty"`
 }
 
-// String is "io: pool at 8 (both)" or "io: base pool at 8, head semaphore at 8".
+// String is "io: pool at 8 (both)", "io: base pool at 8, head semaphore at
+// 8", or, when tied, the same followed by "(tied within noise: not a
+// change)".
 func (a Answer) String() string {
-	if !a.Differs {
-		return a.Workload + ": " + a.Head + " (both)"
+	switch {
+	case a.Tied:
+		return a.Workload + ": base " + a.Base + ", head " + a.Head + " (tied within noise: not a change)"
+	case a.Differs:
+		return a.Workload + ": base " + a.Base + ", head " + a.Head
 	}
-	return a.Workload + ": base " + a.Base + ", head " + a.Head
+	return a.Workload + ": " + a.Head + " (both)"
 }
 
 // Options tune a comparison; the zero value takes the defaults.
@@ -231,7 +240,8 @@ func spreadPct(c *results.CellResult, m Metric) float64 {
 }
 
 // answers recommends on each side's pooled cells and pairs the answers by
-// workload.
+// workload; answers that differ only among cells tied within noise are
+// tied, not changed.
 func answers(base, head *Side) []Answer {
 	b, h := recommend.For(base.Results()), recommend.For(head.Results())
 	var out []Answer
@@ -242,7 +252,9 @@ func answers(base, head *Side) []Answer {
 			}
 			differs := br.Strategy != hr.Strategy || br.Unbounded != hr.Unbounded ||
 				hr.Limit < br.Limit || hr.Limit > max(br.Limit, br.LimitMax)
-			out = append(out, Answer{Workload: hr.Workload, Base: recommend.What(br), Head: recommend.What(hr), Differs: differs})
+			bCell, hCell := cellLabel(Key{Strategy: br.Strategy, Limit: br.Limit}), cellLabel(Key{Strategy: hr.Strategy, Limit: hr.Limit})
+			tied := differs && (slices.Contains(br.Tied, hCell) || slices.Contains(hr.Tied, bCell))
+			out = append(out, Answer{Workload: hr.Workload, Base: recommend.What(br), Head: recommend.What(hr), Differs: differs && !tied, Tied: tied})
 		}
 	}
 	return out

@@ -375,3 +375,42 @@ func TestRecommendationChangeIsSaid(t *testing.T) {
 		t.Errorf("the comparison does not say %q:\n%s", want, text.String())
 	}
 }
+
+// TestTiedAnswersAreNoChange compares two runs whose answers differ only
+// between cells tied within noise (pool 8 and semaphore 8 serve alike;
+// the lower p99 picks one, and the runs disagree on which): the answer is
+// tied, not changed.
+func TestTiedAnswersAreNoChange(t *testing.T) {
+	run := func(poolFirst bool) *results.Results {
+		res := &results.Results{Schema: results.Schema, Complete: true, Plan: results.PlanRecord{Reps: 6}}
+		for _, strategy := range []string{"pool", "semaphore"} {
+			c := results.CellResult{Workload: "io", Strategy: strategy, Limit: 8, Tasks: 100, Complete: true}
+			p99 := 100 * time.Millisecond
+			if (strategy == "pool") != poolFirst {
+				p99 = 110 * time.Millisecond
+			}
+			for i := range 6 {
+				c.Repetitions = append(c.Repetitions, results.Repetition{Core: results.Core{Submitted: 100, Completed: 100,
+					Throughput: 500 * (1 + 0.02*float64(i%3-1)), Response: results.Quantiles{P99: p99}}})
+			}
+			c.Summary = results.Combine(c.Repetitions)
+			res.Cells = append(res.Cells, c)
+		}
+		return res
+	}
+	c := Compare(sideOf(run(true)), sideOf(run(false)))
+	if len(c.Answers) != 1 || c.Answers[0].Differs || !c.Answers[0].Tied {
+		t.Fatalf("answers %+v: want pool 8 against semaphore 8 tied, not changed", c.Answers)
+	}
+	var text, gh bytes.Buffer
+	if err := c.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	c.WriteGitHub(&gh)
+	if strings.Contains(text.String(), "recommendation changed") || !strings.Contains(text.String(), "(tied within noise: not a change)") {
+		t.Errorf("the text calls a tie a change:\n%s", text.String())
+	}
+	if !strings.Contains(gh.String(), "Recommendation: base pool at 8, head semaphore at 8, tied within noise") {
+		t.Errorf("the GitHub output does not say the answers are tied:\n%s", gh.String())
+	}
+}
