@@ -220,13 +220,30 @@ func logAxis(a *plot.Axis) {
 }
 
 // logTicks labels 1-2-5 steps of each decade in range and marks the other
-// integer multiples as minor ticks.
+// integer multiples as minor ticks; a range too narrow for three such
+// labels (10 to 13 ms) gets gonum's evenly spaced ticks instead.
 type logTicks struct{}
 
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	if lo <= 0 || hi <= lo {
 		return nil
 	}
+	ticks := steps125(lo, hi)
+	labelled := 0
+	for _, t := range ticks {
+		if t.Label != "" {
+			labelled++
+		}
+	}
+	if labelled < 3 {
+		return plainTicks{}.Ticks(lo, hi)
+	}
+	return ticks
+}
+
+// steps125 are the ticks of every integer multiple of each decade in
+// range, labelled at 1, 2 and 5.
+func steps125(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
 		decade := math.Pow(10, e)
