@@ -28,7 +28,7 @@ func errorMarks(p *plot.Plot, xys plotter.XYs, fractions []float64) bool {
 	if len(at) == 0 {
 		return false
 	}
-	l := newMarkLabels(at, text, 8, vg.Point{Y: vg.Points(5)})
+	l := newMarkLabels(at, text, 8, vg.Point{Y: vg.Points(7)})
 	l.style.Color = red
 	p.Add(l)
 	return true

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"image/color"
+	"math"
 	"sort"
 	"strconv"
 
@@ -147,7 +148,7 @@ func addLine(p *plot.Plot, xys plotter.XYs, sty draw.LineStyle, flat bool) {
 }
 
 var (
-	hollowGlyph      = draw.GlyphStyle{Color: grey, Radius: vg.Points(2.5), Shape: whiteRing{}}
+	hollowGlyph      = draw.GlyphStyle{Color: grey, Radius: vg.Points(4), Shape: whiteRing{}}
 	recommendedGlyph = draw.GlyphStyle{Color: recommendedColor, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
 )
 
@@ -155,8 +156,14 @@ var (
 type whiteRing struct{}
 
 func (whiteRing) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	draw.CircleGlyph{}.DrawGlyph(c, draw.GlyphStyle{Color: color.White, Radius: sty.Radius}, pt)
-	draw.RingGlyph{}.DrawGlyph(c, sty, pt)
+	c.SetColor(color.White) // glyphs fill in the canvas' colour
+	draw.CircleGlyph{}.DrawGlyph(c, sty, pt)
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(1.2)})
+	p := vg.Path{}
+	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
+	p.Arc(pt, sty.Radius, 0, 2*math.Pi)
+	p.Close()
+	c.Stroke(p)
 }
 
 func addGlyphs(p *plot.Plot, xys plotter.XYs, sty draw.GlyphStyle) {
