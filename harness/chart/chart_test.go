@@ -25,15 +25,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // 3 repetitions each.
 func fixture(t *testing.T) *results.Results {
 	t.Helper()
-	data, err := os.ReadFile("testdata/results.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res results.Results
-	if err := json.Unmarshal(data, &res); err != nil {
-		t.Fatal(err)
-	}
-	return &res
+	return load(t, "results.json")
 }
 
 var svgText = regexp.MustCompile(`(?s)<text[^>]*>([^<]*)</text>`)
