@@ -2,7 +2,6 @@ package compare
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"slices"
@@ -73,7 +72,7 @@ func (c *Comparison) WriteGitHub(w io.Writer) {
 				fmt.Fprintf(w, "\n%s: no significant change in any cell (~).\n", escape.Markdown(m.short))
 			}
 		}
-		fmt.Fprintf(w, "\n<details><summary>%s: goodput and p99 of each side</summary>\n", html.EscapeString(workload))
+		fmt.Fprintf(w, "\n<details><summary>%s: goodput and p99 of each side</summary>\n", escape.HTML(workload))
 		for _, m := range chartMetrics {
 			for _, ch := range c.absoluteCharts(workload, m.name, m.short+" ("+m.unit+")", m.scale) {
 				ch.write(w)

@@ -1,6 +1,7 @@
 // Package escape holds one escaping function per output language that
 // concbench renders user input into: Markdown text and table cells,
-// Markdown code spans, Mermaid strings and terminal text. Every renderer
+// Markdown code spans, Mermaid strings, text inside an HTML block of a
+// Markdown file, and terminal text. Every renderer
 // passes names, parameters and messages through the one for its language,
 // so that a workload name, a header or a crafted results.json cannot break
 // a table, leave a code span or bring raw HTML into a pull-request
@@ -10,6 +11,7 @@ package escape
 
 import (
 	"fmt"
+	"html"
 	"strings"
 	"unicode"
 )
@@ -79,6 +81,12 @@ func Mermaid(s string) string {
 		return '_'
 	}, s) + `"`
 }
+
+// HTML is s as text inside an HTML block of a Markdown file (a
+// <summary>): on one line, since a blank line would end the block and
+// start Markdown, with '<', '>', '&' and quotes as entities. Whole HTML
+// pages go through html/template instead.
+func HTML(s string) string { return html.EscapeString(oneLine(s)) }
 
 // Terminal is s safe to print to a terminal: control characters, escape
 // sequences among them, are shown as \xNN instead of being obeyed.

@@ -58,3 +58,9 @@ func TestTerminal(t *testing.T) {
 		t.Errorf("Terminal changed plain text: %q", got)
 	}
 }
+
+func TestHTML(t *testing.T) {
+	if got, want := HTML("a\n\n# <b>&\"x\"</b>"), "a  # &lt;b&gt;&amp;&#34;x&#34;&lt;/b&gt;"; got != want {
+		t.Errorf("HTML = %q, want %q", got, want)
+	}
+}
