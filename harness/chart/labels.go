@@ -1,6 +1,8 @@
 package chart
 
 import (
+	"image/color"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -15,7 +17,8 @@ type markLabels struct {
 	xys    plotter.XYs
 	texts  []string
 	style  draw.TextStyle
-	offset vg.Point // from the point to the label's anchor
+	colors []color.Color // each label's colour; nil: the style's
+	offset vg.Point      // from the point to the label's anchor
 }
 
 func newMarkLabels(xys plotter.XYs, texts []string, size vg.Length, offset vg.Point) *markLabels {
@@ -48,7 +51,11 @@ func (l *markLabels) Plot(c draw.Canvas, p *plot.Plot) {
 			best = shift(box, 0)
 		}
 		placed = append(placed, best)
-		c.FillText(l.style, vg.Point{X: at.X, Y: at.Y + (best.Min.Y - box.Min.Y)}, l.texts[i])
+		sty := l.style
+		if l.colors != nil {
+			sty.Color = l.colors[i]
+		}
+		c.FillText(sty, vg.Point{X: at.X, Y: at.Y + (best.Min.Y - box.Min.Y)}, l.texts[i])
 	}
 }
 

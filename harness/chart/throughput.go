@@ -2,15 +2,18 @@ package chart
 
 import (
 	"fmt"
+	"image/color"
 
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/units"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Throughput draws, per workload, goodput per cell and, when the run has
+// Throughput draws, per workload, goodput per cell, each bar labelled
+// with its value, and, when the run has
 // an ideal bound (closed loop), the measured wall time beside it,
 // labelled with the efficiency.
 func Throughput(res *results.Results) *Figure {
@@ -31,15 +34,7 @@ func Throughput(res *results.Results) *Figure {
 		}
 		tp := cellPanel(g.title("Goodput"), "goodput (tasks/s)", g, cols)
 		pal.bars(tp, g, cols, func(c results.CellResult) float64 { return c.Summary.Throughput }, 0)
-		tops := make(plotter.XYs, len(g.cells))
-		failed := make([]float64, len(g.cells))
-		for i, c := range g.cells {
-			tops[i] = plotter.XY{X: float64(i), Y: c.Summary.Throughput}
-			if g.failed[i] {
-				failed[i] = c.FailedFraction() // over the budget: marked; within it: noise, not a verdict
-			}
-		}
-		marked = errorMarks(tp, tops, failed) || marked
+		marked = goodputLabels(tp, g) || marked
 		row := []*plot.Plot{tp}
 		if ideal {
 			row = append(row, pal.wallPanel(g))
@@ -58,6 +53,27 @@ func Throughput(res *results.Results) *Figure {
 			Thumb: glyphThumb{Color: red, Radius: vg.Points(3), Shape: draw.CrossGlyph{}}})
 	}
 	return padLogAxes(f)
+}
+
+// goodputLabels writes each bar's goodput over it, so that a bar too
+// short to see beside one 100 times taller still reads, and in red the
+// share of tasks that failed over a bar over the error budget (within it:
+// noise, not a verdict). It reports whether it marked a failure.
+func goodputLabels(p *plot.Plot, g group) (marked bool) {
+	tops := make(plotter.XYs, len(g.cells))
+	texts := make([]string, len(g.cells))
+	colors := make([]color.Color, len(g.cells))
+	for i, c := range g.cells {
+		tops[i] = plotter.XY{X: float64(i), Y: c.Summary.Throughput}
+		texts[i], colors[i] = units.Rate(c.Summary.Throughput), color.Black
+		if g.failed[i] {
+			texts[i], colors[i], marked = errorText(c.FailedFraction()), red, true
+		}
+	}
+	l := newMarkLabels(tops, texts, 8, vg.Point{Y: vg.Points(3)})
+	l.colors = colors
+	p.Add(l)
+	return marked
 }
 
 // wallPanel draws each cell's wall time per repetition beside its ideal
