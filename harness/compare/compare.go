@@ -253,7 +253,7 @@ func answers(base, head *Side) []Answer {
 			differs := br.Strategy != hr.Strategy || br.Unbounded != hr.Unbounded ||
 				hr.Limit < br.Limit || hr.Limit > max(br.Limit, br.LimitMax)
 			bCell, hCell := cellLabel(Key{Strategy: br.Strategy, Limit: br.Limit}), cellLabel(Key{Strategy: hr.Strategy, Limit: hr.Limit})
-			tied := differs && (slices.Contains(br.Tied, hCell) || slices.Contains(hr.Tied, bCell))
+			tied := differs && slices.Contains(br.Tied, hCell) && slices.Contains(hr.Tied, bCell)
 			out = append(out, Answer{Workload: hr.Workload, Base: recommend.What(br), Head: recommend.What(hr), Differs: differs && !tied, Tied: tied})
 		}
 	}

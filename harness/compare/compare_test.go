@@ -410,7 +410,7 @@ func TestTiedAnswersAreNoChange(t *testing.T) {
 	if strings.Contains(text.String(), "recommendation changed") || !strings.Contains(text.String(), "(tied within noise: not a change)") {
 		t.Errorf("the text calls a tie a change:\n%s", text.String())
 	}
-	if !strings.Contains(gh.String(), "Recommendation: base pool at 8, head semaphore at 8, tied within noise") {
+	if !strings.Contains(gh.String(), "Recommendation: base pool at 8, head semaphore at 8, each tied within noise with the other on both sides") {
 		t.Errorf("the GitHub output does not say the answers are tied:\n%s", gh.String())
 	}
 }

@@ -85,7 +85,7 @@ func (c *Comparison) WriteGitHub(w io.Writer) {
 // recommendationWords says a workload's answer on both sides in a line.
 func recommendationWords(a Answer) string {
 	if a.Tied {
-		return "Recommendation: base " + a.Base + ", head " + a.Head + ", tied within noise on one side or both: not a change."
+		return "Recommendation: base " + a.Base + ", head " + a.Head + ", each tied within noise with the other on both sides: not a change."
 	}
 	if a.Differs {
 		return "Recommendation changed: base " + a.Base + ", head " + a.Head + "."
