@@ -81,6 +81,9 @@ func TestMermaidChartsAreLegible(t *testing.T) {
 			t.Fatal(err)
 		}
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		for n := 2; docs[name] != nil; n++ {
+			name = fmt.Sprintf("%s-%d", strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), n)
+		}
 		docs[name], names = data, append(names, name)
 	}
 	ctx := startBrowser(t, browser, script)
