@@ -25,94 +25,19 @@ func Scaling(res *results.Results) *Figure {
 	pal := newPalette(res)
 	gs := groups(res)
 	f := newFigure("scaling", "Scaling with the limit (log axes)", res, gs)
-	ticks := make([]plot.Tick, len(limits))
-	for i, l := range limits {
-		ticks[i] = plot.Tick{Value: float64(l), Label: strconv.Itoa(l)}
-	}
-	lo, hi := float64(limits[0]), float64(limits[len(limits)-1])
-	drawn := func(c results.CellResult) bool { return c.Failed == "" && len(c.Repetitions) > 0 }
-	var flatDrawn, idealDrawn, marked bool
+	var drew scalingDrawn
 	for _, g := range gs {
-		tp := newPanel(g.title("Goodput"), "limit", "goodput (tasks/s, log)")
-		p99 := newPanel(g.title("p99 response"), "limit", "p99 response (ms, log)")
-		for _, p := range []*plot.Plot{tp, p99} {
-			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.ConstantTicks(ticks)
-			p.X.Min, p.X.Max = lo/1.2, hi*1.2
-			logAxis(&p.Y)
-			p.Add(plotter.NewGrid())
-		}
-		lines := map[string]plotter.XYs{}
-		tails := map[string]plotter.XYs{}
-		var markAt plotter.XYs
-		var fractions []float64
-		var hollowTP, hollowP99, recTP, recP99 plotter.XYs
-		best := map[int]float64{} // the least ideal wall at each limit
-		for i, c := range g.cells {
-			if !drawn(c) {
-				continue // a failed cell has no figures to draw
-			}
-			if c.Limit == 0 {
-				flatDrawn = true
-				flat := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
-				addLine(tp, flat(floorPositive(c.Summary.Throughput)), pal.line(c), true)
-				addLine(p99, flat(floorPositive(ms(c.Summary.Response.P99))), pal.line(c), true)
-				markAt = append(markAt, plotter.XY{X: hi, Y: floorPositive(ms(c.Summary.Response.P99))})
-				fractions = append(fractions, c.ErrorFraction())
-				if i == g.recommended { // ringed where the flat line ends
-					recTP = append(recTP, plotter.XY{X: hi, Y: floorPositive(c.Summary.Throughput)})
-					recP99 = append(recP99, markAt[len(markAt)-1])
-				}
-				continue
-			}
-			x := float64(c.Limit)
-			at := []plotter.XY{{X: x, Y: floorPositive(c.Summary.Throughput)}, {X: x, Y: floorPositive(ms(c.Summary.Response.P99))}}
-			if g.failed[i] {
-				hollowTP, hollowP99 = append(hollowTP, at[0]), append(hollowP99, at[1])
-			}
-			if i == g.recommended {
-				recTP, recP99 = append(recTP, at[0]), append(recP99, at[1])
-			}
-			lines[c.Strategy] = append(lines[c.Strategy], plotter.XY{X: x, Y: floorPositive(c.Summary.Throughput)})
-			tails[c.Strategy] = append(tails[c.Strategy], plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
-			markAt = append(markAt, plotter.XY{X: x, Y: floorPositive(ms(c.Summary.Response.P99))})
-			fractions = append(fractions, c.ErrorFraction())
-			if b, ok := best[c.Limit]; !ok || ms(c.Summary.Ideal) < b {
-				best[c.Limit] = ms(c.Summary.Ideal)
-			}
-		}
-		for s := range lines {
-			sty := draw.LineStyle{Color: pal.color(s), Width: vg.Points(1.5)}
-			addLine(tp, sortedXY(lines[s]), sty, false)
-			addLine(p99, sortedXY(tails[s]), sty, false)
-		}
-		var idealTP, idealWall plotter.XYs
-		for _, l := range limits {
-			if b, ok := best[l]; ok && b > 0 {
-				idealTP = append(idealTP, plotter.XY{X: float64(l), Y: float64(g.workload.Tasks) / (b / 1000)})
-				idealWall = append(idealWall, plotter.XY{X: float64(l), Y: b})
-			}
-		}
-		if len(idealTP) > 0 {
-			idealDrawn = true
-			addLine(tp, idealTP, idealLine, false)
-			addLine(p99, idealWall, idealLine, false)
-		}
-		addGlyphs(tp, hollowTP, hollowGlyph)
-		addGlyphs(p99, hollowP99, hollowGlyph)
-		addGlyphs(tp, recTP, recommendedGlyph)
-		addGlyphs(p99, recP99, recommendedGlyph)
-		marked = errorMarks(p99, markAt, fractions) || marked
-		f.Panels = append(f.Panels, []*plot.Plot{tp, p99})
+		f.Panels = append(f.Panels, pal.scalingRow(g, limits, &drew))
 	}
 	// The legend lists only what is drawn.
-	if idealDrawn {
+	if drew.ideal {
 		f.Legend = append(f.Legend, LegendEntry{"ideal (throughput: tasks / ideal wall; p99: ideal wall, when the last task can end)", lineThumb(idealLine)})
 	}
-	f.Legend = append(f.Legend, pal.legendOf(res, drawn)...)
-	if flatDrawn {
+	f.Legend = append(f.Legend, pal.legendOf(res, scalable)...)
+	if drew.flat {
 		f.Legend = append(f.Legend, LegendEntry{"strategies without a limit: flat dotted lines", lineThumb(flatLine)})
 	}
-	if marked {
+	if drew.marked {
 		f.Legend = append(f.Legend, errorMarkEntry())
 	}
 	rec, failed := cellMarks(gs)
@@ -123,6 +48,97 @@ func Scaling(res *results.Results) *Figure {
 		f.Legend = append(f.Legend, LegendEntry{"hollow: over the error budget (FAILED, not speed)", glyphThumb(hollowGlyph)})
 	}
 	return padLogAxes(f)
+}
+
+// scalable reports whether a cell has figures to draw on a scaling chart.
+func scalable(c results.CellResult) bool { return c.Failed == "" && len(c.Repetitions) > 0 }
+
+// scalingDrawn is what the rows of a scaling chart drew, for its legend.
+type scalingDrawn struct{ flat, ideal, marked bool }
+
+// scalingSeries are one workload's points against the limit: [0] on the
+// goodput panel, [1] on the p99 panel.
+type scalingSeries struct {
+	lines       [2]map[string]plotter.XYs // by strategy
+	hollow, rec [2]plotter.XYs
+	markAt      plotter.XYs // p99 points, for error marks
+	fractions   []float64
+	best        map[int]float64 // the least ideal wall at each limit
+}
+
+// scalingRow draws one workload's goodput and p99 panels.
+func (pal *palette) scalingRow(g group, limits []int, drew *scalingDrawn) []*plot.Plot {
+	ticks := make([]plot.Tick, len(limits))
+	for i, l := range limits {
+		ticks[i] = plot.Tick{Value: float64(l), Label: strconv.Itoa(l)}
+	}
+	lo, hi := float64(limits[0]), float64(limits[len(limits)-1])
+	panels := []*plot.Plot{newPanel(g.title("Goodput"), "limit", "goodput (tasks/s, log)"), newPanel(g.title("p99 response"), "limit", "p99 response (ms, log)")}
+	for _, p := range panels {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.ConstantTicks(ticks)
+		p.X.Min, p.X.Max = lo/1.2, hi*1.2
+		logAxis(&p.Y)
+		p.Add(plotter.NewGrid())
+	}
+	s := scalingSeries{lines: [2]map[string]plotter.XYs{{}, {}}, best: map[int]float64{}}
+	for i, c := range g.cells {
+		if !scalable(c) {
+			continue // a failed cell has no figures to draw
+		}
+		at := [2]plotter.XY{{Y: floorPositive(c.Summary.Throughput)}, {Y: floorPositive(ms(c.Summary.Response.P99))}}
+		if c.Limit == 0 { // a flat reference, marked where it ends
+			drew.flat = true
+			for k, p := range panels {
+				addLine(p, plotter.XYs{{X: lo, Y: at[k].Y}, {X: hi, Y: at[k].Y}}, pal.line(c), true)
+			}
+			at[0].X, at[1].X = hi, hi
+		} else {
+			at[0].X, at[1].X = float64(c.Limit), float64(c.Limit)
+			for k := range at {
+				s.lines[k][c.Strategy] = append(s.lines[k][c.Strategy], at[k])
+			}
+			if b, ok := s.best[c.Limit]; !ok || ms(c.Summary.Ideal) < b {
+				s.best[c.Limit] = ms(c.Summary.Ideal)
+			}
+		}
+		for k := range at {
+			if g.failed[i] && c.Limit != 0 {
+				s.hollow[k] = append(s.hollow[k], at[k])
+			}
+			if i == g.recommended {
+				s.rec[k] = append(s.rec[k], at[k])
+			}
+		}
+		s.markAt, s.fractions = append(s.markAt, at[1]), append(s.fractions, c.ErrorFraction())
+	}
+	pal.drawScaling(panels, g, limits, s, drew)
+	return panels
+}
+
+// drawScaling adds a row's series to its panels: the strategies' lines,
+// the ideal, hollow and ringed points, and error marks.
+func (pal *palette) drawScaling(panels []*plot.Plot, g group, limits []int, s scalingSeries, drew *scalingDrawn) {
+	for k, p := range panels {
+		for strategy, xys := range s.lines[k] {
+			addLine(p, sortedXY(xys), draw.LineStyle{Color: pal.color(strategy), Width: vg.Points(1.5)}, false)
+		}
+	}
+	var ideal [2]plotter.XYs
+	for _, l := range limits {
+		if b, ok := s.best[l]; ok && b > 0 {
+			ideal[0] = append(ideal[0], plotter.XY{X: float64(l), Y: float64(g.workload.Tasks) / (b / 1000)})
+			ideal[1] = append(ideal[1], plotter.XY{X: float64(l), Y: b})
+		}
+	}
+	for k, p := range panels {
+		if len(ideal[k]) > 0 {
+			drew.ideal = true
+			addLine(p, ideal[k], idealLine, false)
+		}
+		addGlyphs(p, s.hollow[k], hollowGlyph)
+		addGlyphs(p, s.rec[k], recommendedGlyph)
+	}
+	drew.marked = errorMarks(panels[1], s.markAt, s.fractions) || drew.marked
 }
 
 var (
