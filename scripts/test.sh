@@ -21,6 +21,10 @@ if ! command -v chromium >/dev/null; then
 fi
 mermaid_dir="${XDG_CACHE_HOME:-$HOME/.cache}/concbench/mermaid-$mermaid_version"
 if [ ! -f "$mermaid_dir/node_modules/mermaid/dist/mermaid.min.js" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "npm is missing: install Node.js and npm (apt-get install npm) for the Mermaid chart test"
+    exit 1
+  fi
   mkdir -p "$mermaid_dir"
   npm install --prefix "$mermaid_dir" --silent --no-audit --no-fund --no-save "mermaid@$mermaid_version" >/dev/null
 fi
