@@ -3,8 +3,8 @@
 # package's tests with the race detector, the main module's and those of
 # examples/custom (a user's module that imports concbench). Needs Go (modules
 # come from the module proxy); it installs what the chart tests render with
-# when missing: Debian's chromium and mermaid from npm (pinned), and keeps
-# the PNGs they draw in artifacts/.
+# when missing: Debian's chromium and npm, and mermaid from npm (pinned),
+# and keeps the PNGs they draw in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,19 +12,18 @@ cd "$(dirname "$0")/.."
 # renders them: mermaid in headless Chromium.
 mermaid_version=11.17.2
 echo "== browser tools for the chart tests (chromium, mermaid $mermaid_version)"
-if ! command -v chromium >/dev/null; then
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "chromium is missing: install Debian's chromium package (apt-get install chromium), or run as root"
+    echo "missing: ${missing[*]}: install Debian's packages (apt-get install ${missing[*]}), or run as root"
     exit 1
   fi
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 mermaid_dir="${XDG_CACHE_HOME:-$HOME/.cache}/concbench/mermaid-$mermaid_version"
 if [ ! -f "$mermaid_dir/node_modules/mermaid/dist/mermaid.min.js" ]; then
-  if ! command -v npm >/dev/null; then
-    echo "npm is missing: install Node.js and npm (apt-get install npm) for the Mermaid chart test"
-    exit 1
-  fi
   mkdir -p "$mermaid_dir"
   npm install --prefix "$mermaid_dir" --silent --no-audit --no-fund --no-save "mermaid@$mermaid_version" >/dev/null
 fi
