@@ -191,6 +191,8 @@ func TestAttackRejectsBadInput(t *testing.T) {
 		{[]string{"-stages", "1s:100", "-duration", "5s"}, "-stages: the stages set the duration"},
 		{[]string{"-stages", "1s:100", "-rates", "100,200"}, "-stages: one staged attack"},
 		{[]string{"-rate", "10000000/s", "-duration", "1h", "-encode", "json"}, "-duration: the attack schedules 36000000000 requests, about 10.5TiB"},
+		{[]string{"-expect-status", "2yy"}, `invalid value "2yy" for flag -expect-status: "2yy" is not a status code (100 to 599) or class (1xx to 5xx)`},
+		{[]string{"-param", "http.expect-status=600"}, `http.expect-status: "600" is not a status code`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -415,5 +417,37 @@ func TestAttackWithNoSuccessFails(t *testing.T) {
 	res := onlyRun(t, out)
 	if errs := res.Cells[0].Summary.Errors; errs["timeout"] != 20 {
 		t.Errorf("hung target: errors %v; want 20 timeouts", errs)
+	}
+}
+
+// TestExpectedStatuses: the embedded target answers 200. Expecting 200
+// succeeds; expecting 201 fails every request as http-200, and the attack
+// exits 1 as one where nothing succeeded; closed-loop users do the same.
+func TestExpectedStatuses(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		errors int
+	}{
+		{[]string{"-expect-status", "200", "-rate", "50/s", "-duration", "1s"}, 0, 0},
+		{[]string{"-expect-status", "201,3xx", "-rate", "50/s", "-duration", "1s"}, 1, 50},
+		{[]string{"-param", "http.expect-status=201", "-users", "1s:2"}, 1, -1},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out := t.TempDir()
+			code, _, stderr := bench(t, context.Background(), append([]string{"attack", "-encode", "none", "-out", out}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
+			}
+			res := onlyRun(t, out)
+			s := res.Cells[0].Summary
+			got := s.Errors["http-200"]
+			if tc.errors >= 0 && (got != tc.errors || s.ErrorCount() != tc.errors) {
+				t.Errorf("errors %v, want %d as http-200", s.Errors, tc.errors)
+			}
+			if tc.errors < 0 && (got == 0 || got != s.Completed) {
+				t.Errorf("closed loop: errors %v of %d completed, want every one http-200", s.Errors, s.Completed)
+			}
+		})
 	}
 }

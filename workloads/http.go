@@ -31,6 +31,7 @@ func init() {
 			fs.StringVar(&w.method, "method", http.MethodGet, "request method")
 			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2', or @file (one per line) or @env:NAME; the values of secret headers (Authorization, Cookie, X-Api-Key, -secret-header) are recorded as <redacted>")
 			fs.StringVar(&w.body, "body", "", "request body, or @file or @env:NAME (kept out of the records)")
+			fs.StringVar(&w.expectStatus, "expect-status", "2xx", "statuses that count as a success, codes and classes: 200,201 or 2xx,404; any other is an error named by its status (http-200, http-4xx)")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "net/http client: idle connections kept per host (at least the limit you run)")
 			fs.StringVar(&w.clientKind, "client", "fasthttp", "HTTP client: fasthttp (valyala/fasthttp, about 1.2x net/http's requests a second; a task cancelled without a deadline lets its request in flight run on to the timeout) or net/http (a cancelled task's request stops at once) (fasthttp|net/http)")
@@ -52,6 +53,8 @@ func init() {
 // httpWorkload requests one URL per task through one shared client.
 type httpWorkload struct {
 	url, method, headers, body string
+	expectStatus               string
+	expect                     load.Statuses // parsed from expectStatus
 	clientKind                 string
 	timeout                    time.Duration
 	conns                      int
@@ -88,6 +91,9 @@ func (w *httpWorkload) start() error {
 		return badParam("header", "%v", err)
 	}
 	w.header = h
+	if w.expect, err = load.ParseStatuses(w.expectStatus); err != nil {
+		return badParam("expect-status", "%v", err)
+	}
 	if w.payload, err = fromSource(w.body); err != nil {
 		return badParam("body", "%v", err)
 	}
@@ -151,13 +157,13 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 
 // Request is what each task sends, for open-loop attacks on the same target.
 func (w *httpWorkload) Request() load.Request {
-	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload)}
+	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect}
 }
 
 // request sends one request and reads the whole response.
 func (w *httpWorkload) request(ctx context.Context, _ harness.Exec) error {
 	code, _, err := w.sender.Send(ctx)
-	return load.Classify(code, err)
+	return w.expect.Classify(code, err)
 }
 
 func validMethod(m string) bool {

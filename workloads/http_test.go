@@ -228,3 +228,26 @@ func TestHTTPClientsAgree(t *testing.T) {
 		t.Errorf("client curl: %v", err)
 	}
 }
+
+// TestExpectedStatusesDecideSuccess: against a downstream of capacity 1
+// under 8 callers, the 503s are errors by default, and successes when
+// the run expects them; expecting only 201 makes the 200s errors.
+func TestExpectedStatusesDecideSuccess(t *testing.T) {
+	params := map[string]string{"capacity": "1", "latency": "20ms"}
+	byDefault := measure(t, "http", params, 8, 8, 1, strategy.Unbounded{})[0]
+	params["expect-status"] = "2xx,503"
+	with503 := measure(t, "http", params, 8, 8, 1, strategy.Unbounded{})[0]
+	params["expect-status"] = "201"
+	only201 := measure(t, "http", params, 8, 8, 1, strategy.Unbounded{})[0]
+	if byDefault.Summary.Errors["http-503"] == 0 {
+		t.Fatalf("capacity 1 under 8 callers gave no 503 (errors %v)", byDefault.Summary.Errors)
+	}
+	checkClean(t, with503)
+	if s := only201.Summary; s.ErrorCount() != s.Completed || s.Errors["http-200"] == 0 {
+		t.Errorf("expecting 201: errors %v of %d, want every response an error, the 200s as http-200", s.Errors, s.Completed)
+	}
+	spec, _ := Lookup("http")
+	if _, err := spec.Build("http", map[string]string{"expect-status": "20x"}, 1); err == nil || !strings.Contains(err.Error(), "expect-status") {
+		t.Errorf("expect-status=20x: %v, want an error naming the parameter", err)
+	}
+}

@@ -38,6 +38,9 @@ type Request struct {
 	Method, URL string
 	Header      http.Header
 	Body        []byte
+	// Expect are the statuses that count as a success; the zero value
+	// expects any 2xx.
+	Expect Statuses
 }
 
 // IntervalLength is the span of each of an attack's intervals.
@@ -113,7 +116,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		if res.Error != "" && res.Code == 0 {
 			transport = fmt.Errorf("%s", res.Error)
 		}
-		s.Err = Classify(int(res.Code), transport)
+		s.Err = a.Expect.Classify(int(res.Code), transport)
 		last = max(last, s.End)
 		sent++
 		sum.Add(s)

@@ -110,15 +110,7 @@ func (e *TransportError) Kind() string { return e.kind }
 
 // Classify wraps a request's outcome so that results.ErrorKind counts it
 // by kind; nil for a 2xx.
-func Classify(code int, err error) error {
-	if err != nil {
-		return &TransportError{Err: err, kind: transportKind(err)}
-	}
-	if code < 200 || code > 299 {
-		return &StatusError{Code: code}
-	}
-	return nil
-}
+func Classify(code int, err error) error { return Statuses{}.Classify(code, err) }
 
 func transportKind(err error) string {
 	var te interface{ Timeout() bool } // net.Error, and fasthttp's ErrTimeout, which lacks Temporary

@@ -173,9 +173,9 @@ func (u *Users) send(ctx context.Context, sender Sender, began time.Time) (d str
 		transport = err
 	}
 	d.sample = results.Sample{Intended: start.Sub(began), Start: start.Sub(began), End: end.Sub(began), Done: true,
-		Err: Classify(code, transport)}
+		Err: u.Expect.Classify(code, transport)}
 	if code != 0 && err != nil { // the body failed to read
-		d.sample.Err = Classify(0, err)
+		d.sample.Err = u.Expect.Classify(0, err)
 	}
 	return d
 }
