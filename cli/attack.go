@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -29,7 +28,7 @@ import (
 // attackOptions are the flags of bench attack.
 type attackOptions struct {
 	rate, rates, sineAmp, maxRate, slo, encode, out, label, target string
-	stages, users, expectStatus                                    string
+	stages, users                                                  string
 	pacer, file, startAt                                           string
 	duration, sinePeriod, timeout, lateAfter                       time.Duration
 	slope                                                          float64
@@ -37,6 +36,7 @@ type attackOptions struct {
 	reps, shards, shardIndex                                       int
 	quick, bundle                                                  bool
 	params                                                         paramsValue
+	request                                                        requestFlags
 	set                                                            map[string]bool // flags given on the command line
 
 	shard    load.Shard // this process's part of the attack; the zero value: all of it
@@ -61,13 +61,7 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.Uint64Var(&o.maxWorkers, "max-workers", 256, "most requests in flight; beyond it requests are late, then dropped")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-request timeout")
 	fs.DurationVar(&o.lateAfter, "late-after", 5*time.Millisecond, "a request sent this long after its intended time counts as late")
-	fs.Func("expect-status", "statuses that count as a success, codes and classes: 200,201 or 2xx,404 (default 2xx); any other is an error named by its status", func(v string) error {
-		if _, err := load.ParseStatuses(v); err != nil {
-			return err
-		}
-		o.expectStatus = v
-		return nil
-	})
+	o.request.define(fs)
 	fs.IntVar(&o.reps, "reps", 1, "attacks per rate")
 	fs.StringVar(&o.slo, "slo", "", "SLO, e.g. 'p99<=50ms,success>=99.9%': report the highest rate that meets it")
 	fs.StringVar(&o.maxRate, "max-rate", "50000/s", "highest rate an SLO search tries")
@@ -223,18 +217,12 @@ func prepareAttack(args []string, stdout io.Writer) (*attackOptions, attackPlan,
 	if err != nil {
 		return o, ap, nil, err
 	}
-	params := maps.Clone(o.params["http"])
-	if _, ok := params["timeout"]; !ok && o.set["timeout"] {
-		if params == nil {
-			params = map[string]string{}
-		}
-		params["timeout"] = o.timeout.String() // the probe of the target waits as long as a request
+	params, err := o.request.over(o.params["http"])
+	if err != nil {
+		return o, ap, nil, err
 	}
-	if _, ok := params["expect-status"]; !ok && o.expectStatus != "" {
-		if params == nil {
-			params = map[string]string{}
-		}
-		params["expect-status"] = o.expectStatus
+	if _, ok := params["timeout"]; !ok && o.set["timeout"] {
+		params["timeout"] = o.timeout.String() // the probe of the target waits as long as a request
 	}
 	w, err := plan.Workload(results.WorkloadRecord{Name: o.workload, Family: "http", Params: params, Tasks: 1}, false, o.target)
 	if err != nil && o.scenario != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -449,5 +450,56 @@ func TestExpectedStatuses(t *testing.T) {
 				t.Errorf("closed loop: errors %v of %d completed, want every one http-200", s.Errors, s.Completed)
 			}
 		})
+	}
+}
+
+// TestRequestFlags attacks a target of the test's with -H (a value
+// holding ';', and a secret), -m, -body @file and -expect-status: every
+// request arrives as asked, every 201 succeeds, and the secret is in no
+// file of the run.
+func TestRequestFlags(t *testing.T) {
+	var got atomic.Value // the last request's method, headers and body
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Method == http.MethodPost {
+			got.Store([]string{r.Method, r.Header.Get("X-Trace"), r.Header.Get("Authorization"), string(body)})
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	bodyFile := filepath.Join(t.TempDir(), "body.json")
+	if err := os.WriteFile(bodyFile, []byte(`{"a":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	code, _, stderr := bench(t, context.Background(), "attack", "-target", srv.URL, "-rate", "20/s", "-duration", "1s", "-encode", "json", "-out", out,
+		"-H", "X-Trace: 7; 8", "-H", "Authorization: Bearer s3cr3t", "-m", "POST", "-body", "@"+bodyFile, "-expect-status", "201")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := []string{"POST", "7; 8", "Bearer s3cr3t", `{"a":1}`}; !slices.Equal(got.Load().([]string), want) {
+		t.Errorf("the target saw %q, want %q", got.Load(), want)
+	}
+	if s := onlyRun(t, out).Cells[0].Summary; s.ErrorCount() != 0 || s.Completed != 20 {
+		t.Errorf("%d completed, errors %v: want 20 successes (201 expected)", s.Completed, s.Errors)
+	}
+	filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+		if data, _ := os.ReadFile(path); !d.IsDir() && bytes.Contains(data, []byte("s3cr3t")) {
+			t.Errorf("%s holds the secret header's value", path)
+		}
+		return nil
+	})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-H", "A: 1", "-param", "http.header=B: 2"}, "-H: give it or -param http.header, not both"},
+		{[]string{"-H", "no colon"}, `invalid value "no colon" for flag -H: "no colon": want 'Name: value'`},
+		{[]string{"-m", "get"}, `invalid value "get" for flag -m: "get" is not an HTTP method`},
+	} {
+		code, stdout, stderr := bench(t, context.Background(), append([]string{"attack", "-out", t.TempDir()}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 || stdout != "" {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and one line containing %q", tc.args, code, stderr, tc.want)
+		}
 	}
 }
