@@ -8,6 +8,7 @@ import (
 
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/load"
+	"github.com/concbench/concbench/harness/secret"
 )
 
 // requestFlags are bench attack's curl- and vegeta-style spellings of the
@@ -21,8 +22,12 @@ type requestFlags struct {
 
 func (r *requestFlags) define(fs *flag.FlagSet) {
 	fs.Func("H", "request header 'Name: value' (repeatable); secret headers' values are recorded as <redacted>", func(v string) error {
-		if name, _, ok := strings.Cut(v, ":"); !ok || strings.TrimSpace(name) == "" {
-			return fmt.Errorf("%q: want 'Name: value'", v)
+		name, value, ok := strings.Cut(v, ":")
+		switch {
+		case !ok || strings.TrimSpace(name) == "":
+			return fmt.Errorf("%q: want 'Name: value'", secret.Redact(v))
+		case strings.Contains(value, ";"):
+			return fmt.Errorf("%s: the value holds ';', which separates headers here: put the headers in a file, one a line, and give -param http.header=@FILE", strings.TrimSpace(name))
 		}
 		r.headers = append(r.headers, v)
 		return nil
@@ -52,7 +57,7 @@ func (r *requestFlags) over(params map[string]string) (map[string]string, error)
 		out = map[string]string{}
 	}
 	for _, f := range []struct{ flag, param, value string }{
-		{"H", "header", strings.Join(r.headers, "\n")}, // a header a line, so that a value may hold ';'
+		{"H", "header", strings.Join(r.headers, "; ")},
 		{"m", "method", r.method},
 		{"body", "body", r.body},
 		{"expect-status", "expect-status", r.expectStatus},

@@ -29,7 +29,7 @@ func init() {
 			w := &httpWorkload{}
 			fs.StringVar(&w.url, "target", "", "URL to request; empty: an embedded target on 127.0.0.1 (configured below)")
 			fs.StringVar(&w.method, "method", http.MethodGet, "request method")
-			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2' (or one a line), or @file (one a line) or @env:NAME; the values of secret headers (Authorization, Cookie, X-Api-Key, -secret-header) are recorded as <redacted>")
+			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2', or @file (one per line) or @env:NAME; the values of secret headers (Authorization, Cookie, X-Api-Key, -secret-header) are recorded as <redacted>")
 			fs.StringVar(&w.body, "body", "", "request body, or @file or @env:NAME (kept out of the records)")
 			fs.StringVar(&w.expectStatus, "expect-status", "2xx", "statuses that count as a success, codes and classes: 200,201 or 2xx,404; any other is an error named by its status (http-200, http-4xx)")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
@@ -86,8 +86,7 @@ func (w *httpWorkload) start() error {
 	if err != nil {
 		return badParam("header", "%v", err)
 	}
-	lines := strings.Contains(headers, "\n") || strings.HasPrefix(w.headers, "@") && !strings.HasPrefix(w.headers, "@env:")
-	h, err := parseHeaders(headers, lines)
+	h, err := parseHeaders(headers, strings.HasPrefix(w.headers, "@") && !strings.HasPrefix(w.headers, "@env:"))
 	if err != nil {
 		return badParam("header", "%v", err)
 	}
