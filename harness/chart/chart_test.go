@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html"
 	"image/png"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -492,5 +493,31 @@ func TestGoodputBarsAreLabelled(t *testing.T) {
 		if !slices.Contains(got, units.Rate(c.Summary.Throughput)) {
 			t.Errorf("%s %s: no label %q over its bar", c.Workload, label(c), units.Rate(c.Summary.Throughput))
 		}
+	}
+}
+
+// TestTitlesTellWorkloadsApart: two io workloads of one run differ in
+// latency; each panel title names the workload and that parameter, and
+// nothing else of its parameters, which the notes under the figure list.
+func TestTitlesTellWorkloadsApart(t *testing.T) {
+	res := fixture(t)
+	slow := res.Plan.Workloads[0]
+	slow.Name, slow.Params = "io-slow", maps.Clone(slow.Params)
+	slow.Params["latency"] = "50ms"
+	res.Plan.Workloads = append(res.Plan.Workloads, slow)
+	for _, c := range res.Cells {
+		if c.Workload == "io" {
+			c.Workload = "io-slow"
+			res.Cells = append(res.Cells, c)
+		}
+	}
+	got := texts(t, Latency(res))
+	for _, want := range []string{"Response time: io latency=5ms", "Response time: io-slow latency=50ms", "Response time: cpu", "io-slow: 20 tasks dist=lognormal latency=50ms"} {
+		if !slices.Contains(got, want) && !contains(got, want) {
+			t.Errorf("no text %q", want)
+		}
+	}
+	if contains(got, "Response time: io latency=5ms dist") || contains(got, "Response time: cpu cost") {
+		t.Error("a title lists parameters that do not tell its workload apart")
 	}
 }

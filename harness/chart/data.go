@@ -155,7 +155,7 @@ func distinctParams(w results.WorkloadRecord, all []results.WorkloadRecord) []st
 
 // title names a panel: what it shows, the workload and what tells the
 // workload apart, on one line ("Goodput: io-slow latency=50ms"). The
-// full parameters are in the figure's caption.
+// full parameters are in the figure's notes.
 func (g group) title(what string) string {
 	return strings.Join(append([]string{what + ": " + g.workload.Name}, g.distinct...), " ")
 }
@@ -184,7 +184,7 @@ func (g group) labels() []string {
 }
 
 // paramsCaption lists each workload's tasks and parameters, for the line
-// under a figure: "io: 200 tasks, dist=constant latency=5ms".
+// under a figure: "io: 200 tasks dist=constant latency=5ms".
 func paramsCaption(gs []group) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {
