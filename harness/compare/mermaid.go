@@ -44,18 +44,19 @@ func sideways(labels []string) bool {
 
 // WriteGitHub writes the comparison as GitHub renders it in a pull-request
 // comment or a job summary, with nothing uploaded: the markdown tables and
-// notes, then for each workload its recommendation on both sides and
-// Mermaid xychart-beta charts, small enough to read at a glance:
+// notes, then a section per workload with its recommendation on both sides
+// in words and Mermaid xychart-beta charts, small enough to read at a
+// glance:
 //   - the change of head against base in goodput and in p99, a bar per
 //     cell in the cells' order, worse in orange and better in green, a
 //     change within noise drawn as 0 and labelled "~" as the table marks it
 //     (a sentence instead when no cell changed);
-//   - bars sideways past 6 cells, or when the labels would not fit side
-//     by side;
 //   - folded under them, each side's goodput and p99: head as bars, base
-//     as a line.
+//     as a line, split over charts with axes of their own when the cells'
+//     values span more than 20 times.
 //
-// PNG and SVG charts stay in the comparison folder.
+// Bars turn sideways past 6 cells, or when the labels would not fit side
+// by side. PNG and SVG charts stay in the comparison folder.
 func (c *Comparison) WriteGitHub(w io.Writer) {
 	c.WriteMarkdown(w, nil)
 	for _, workload := range c.workloads() {
