@@ -505,3 +505,30 @@ func TestRequestFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackOverH2C attacks a target that speaks h2c with prior knowledge
+// only: every request arrives over HTTP/2.
+func TestAttackOverH2C(t *testing.T) {
+	var http2, other atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 {
+			http2.Add(1)
+		} else {
+			other.Add(1)
+		}
+	}))
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetHTTP1(true) // the probe speaks HTTP/1.1
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	defer srv.Close()
+	out := t.TempDir()
+	code, _, stderr := bench(t, context.Background(), "attack", "-target", srv.URL, "-rate", "20/s", "-duration", "1s", "-encode", "none", "-out", out,
+		"-param", "http.protocol=h2c", "-param", "http.client=net/http")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if s := onlyRun(t, out).Cells[0].Summary; s.Completed != 20 || s.ErrorCount() != 0 || http2.Load() != 20 {
+		t.Errorf("%d completed, errors %v, %d over HTTP/2 (%d otherwise): want 20 over HTTP/2", s.Completed, s.Errors, http2.Load(), other.Load())
+	}
+}

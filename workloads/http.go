@@ -34,6 +34,7 @@ func init() {
 			fs.StringVar(&w.expectStatus, "expect-status", "2xx", "statuses that count as a success, codes and classes: 200,201 or 2xx,404; any other is an error named by its status (http-200, http-4xx)")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "net/http client: idle connections kept per host (at least the limit you run)")
+			fs.StringVar(&w.protocol, "protocol", "http1", "HTTP version: http1, or h2c (HTTP/2 without TLS, with prior knowledge; needs the net/http client, and the embedded target serves it) (http1|h2c)")
 			fs.StringVar(&w.clientKind, "client", "fasthttp", "HTTP client: fasthttp (valyala/fasthttp, about 1.2x net/http's requests a second; a task cancelled without a deadline lets its request in flight run on to the timeout) or net/http (a cancelled task's request stops at once) (fasthttp|net/http)")
 			w.retry = defineRetry(fs)
 			embedded := target.Flags(fs, 5*time.Millisecond)
@@ -53,7 +54,7 @@ func init() {
 // httpWorkload requests one URL per task through one shared client.
 type httpWorkload struct {
 	url, method, headers, body string
-	expectStatus               string
+	expectStatus, protocol     string
 	expect                     load.Statuses // parsed from expectStatus
 	clientKind                 string
 	timeout                    time.Duration
@@ -93,6 +94,9 @@ func (w *httpWorkload) start() error {
 	w.header = h
 	if w.expect, err = load.ParseStatuses(w.expectStatus); err != nil {
 		return badParam("expect-status", "%v", err)
+	}
+	if err := load.CheckProtocol(w.protocol, w.clientKind); err != nil {
+		return badParam("protocol", "%v", err)
 	}
 	if w.payload, err = fromSource(w.body); err != nil {
 		return badParam("body", "%v", err)
@@ -157,7 +161,7 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 
 // Request is what each task sends, for open-loop attacks on the same target.
 func (w *httpWorkload) Request() load.Request {
-	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect}
+	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect, Protocol: w.protocol}
 }
 
 // request sends one request and reads the whole response.

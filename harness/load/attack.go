@@ -41,6 +41,8 @@ type Request struct {
 	// Expect are the statuses that count as a success; the zero value
 	// expects any 2xx.
 	Expect Statuses
+	// Protocol is one of Protocols; empty is HTTP/1.1.
+	Protocol string
 }
 
 // IntervalLength is the span of each of an attack's intervals.
@@ -80,6 +82,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		vegeta.Connections(int(a.MaxWorkers)),
 		vegeta.Timeout(a.Timeout),
 		vegeta.KeepAlive(true),
+		vegeta.H2C(a.Protocol == "h2c"),
 		vegeta.MaxBody(0), // read each body to its end, keeping none: bodies of any size cost no memory
 	)
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: a.Method, URL: a.URL, Header: a.Header, Body: a.Body})

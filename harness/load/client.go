@@ -20,6 +20,11 @@ import (
 // conns idle connections per host (set it to the concurrency you will use),
 // no compression, and timeout per request.
 func NewClient(conns int, timeout time.Duration) *http.Client {
+	return newClient("http1", conns, timeout)
+}
+
+// newClient is NewClient over protocol, one of Protocols.
+func newClient(protocol string, conns int, timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}
 	return &http.Client{
 		Timeout: timeout,
@@ -29,7 +34,7 @@ func NewClient(conns int, timeout time.Duration) *http.Client {
 			MaxIdleConnsPerHost: conns,
 			IdleConnTimeout:     90 * time.Second,
 			DisableCompression:  true,
-			ForceAttemptHTTP2:   false,
+			Protocols:           protocols(protocol),
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

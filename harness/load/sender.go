@@ -36,9 +36,12 @@ type Sender interface {
 // timeout per request; conns is how many idle connections net/http keeps.
 // r's URL must have passed CheckURL.
 func NewSender(client string, r Request, conns int, timeout time.Duration) (Sender, error) {
+	if err := CheckProtocol(r.Protocol, client); err != nil {
+		return nil, err
+	}
 	switch client {
 	case "net/http":
-		return &netSender{client: NewClient(conns, timeout), r: r}, nil
+		return &netSender{client: newClient(r.Protocol, conns, timeout), r: r}, nil
 	case "fasthttp", "":
 	default:
 		return nil, fmt.Errorf("%q: want %s", client, strings.Join(Clients, " or "))

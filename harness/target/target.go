@@ -62,6 +62,7 @@ func (c Config) Validate() error {
 type Stats struct {
 	Served, Rejected, Failed int64 // 2xx, 503 over capacity, 500 by error rate
 	PeakInFlight             int64
+	HTTP2                    int64 // requests that came over HTTP/2 (h2c)
 }
 
 // Server is a running target. It is safe for concurrent use.
@@ -75,6 +76,7 @@ type Server struct {
 	served   atomic.Int64
 	rejected atomic.Int64
 	failed   atomic.Int64
+	http2    atomic.Int64
 	closing  chan struct{}
 }
 
@@ -102,8 +104,10 @@ func Start(cfg Config, addr string) (*Server, error) {
 	for i := range s.body {
 		s.body[i] = 'x'
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go s.srv.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed after Close
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, Protocols: new(http.Protocols)}
+	s.srv.Protocols.SetHTTP1(true)
+	s.srv.Protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, beside HTTP/1.1
+	go s.srv.Serve(ln)                        //nolint:errcheck // Serve returns ErrServerClosed after Close
 	return s, nil
 }
 
@@ -112,7 +116,7 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/" }
 
 // Stats returns the counts so far.
 func (s *Server) Stats() Stats {
-	return Stats{Served: s.served.Load(), Rejected: s.rejected.Load(), Failed: s.failed.Load(), PeakInFlight: s.peak.Load()}
+	return Stats{Served: s.served.Load(), Rejected: s.rejected.Load(), Failed: s.failed.Load(), PeakInFlight: s.peak.Load(), HTTP2: s.http2.Load()}
 }
 
 // Close stops the target at once; requests waiting out their latency end.
@@ -130,6 +134,9 @@ func (s *Server) Close() error {
 // its latency and CPU cost, 500 at the error rate, else 200 with the body.
 // Query parameters latency, cpu, size and error override the config.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor == 2 {
+		s.http2.Add(1)
+	}
 	n := s.inflight.Add(1)
 	defer s.inflight.Add(-1)
 	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
