@@ -506,8 +506,8 @@ func TestRequestFlags(t *testing.T) {
 	}
 }
 
-// TestAttackOverH2C attacks a target that speaks h2c with prior knowledge
-// only: every request arrives over HTTP/2.
+// TestAttackOverH2C attacks a target that serves h2c (and HTTP/1.1, which
+// the probe speaks): every request of the attack arrives over HTTP/2.
 func TestAttackOverH2C(t *testing.T) {
 	var http2, other atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
