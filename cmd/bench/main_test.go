@@ -110,3 +110,16 @@ func onlyRun(t *testing.T, out string) *results.Results {
 	}
 	return res
 }
+
+// everyRunParses fails t, saying why, for each results.json under out
+// that does not read whole, and returns how many there are.
+func everyRunParses(t *testing.T, out, why string) int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(out, "*", results.FileName))
+	for _, f := range files {
+		if _, err := results.Read(f); err != nil {
+			t.Errorf("%s: %v", why, err)
+		}
+	}
+	return len(files)
+}

@@ -87,12 +87,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && !ws.Signaled() && exit.ExitCode() != 130 {
 		t.Errorf("exit %v", exit)
 	}
-	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	for _, f := range files {
-		if _, err := results.Read(f); err != nil {
-			t.Errorf("a file written before the second signal is corrupt: %v", err)
-		}
-	}
+	everyRunParses(t, out, "a file written before the second signal is corrupt")
 }
 
 // TestSIGKILLLeavesNoTruncatedFile kills real runs at moments spread over
@@ -112,13 +107,8 @@ func TestSIGKILLLeavesNoTruncatedFile(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
-	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	for _, f := range files {
-		if _, err := results.Read(f); err != nil {
-			t.Errorf("a killed run left a bad file: %v", err)
-		}
-	}
-	t.Logf("%d of 8 killed runs had written results.json; all parse", len(files))
+	n := everyRunParses(t, out, "a killed run left a bad file")
+	t.Logf("%d of 8 killed runs had written results.json; all parse", n)
 }
 
 // TestSIGKILLKeepsFinishedCells kills a run in its second cell: the
@@ -138,13 +128,9 @@ func TestSIGKILLKeepsFinishedCells(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond) // unbounded takes about 50 ms, sequential 4 s
 	cmd.Process.Kill()
 	cmd.Wait()
-	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	if len(files) != 1 {
-		t.Fatalf("results.json files %v, want the checkpoint", files)
-	}
-	res, err := results.Read(files[0])
-	if err != nil || res.Complete || len(res.Cells) != 1 || res.Cells[0].Strategy != "unbounded" || len(res.Cells[0].Repetitions) != 2 {
-		t.Fatalf("checkpoint %v: %+v", err, res)
+	res := onlyRun(t, out) // the checkpoint
+	if res.Complete || len(res.Cells) != 1 || res.Cells[0].Strategy != "unbounded" || len(res.Cells[0].Repetitions) != 2 {
+		t.Fatalf("checkpoint: %+v", res)
 	}
 }
 
@@ -267,13 +253,9 @@ func TestSIGKILLAttackKeepsWhatWasSent(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond)
 	cmd.Process.Kill()
 	cmd.Wait()
-	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	if len(files) != 1 {
-		t.Fatalf("results.json files %v, want the checkpoint", files)
-	}
-	res, err := results.Read(files[0])
-	if err != nil || res.Complete || len(res.Cells) != 1 || len(res.Cells[0].Repetitions) != 1 {
-		t.Fatalf("checkpoint %v: %+v", err, res)
+	res := onlyRun(t, out) // the checkpoint
+	if res.Complete || len(res.Cells) != 1 || len(res.Cells[0].Repetitions) != 1 {
+		t.Fatalf("checkpoint: %+v", res)
 	}
 	r := res.Cells[0].Repetitions[0]
 	t.Logf("checkpoint: %d sent, %d intervals, p99 %v", r.Completed, len(r.Intervals), r.Response.P99)
@@ -300,13 +282,9 @@ func TestSIGINTAttackCountsNotSent(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	cmd.Process.Signal(os.Interrupt)
 	cmd.Wait()
-	files, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
-	if len(files) != 1 {
-		t.Fatalf("results.json files %v\n%s", files, stdout.String())
-	}
-	res, err := results.Read(files[0])
-	if err != nil || len(res.Cells) != 1 {
-		t.Fatalf("%v: %+v", err, res)
+	res := onlyRun(t, out)
+	if len(res.Cells) != 1 {
+		t.Fatalf("%+v\n%s", res, stdout.String())
 	}
 	r := res.Cells[0].Repetitions[0]
 	t.Logf("sent %d, dropped %d, not sent %d of %d", r.Completed, r.Dropped, r.NotSent, r.Submitted)
