@@ -103,7 +103,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	progress := newProgress(stderr)
 	sweep := load.Sweep{
-		Attack:   load.Attack{Request: req, Pacing: ap.pacing, Duration: o.duration, MaxWorkers: o.maxWorkers, Timeout: o.timeout, LateAfter: o.lateAfter},
+		Attack:   load.Attack{Request: req, Client: w.Params["client"], Pacing: ap.pacing, Duration: o.duration, MaxWorkers: o.maxWorkers, Timeout: o.timeout, LateAfter: o.lateAfter},
 		Reps:     o.reps,
 		Workload: w.Record(),
 		SLO:      ap.slo,

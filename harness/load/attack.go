@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +30,9 @@ type Attack struct {
 	// Shard is the part of the schedule this generator sends; the zero
 	// value sends all of it.
 	Shard Shard
+	// Client is the HTTP client it sends through, one of Clients; empty
+	// is the first.
+	Client string
 }
 
 // Request is the request an attack sends.
@@ -50,8 +52,9 @@ const IntervalLength = time.Second
 
 // Output receives an attack's results as they arrive, so that nothing of
 // them need stay in memory: a vegeta encoder, an HdrHistogram interval
-// log. Its methods are called on the attack's goroutine, in order; an
-// error stops the attack.
+// log. Its methods are called one at a time, in the order the responses
+// complete, from the goroutines that sent them; an error stops the
+// attack.
 type Output interface {
 	// Result receives each response as it completes; r is reused after
 	// the call returns.
@@ -65,138 +68,130 @@ type Output interface {
 // be nil). It blocks for about the duration plus the slowest response,
 // and stops early when ctx is done or out fails. Its memory does not grow
 // with the requests: histograms, the requests in flight, and a few
-// numbers per second.
+// numbers per second. The attack's own goroutines are gone when it
+// returns.
 func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error) {
 	whole, err := a.Pacing.Pacer()
 	if err != nil {
 		return results.Repetition{}, err
 	}
-	pacer := within{a.Shard.Pacer(whole), a.Duration}
-	name := "concbench"
+	sender, err := NewSender(a.Client, a.Request, int(a.MaxWorkers), a.Timeout)
+	if err != nil {
+		return results.Repetition{}, err
+	}
+	defer sender.CloseIdleConnections()
+	t := &tally{a: a, out: out, sum: results.NewSummarizer(), stages: newStageTally(a.Pacing, a.Shard)}
+	t.partial, _ = out.(PartialOutput)
+	t.res = vegeta.Result{Attack: "concbench", Method: a.Method, URL: a.URL}
 	if a.Shard.Sharded() {
-		name = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
+		t.res.Attack = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}
-	atk := vegeta.NewAttacker(
-		vegeta.Workers(min(a.MaxWorkers, 10)),
-		vegeta.MaxWorkers(a.MaxWorkers),
-		vegeta.Connections(int(a.MaxWorkers)),
-		vegeta.Timeout(a.Timeout),
-		vegeta.KeepAlive(true),
-		vegeta.H2C(a.Protocol == "h2c"),
-		vegeta.MaxBody(0), // read each body to its end, keeping none: bodies of any size cost no memory
-	)
-	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: a.Method, URL: a.URL, Header: a.Header, Body: a.Body})
-	began := time.Now()
+	sched := newSchedule(a.Shard.Pacer(whole), a.Duration)
+	loop := &openLoop{sender: sender, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), sched: sched, record: t.add}
+	t.loop = loop
+	loop.connect(ctx)
+	loop.began = time.Now()
+	t.iv = &intervals{out: out, began: loop.began, h: results.NewHistogram()}
 	var stoppedAt atomic.Int64 // since began; 0: not stopped early
-	halt := func() {
-		stoppedAt.CompareAndSwap(0, int64(max(time.Since(began), 1)))
-		atk.Stop()
-	}
-	stop := context.AfterFunc(ctx, halt)
+	stop := context.AfterFunc(ctx, func() { stoppedAt.CompareAndSwap(0, int64(max(time.Since(loop.began), 1))) })
 	defer stop()
-
-	sched := newSchedule(a.Shard.Pacer(whole), a.Duration) // its own walk of the shard's schedule
-	sum := results.NewSummarizer()
-	stages := newStageTally(a.Pacing, a.Shard)
-	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
-	var last time.Duration
-	late, sent := 0, 0
-	partial, _ := out.(PartialOutput)
-	var outErr error
-	for res := range atk.Attack(targeter, pacer, a.Duration, name) {
-		if outErr != nil {
-			continue // drain after a failed output; Stop was called
-		}
-		s := results.Sample{Start: res.Timestamp.Sub(began), End: res.End().Sub(began), Done: true}
-		s.Intended = s.Start // beyond the schedule (clock skew at the end): on time
-		if t, ok := sched.take(res.Seq); ok {
-			s.Intended = min(t, s.Start) // the attacker can't send early; guard clock rounding
-		}
-		if s.Wait() > a.LateAfter {
-			late++
-		}
-		var transport error
-		if res.Error != "" && res.Code == 0 {
-			transport = fmt.Errorf("%s", res.Error)
-		}
-		s.Err = a.Expect.Classify(int(res.Code), transport)
-		last = max(last, s.End)
-		sent++
-		sum.Add(s)
-		stages.add(s, s.Wait() > a.LateAfter)
-		res.Body = nil                              // the encoders need no body
-		if res.BytesIn == 0 && res.Headers != nil { // the body was read and kept nowhere: its length, when the response gave it
-			res.BytesIn, _ = strconv.ParseUint(res.Headers.Get("Content-Length"), 10, 64)
-		}
-		if out != nil {
-			outErr = out.Result(res)
-		}
-		if outErr == nil {
-			second := iv.cur
-			outErr = iv.add(s, s.Wait() > a.LateAfter)
-			if partial != nil && iv.cur != second {
-				r := sum.Snapshot(sent, last)
-				r.Began, r.Late, r.Intervals = began, late, slices.Clone(iv.done)
-				if last > 0 {
-					r.TargetRate = float64(sched.next) / last.Seconds() // asked so far
-				}
-				partial.Partial(r)
-			}
-		}
-		if outErr != nil {
-			halt()
-		}
-	}
-	if outErr == nil {
-		outErr = iv.flush()
+	loop.run(ctx)
+	if t.err == nil {
+		t.err = t.iv.flush()
+	} else {
+		stoppedAt.CompareAndSwap(0, int64(max(t.failedAt, 1)))
 	}
 	due := -1
 	if at := time.Duration(stoppedAt.Load()); at > 0 {
-		due = int(sched.dueBy(at))
+		due = int(sched.dueBy(at)) - int(loop.abandoned.Load())
 	}
 	scheduled := int(sched.finish())
-	rep := sum.Repetition(scheduled, last)
+	rep := t.sum.Repetition(scheduled, t.last)
 	rep.TargetRate = float64(scheduled) / a.Duration.Seconds()
-	rep.Began = began
-	rep.Late = late
-	rep.Dropped = max(0, scheduled-sent)
+	rep.Began = loop.began
+	rep.Late = t.late
+	rep.Dropped = max(0, scheduled-t.sent)
 	if due >= 0 { // stopped early: what was not yet due was never meant to be sent by then
-		rep.Dropped, rep.NotSent = max(0, due-sent), scheduled-max(due, sent)
+		rep.Dropped, rep.NotSent = max(0, due-t.sent), scheduled-max(due, t.sent)
 	}
-	rep.PeakInFlight = int(min(a.MaxWorkers, uint64(scheduled)))
-	rep.Intervals = iv.done
-	rep.Stages = stages.results()
+	rep.PeakInFlight = int(loop.peak.Load())
+	rep.Intervals = t.iv.done
+	rep.Stages = t.stages.results()
 	for i := range rep.Intervals {
 		if i < len(sched.perSecond) {
 			rep.Intervals[i].Scheduled = sched.perSecond[i]
 		}
 	}
-	if outErr != nil {
-		return rep, outErr
+	if t.err != nil {
+		return rep, t.err
 	}
 	return rep, ctx.Err()
 }
 
+// tally keeps an attack's figures as its responses arrive, one at a time.
+type tally struct {
+	a        *Attack
+	loop     *openLoop
+	out      Output // may be nil
+	partial  PartialOutput
+	res      vegeta.Result // reused for each result
+	sum      *results.Summarizer
+	stages   *stageTally
+	iv       *intervals
+	last     time.Duration // the latest response's end
+	late     int
+	sent     int
+	err      error         // out's
+	failedAt time.Duration // when out failed
+}
+
+// add counts one measurement and passes it on to the output.
+func (t *tally) add(m sent) error {
+	s := results.Sample{Intended: m.intended, Start: max(m.start, m.intended), End: m.end, Done: true}
+	isLate := s.Wait() > t.a.LateAfter
+	if isLate {
+		t.late++
+	}
+	s.Err = t.a.Expect.Classify(m.code, m.err)
+	t.last = max(t.last, s.End)
+	t.sent++
+	t.sum.Add(s)
+	t.stages.add(s, isLate)
+	if t.out != nil {
+		r := &t.res
+		r.Seq, r.Code, r.BytesIn, r.BytesOut = m.seq, uint16(m.code), uint64(m.bytesIn), uint64(len(t.a.Body))
+		r.Timestamp, r.Latency, r.Error = t.loop.began.Add(s.Start), s.Service(), ""
+		if s.Err != nil {
+			r.Error = s.Err.Error()
+		}
+		t.err = t.out.Result(r)
+	}
+	if t.err == nil {
+		second := t.iv.cur
+		t.err = t.iv.add(s, isLate)
+		if t.partial != nil && t.iv.cur != second {
+			r := t.sum.Snapshot(t.sent, t.last)
+			r.Began, r.Late, r.Intervals = t.loop.began, t.late, slices.Clone(t.iv.done)
+			if t.last > 0 {
+				r.TargetRate = float64(t.loop.asked.Load()) / t.last.Seconds() // asked so far
+			}
+			t.partial.Partial(r)
+		}
+	}
+	if t.err != nil {
+		t.failedAt = time.Since(t.loop.began)
+	}
+	return t.err
+}
+
 // A PartialOutput is an Output that also keeps what the attack measured
 // so far: Partial receives, once a second, the repetition up to then
-// (interrupted, its histograms copies), on the attack's goroutine; it
-// should hand the work on rather than block.
+// (interrupted, its histograms copies), one call at a time as Output's
+// methods are; it should hand the work on rather than block, since
+// requests wait for it.
 type PartialOutput interface {
 	Output
 	Partial(rep results.Repetition)
-}
-
-// within stops a pacer at its first hit due after du, which vegeta's
-// attacker would still send, late for its duration: so the attack sends
-// the schedule's hits exactly, and shards' extra hits do not add up.
-type within struct {
-	vegeta.Pacer
-	du time.Duration
-}
-
-func (w within) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
-	wait, stop := w.Pacer.Pace(elapsed, hits)
-	return wait, stop || elapsed+wait > w.du
 }
 
 // intervals cuts an attack's responses into IntervalLength spans by when

@@ -1,6 +1,7 @@
-// Package load sends HTTP load: the tuned client and error kinds shared by
-// the closed-loop http workload, and open-loop attacks paced by vegeta
-// (github.com/tsenart/vegeta/v12/lib).
+// Package load sends HTTP load: the tuned clients and error kinds shared
+// by the closed-loop http workload, closed-loop users, and open-loop
+// attacks paced by vegeta's pacers (github.com/tsenart/vegeta/v12/lib),
+// whose results it writes in vegeta's encodings.
 package load
 
 import (

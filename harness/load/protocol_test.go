@@ -41,7 +41,7 @@ func TestH2C(t *testing.T) {
 	if got := s.Stats().HTTP2; got != 10 {
 		t.Fatalf("h2c sender: %d of 10 requests came over HTTP/2", got)
 	}
-	a := Attack{Request: h2c, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 50, Per: time.Second}},
+	a := Attack{Request: h2c, Client: "net/http", Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 50, Per: time.Second}},
 		Duration: time.Second, MaxWorkers: 16, Timeout: time.Second, LateAfter: 5 * time.Millisecond}
 	rep, err := a.Run(context.Background(), nil)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -41,7 +42,10 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 	}
 	switch client {
 	case "net/http":
-		return &netSender{client: newClient(r.Protocol, conns, timeout), r: r}, nil
+		client := newClient(r.Protocol, conns, timeout)
+		warm := &warmDialer{dialer: &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}}
+		client.Transport.(*http.Transport).DialContext = warm.DialContext
+		return &netSender{client: client, r: r, warm: warm}, nil
 	case "fasthttp", "":
 	default:
 		return nil, fmt.Errorf("%q: want %s", client, strings.Join(Clients, " or "))
@@ -62,12 +66,13 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 		return nil, err
 	}
 	tls := u.Scheme == "https"
-	dialer := &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}
+	warm := &warmDialer{dialer: &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}}
+	addr := fasthttp.AddMissingPort(u.Host, tls)
 	return &fastSender{
 		client: &fasthttp.HostClient{
-			Addr:                   fasthttp.AddMissingPort(u.Host, tls),
+			Addr:                   addr,
 			IsTLS:                  tls,
-			Dial:                   func(addr string) (net.Conn, error) { return dialer.Dial("tcp", addr) },
+			Dial:                   func(addr string) (net.Conn, error) { return warm.DialContext(context.Background(), "tcp", addr) },
 			MaxConns:               1 << 20, // as net/http: as many connections as requests in flight
 			MaxIdleConnDuration:    90 * time.Second,
 			DisablePathNormalizing: true, // send the path as given
@@ -75,6 +80,8 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 		},
 		template: tmpl,
 		timeout:  timeout,
+		warm:     warm,
+		addr:     addr,
 	}, nil
 }
 
@@ -94,7 +101,11 @@ type fastSender struct {
 	client   *fasthttp.HostClient
 	template *fasthttp.Request
 	timeout  time.Duration
+	warm     *warmDialer
+	addr     string // host:port
 }
+
+func (s *fastSender) Preconnect(ctx context.Context, n int) { s.warm.preconnect(ctx, s.addr, n) }
 
 func (s *fastSender) Send(ctx context.Context) (int, int64, error) {
 	if err := ctx.Err(); err != nil {
@@ -137,13 +148,28 @@ func discardBody(body io.Reader) (int64, error) {
 	return io.Copy(io.Discard, body)
 }
 
-func (s *fastSender) CloseIdleConnections() { s.client.CloseIdleConnections() }
+func (s *fastSender) CloseIdleConnections() {
+	s.client.CloseIdleConnections()
+	s.warm.close()
+}
 
 // netSender sends through net/http: a cancelled task's request stops at
 // once.
 type netSender struct {
 	client *http.Client
 	r      Request
+	warm   *warmDialer
+}
+
+func (s *netSender) Preconnect(ctx context.Context, n int) {
+	u, err := url.Parse(s.r.URL)
+	if err != nil {
+		return
+	}
+	if s.r.Protocol == "h2c" {
+		n = 1 // HTTP/2 sends every request over one connection
+	}
+	s.warm.preconnect(ctx, fasthttp.AddMissingPort(u.Host, u.Scheme == "https"), n)
 }
 
 func (s *netSender) Send(ctx context.Context) (int, int64, error) {
@@ -167,4 +193,52 @@ func (s *netSender) Send(ctx context.Context) (int, int64, error) {
 	return resp.StatusCode, n, err
 }
 
-func (s *netSender) CloseIdleConnections() { s.client.CloseIdleConnections() }
+func (s *netSender) CloseIdleConnections() {
+	s.client.CloseIdleConnections()
+	s.warm.close()
+}
+
+// warmDialer hands out connections dialled in advance before it dials
+// new ones. It is safe for concurrent use.
+type warmDialer struct {
+	dialer *net.Dialer
+	mu     sync.Mutex
+	ready  []net.Conn
+}
+
+// DialContext returns a connection dialled in advance, else a new one.
+func (w *warmDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	w.mu.Lock()
+	if n := len(w.ready); n > 0 {
+		c := w.ready[n-1]
+		w.ready = w.ready[:n-1]
+		w.mu.Unlock()
+		return c, nil
+	}
+	w.mu.Unlock()
+	return w.dialer.DialContext(ctx, network, addr)
+}
+
+// preconnect dials up to n connections to addr, stopping at the first
+// that fails or when ctx is done.
+func (w *warmDialer) preconnect(ctx context.Context, addr string, n int) {
+	for range n {
+		c, err := w.dialer.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return
+		}
+		w.mu.Lock()
+		w.ready = append(w.ready, c)
+		w.mu.Unlock()
+	}
+}
+
+// close closes the connections not handed out.
+func (w *warmDialer) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, c := range w.ready {
+		c.Close()
+	}
+	w.ready = nil
+}

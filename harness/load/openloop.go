@@ -1,0 +1,187 @@
+package load
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// openLoop sends an attack's schedule. Each worker takes the next hit of
+// the schedule when it is free, sleeps until the hit's intended time,
+// sends it through the Sender on its own goroutine from request to
+// response, and records what it measured. No goroutine hands a request to
+// another: on this 2-core VM, each hand-off woke a thread, and the
+// context switches cost more CPU than the request (a pacer goroutine
+// handing hits to workers, and workers handing results to a collector,
+// spent 124 µs of CPU a request at 5,000/s, against 23 µs for wrk2).
+// Nothing is allocated per request on this path (fasthttp pools its
+// requests and responses).
+//
+// Go's timers wake a sleeping goroutine up to a millisecond late when the
+// process is otherwise idle (the poller waits in whole milliseconds), and
+// within tens of microseconds when it is busy. A worker woken late sends
+// at once, and the next free worker takes the next hit, so lateness does
+// not add up from hit to hit. Sleeping more precisely costs a system call
+// or a spinning core per hit, more CPU than a request.
+type openLoop struct {
+	sender     Sender
+	began      time.Time
+	du         time.Duration // the schedule's length
+	lateAfter  time.Duration // past du, a hit this late is dropped, with all after it
+	maxWorkers int
+	// record receives each measurement, one call at a time, in
+	// completion order; an error halts the attack.
+	record func(sent) error
+	halt   context.CancelFunc
+
+	mu      sync.Mutex // guards sched, over and started
+	sched   *schedule
+	over    bool // the schedule has ended, or the attack was halted
+	started int
+
+	recordMu sync.Mutex // serialises record
+	failed   bool       // record failed: later measurements are dropped
+
+	workers sync.WaitGroup
+	asked   atomic.Uint64 // hits taken by workers so far
+	// abandoned counts the hits taken, not yet due, when the attack was
+	// halted: walked in the schedule, never meant to be sent by then.
+	abandoned atomic.Int64
+	inFlight  atomic.Int64
+	peak      atomic.Int64 // most requests in flight at once
+}
+
+// hit is one request of the schedule: its sequence number in the
+// shard's schedule and its intended send time since the attack began.
+type hit struct {
+	seq      uint64
+	intended time.Duration
+}
+
+// sent is what a worker measured of one hit.
+type sent struct {
+	hit
+	start, end time.Duration // since the attack began
+	code       int
+	bytesIn    int64
+	err        error // the transport's, or reading the body's
+}
+
+// initialWorkers is how many workers, each with a connection dialled
+// before the attack begins, wait for the first hits: enough for 10,000
+// requests a second at 6 ms each. Another starts, dialling its own
+// connection, whenever a worker takes a hit already due (every other
+// worker was busy when it fell due), up to maxWorkers.
+const initialWorkers = 64
+
+// connect dials the first workers' connections, before the attack
+// begins.
+func (o *openLoop) connect(ctx context.Context) {
+	if p, ok := o.sender.(preconnecter); ok {
+		p.Preconnect(ctx, min(o.maxWorkers, initialWorkers))
+	}
+}
+
+// run starts the first workers, the schedule's time 0 being o.began, and
+// blocks until the schedule has ended (or ctx is done, or record failed)
+// and every hit sent has its response or error. Requests in flight when
+// ctx is done finish: net/http's at once, fasthttp's at their timeout.
+func (o *openLoop) run(ctx context.Context) {
+	ctx, o.halt = context.WithCancel(ctx)
+	defer o.halt()
+	stop := context.AfterFunc(ctx, func() {
+		o.mu.Lock()
+		o.over = true
+		o.mu.Unlock()
+	})
+	defer stop()
+	o.mu.Lock()
+	for range min(o.maxWorkers, initialWorkers) {
+		o.startWorker(ctx)
+	}
+	o.mu.Unlock()
+	o.workers.Wait()
+}
+
+// take returns the next hit of the schedule, and whether it is already
+// due; false when the schedule has ended or the attack was halted. Once
+// the schedule's length has passed, a hit later than lateAfter ends it:
+// the attack fell behind, and the rest is dropped.
+func (o *openLoop) take(ctx context.Context) (hit, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.over {
+		return hit{}, false
+	}
+	intended, ok := o.sched.step()
+	now := time.Since(o.began)
+	if !ok || now > o.du && now-intended > o.lateAfter {
+		o.over = true
+		return hit{}, false
+	}
+	if intended < now && o.started < o.maxWorkers {
+		o.startWorker(ctx)
+	}
+	o.asked.Add(1)
+	return hit{seq: o.sched.next - 1, intended: intended}, true
+}
+
+// startWorker starts a worker; o.mu is held.
+func (o *openLoop) startWorker(ctx context.Context) {
+	o.started++
+	o.workers.Add(1)
+	go o.work(ctx)
+}
+
+// work sends hits until the schedule ends.
+func (o *openLoop) work(ctx context.Context) {
+	defer o.workers.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		h, ok := o.take(ctx)
+		if !ok {
+			return
+		}
+		if wait := h.intended - time.Since(o.began); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				o.abandoned.Add(1)
+				return
+			}
+		}
+		if n := o.inFlight.Add(1); n > o.peak.Load() {
+			o.raisePeak(n)
+		}
+		s := sent{hit: h, start: time.Since(o.began)}
+		s.code, s.bytesIn, s.err = o.sender.Send(ctx)
+		s.end = time.Since(o.began)
+		o.inFlight.Add(-1)
+		o.recordMu.Lock()
+		if !o.failed && o.record(s) != nil {
+			o.failed = true
+			o.halt()
+		}
+		o.recordMu.Unlock()
+	}
+}
+
+func (o *openLoop) raisePeak(n int64) {
+	for {
+		p := o.peak.Load()
+		if n <= p || o.peak.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+// A preconnecter dials connections before they are needed, so that the
+// first requests of an attack do not pay for them.
+type preconnecter interface {
+	// Preconnect dials up to n connections, stopping at the first that
+	// fails (the requests will then report why) or when ctx is done.
+	Preconnect(ctx context.Context, n int)
+}

@@ -1,0 +1,108 @@
+package load
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/target"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// slowTarget starts an embedded target answering after latency.
+func slowTarget(t *testing.T, latency time.Duration) *target.Server {
+	t.Helper()
+	s, err := target.Start(target.Config{Latency: harness.Dist{Kind: "constant", Median: latency}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func constantAttack(url string, perSecond int, du time.Duration, maxWorkers uint64) Attack {
+	return Attack{Request: Request{Method: "GET", URL: url}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: perSecond, Per: time.Second}},
+		Duration: du, MaxWorkers: maxWorkers, Timeout: 5 * time.Second, LateAfter: 5 * time.Millisecond}
+}
+
+// TestOpenLoopAddsWorkers sends 1,000 requests a second for a second to a
+// 100 ms target: about 100 are in flight at once, more than the workers
+// that start, so more start, and every request is sent.
+func TestOpenLoopAddsWorkers(t *testing.T) {
+	s := slowTarget(t, 100*time.Millisecond)
+	a := constantAttack(s.URL(), 1000, time.Second, 256)
+	rep, err := a.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Completed != 1000 || rep.Dropped != 0 || rep.ErrorCount() != 0 {
+		t.Errorf("completed %d, dropped %d, errors %v: want 1000, 0, none", rep.Completed, rep.Dropped, rep.Errors)
+	}
+	if rep.PeakInFlight <= initialWorkers || rep.PeakInFlight > 256 {
+		t.Errorf("peak in flight %d: want above the %d first workers (about 100), at most 256", rep.PeakInFlight, initialWorkers)
+	}
+}
+
+// TestOpenLoopBoundsWorkers sends 200 requests a second for a second to a
+// 100 ms target with at most 8 in flight, where about 20 would be: the
+// attack falls behind, late, instead of sending more at once, and what
+// it could not send by the end is dropped.
+func TestOpenLoopBoundsWorkers(t *testing.T) {
+	s := slowTarget(t, 100*time.Millisecond)
+	a := constantAttack(s.URL(), 200, time.Second, 8)
+	rep, err := a.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.PeakInFlight != 8 {
+		t.Errorf("peak in flight %d, want 8", rep.PeakInFlight)
+	}
+	// 8 at a time, 100 ms each: about 80 in a second, the rest dropped.
+	if rep.Completed < 60 || rep.Completed > 100 || rep.Dropped != 200-rep.Completed || rep.Late < rep.Completed/2 {
+		t.Errorf("completed %d, dropped %d, late %d: want about 80, the rest, most late", rep.Completed, rep.Dropped, rep.Late)
+	}
+}
+
+// TestOpenLoopStopsWithContext cancels a 10 s attack after 300 ms: it
+// returns at once with what it measured, the rest of the schedule not
+// sent (not dropped: the workers waiting with hits taken ahead of time
+// were not behind).
+func TestOpenLoopStopsWithContext(t *testing.T) {
+	s := slowTarget(t, 0)
+	a := constantAttack(s.URL(), 100, 10*time.Second, 16)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	rep, err := a.Run(ctx, nil)
+	if err != context.DeadlineExceeded {
+		t.Fatalf("err %v, want the context's", err)
+	}
+	if took := time.Since(began); took > 3*time.Second {
+		t.Errorf("took %v to stop", took)
+	}
+	if rep.Completed < 10 || rep.Completed > 40 || rep.NotSent < 900 || rep.Dropped > 2 {
+		t.Errorf("completed %d, dropped %d, not sent %d: want about 30, none, and the rest of 1000 not sent", rep.Completed, rep.Dropped, rep.NotSent)
+	}
+}
+
+// BenchmarkOpenLoop measures the CPU and allocations an open-loop attack
+// spends on each request, against an embedded zero-latency target in
+// the same process (whose own costs are in the figures too): b.N
+// requests at 20,000 a second.
+func BenchmarkOpenLoop(b *testing.B) {
+	s, err := target.Start(target.Config{}, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	du := time.Duration(b.N) * time.Second / 20000
+	a := constantAttack(s.URL(), 20000, max(du, time.Millisecond), 256)
+	b.ReportAllocs()
+	b.ResetTimer()
+	rep, err := a.Run(context.Background(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(rep.Late)/float64(max(rep.Completed, 1))*100, "%late")
+}
