@@ -30,7 +30,7 @@ type attackOptions struct {
 	rate, rates, sineAmp, maxRate, slo, encode, out, label, target string
 	stages, users                                                  string
 	pacer, file, startAt                                           string
-	duration, sinePeriod, timeout, lateAfter                       time.Duration
+	duration, sinePeriod, timeout, lateAfter, maxLateness          time.Duration
 	slope                                                          float64
 	maxWorkers                                                     uint64
 	reps, shards, shardIndex                                       int
@@ -61,6 +61,7 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.Uint64Var(&o.maxWorkers, "max-workers", 256, "most requests in flight; beyond it requests are late, then dropped")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-request timeout")
 	fs.DurationVar(&o.lateAfter, "late-after", 5*time.Millisecond, "a request sent this long after its intended time counts as late")
+	fs.DurationVar(&o.maxLateness, "max-lateness", results.GeneratorLateness, "the generator checks itself: a p99 lateness past this machine's timer resolution plus this, more than 1% of requests late, or a CPU-bound process mark the attack's latencies as including the generator's own delay")
 	o.request.define(fs)
 	fs.IntVar(&o.reps, "reps", 1, "attacks per rate")
 	fs.StringVar(&o.slo, "slo", "", "SLO, e.g. 'p99<=50ms,success>=99.9%': report the highest rate that meets it")
@@ -103,7 +104,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	progress := newProgress(stderr)
 	sweep := load.Sweep{
-		Attack:   load.Attack{Request: req, Client: w.Params["client"], Pacing: ap.pacing, Duration: o.duration, MaxWorkers: o.maxWorkers, Timeout: o.timeout, LateAfter: o.lateAfter},
+		Attack:   load.Attack{Request: req, Client: w.Params["client"], Pacing: ap.pacing, Duration: o.duration, MaxWorkers: o.maxWorkers, Timeout: o.timeout, LateAfter: o.lateAfter, MaxLateness: o.maxLateness},
 		Reps:     o.reps,
 		Workload: w.Record(),
 		SLO:      ap.slo,
@@ -169,6 +170,10 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if !res.Complete {
 		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds what was measured so far")
+	}
+	generator := res.GeneratorWarnings()
+	for _, w := range generator {
+		fmt.Fprintln(stdout, "\n"+escape.Terminal(w))
 	}
 	if err := saveRun(dir, res); err != nil {
 		return err
@@ -402,6 +407,8 @@ func (o *attackOptions) validate() (attackPlan, error) {
 		return p, o.bad("timeout", "%v is out of range (0, 1h]", o.timeout)
 	case o.lateAfter < 0:
 		return p, o.bad("late-after", "%v must be >= 0", o.lateAfter)
+	case o.maxLateness < 0:
+		return p, o.bad("max-lateness", "%v must be >= 0", o.maxLateness)
 	case o.reps < 1 || o.reps > 100:
 		return p, o.bad("reps", "%d is out of range 1..100", o.reps)
 	case o.encode != "gob" && o.encode != "json" && o.encode != "csv" && o.encode != "none":
@@ -568,7 +575,7 @@ func (p attackPlan) stages() []load.Stage {
 func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "attack\tasked/s\tachieved/s\tsent\tlate\tdropped\t"
+	head := "attack\tasked/s\tachieved/s\tsent\tlate\tdropped\tgenerator\t"
 	interrupted := slices.ContainsFunc(cells, func(c results.CellResult) bool { return c.Summary.NotSent > 0 })
 	if interrupted {
 		head += "not-sent\t"
@@ -580,7 +587,11 @@ func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) 
 	sort.SliceStable(cells, func(i, j int) bool { return cells[i].Summary.TargetRate < cells[j].Summary.TargetRate })
 	for _, c := range cells {
 		s := c.Summary
-		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%d\t", escape.Terminal(c.Workload), report.Rate(s.TargetRate), report.Rate(s.Throughput), s.Completed, s.Late, s.Dropped)
+		generator := "ok"
+		if len(s.GeneratorCheck()) > 0 {
+			generator = "behind"
+		}
+		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%d\t%s\t", escape.Terminal(c.Workload), report.Rate(s.TargetRate), report.Rate(s.Throughput), s.Completed, s.Late, s.Dropped, generator)
 		if interrupted {
 			line += fmt.Sprintf("%d\t", s.NotSent)
 		}

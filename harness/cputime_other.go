@@ -4,5 +4,5 @@ package harness
 
 import "time"
 
-// cpuTimes is not measured on this platform; it reports zero.
-func cpuTimes() (user, sys time.Duration) { return 0, 0 }
+// CPUTimes is not measured on this platform; it reports zero.
+func CPUTimes() (user, sys time.Duration) { return 0, 0 }

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// cpuTimes returns the process's user and system CPU time so far.
-func cpuTimes() (user, sys time.Duration) {
+// CPUTimes returns the process's user and system CPU time so far.
+func CPUTimes() (user, sys time.Duration) {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0, 0

@@ -58,7 +58,7 @@ func (p *probe) start() {
 	metrics.Read(p.heapSample)
 	p.baseHeap, p.baseStacks = p.heapSample[0].Value.Uint64(), p.heapSample[1].Value.Uint64()
 	metrics.Read(p.before)
-	p.user, p.sys = cpuTimes()
+	p.user, p.sys = CPUTimes()
 	p.done.Add(1)
 	p.baseline = runtime.NumGoroutine() + 1 // the sampler below
 	go p.sample()
@@ -101,7 +101,7 @@ func (p *probe) readMemory() {
 // stop ends sampling and returns what was seen. It blocks for at most one
 // probe interval.
 func (p *probe) stop() results.Runtime {
-	user, sys := cpuTimes()
+	user, sys := CPUTimes()
 	after := []metrics.Sample{{Name: metricHeap}, {Name: metricGC}, {Name: metricSched}}
 	metrics.Read(after)
 	close(p.stopping)

@@ -12,7 +12,7 @@ import (
 // AttackKeys are the keys of a scenario's attack section. Each is a flag of
 // bench attack, written with '_' for '-' (max_workers is -max-workers).
 var AttackKeys = []string{"rate", "rates", "duration", "stages", "users", "pacer", "slope", "sine_period", "sine_amp",
-	"max_workers", "timeout", "late_after", "expect_status", "reps", "slo", "max_rate", "encode", "shards"}
+	"max_workers", "timeout", "late_after", "max_lateness", "expect_status", "reps", "slo", "max_rate", "encode", "shards"}
 
 // Attack is the HTTP load of a scenario that bench attack runs: open loop
 // at rates or through rate stages, or closed loop through stages of users,

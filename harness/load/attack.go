@@ -1,14 +1,17 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"time"
 
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -33,6 +36,10 @@ type Attack struct {
 	// Client is the HTTP client it sends through, one of Clients; empty
 	// is the first.
 	Client string
+	// MaxLateness is how much later than this machine's timer resolution
+	// the attack may send its requests at p99 before its latencies count
+	// as including its own delay; zero is results.GeneratorLateness.
+	MaxLateness time.Duration
 }
 
 // Request is the request an attack sends.
@@ -52,9 +59,8 @@ const IntervalLength = time.Second
 
 // Output receives an attack's results as they arrive, so that nothing of
 // them need stay in memory: a vegeta encoder, an HdrHistogram interval
-// log. Its methods are called one at a time, in the order the responses
-// complete, from the goroutines that sent them; an error stops the
-// attack.
+// log. Its methods are called on the attack's goroutine, about in the
+// order the responses complete; an error stops the attack.
 type Output interface {
 	// Result receives each response as it completes; r is reused after
 	// the call returns.
@@ -87,19 +93,26 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		t.res.Attack = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}
 	sched := newSchedule(a.Shard.Pacer(whole), a.Duration)
-	loop := &openLoop{sender: sender, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), sched: sched, record: t.add}
+	loop := &openLoop{sender: sender, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), sched: sched}
 	t.loop = loop
 	loop.connect(ctx)
+	limit := harness.TimerResolution() + cmp.Or(a.MaxLateness, results.GeneratorLateness)
+	user, system := harness.CPUTimes()
 	loop.began = time.Now()
 	t.iv = &intervals{out: out, began: loop.began, h: results.NewHistogram()}
 	var stoppedAt atomic.Int64 // since began; 0: not stopped early
 	stop := context.AfterFunc(ctx, func() { stoppedAt.CompareAndSwap(0, int64(max(time.Since(loop.began), 1))) })
 	defer stop()
-	loop.run(ctx)
+	for m := range loop.start(ctx) {
+		if t.err == nil && t.add(m) != nil {
+			stoppedAt.CompareAndSwap(0, int64(max(time.Since(loop.began), 1)))
+			loop.halt()
+		}
+	}
+	wall := time.Since(loop.began)
+	user2, system2 := harness.CPUTimes()
 	if t.err == nil {
 		t.err = t.iv.flush()
-	} else {
-		stoppedAt.CompareAndSwap(0, int64(max(t.failedAt, 1)))
 	}
 	due := -1
 	if at := time.Duration(stoppedAt.Load()); at > 0 {
@@ -115,6 +128,9 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		rep.Dropped, rep.NotSent = max(0, due-t.sent), scheduled-max(due, t.sent)
 	}
 	rep.PeakInFlight = int(loop.peak.Load())
+	rep.UserCPU, rep.SystemCPU = user2-user, system2-system
+	rep.CPUShare = (rep.UserCPU + rep.SystemCPU).Seconds() / wall.Seconds() / float64(runtime.GOMAXPROCS(0))
+	rep.LatenessLimit = limit
 	rep.Intervals = t.iv.done
 	rep.Stages = t.stages.results()
 	for i := range rep.Intervals {
@@ -128,21 +144,21 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	return rep, ctx.Err()
 }
 
-// tally keeps an attack's figures as its responses arrive, one at a time.
+// tally keeps an attack's figures as its responses arrive, on the
+// attack's goroutine.
 type tally struct {
-	a        *Attack
-	loop     *openLoop
-	out      Output // may be nil
-	partial  PartialOutput
-	res      vegeta.Result // reused for each result
-	sum      *results.Summarizer
-	stages   *stageTally
-	iv       *intervals
-	last     time.Duration // the latest response's end
-	late     int
-	sent     int
-	err      error         // out's
-	failedAt time.Duration // when out failed
+	a       *Attack
+	loop    *openLoop
+	out     Output // may be nil
+	partial PartialOutput
+	res     vegeta.Result // reused for each result
+	sum     *results.Summarizer
+	stages  *stageTally
+	iv      *intervals
+	last    time.Duration // the latest response's end
+	late    int
+	sent    int
+	err     error // out's
 }
 
 // add counts one measurement and passes it on to the output.
@@ -178,17 +194,13 @@ func (t *tally) add(m sent) error {
 			t.partial.Partial(r)
 		}
 	}
-	if t.err != nil {
-		t.failedAt = time.Since(t.loop.began)
-	}
 	return t.err
 }
 
 // A PartialOutput is an Output that also keeps what the attack measured
 // so far: Partial receives, once a second, the repetition up to then
-// (interrupted, its histograms copies), one call at a time as Output's
-// methods are; it should hand the work on rather than block, since
-// requests wait for it.
+// (interrupted, its histograms copies), on the attack's goroutine; it
+// should hand the work on rather than block.
 type PartialOutput interface {
 	Output
 	Partial(rep results.Repetition)

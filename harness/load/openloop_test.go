@@ -2,10 +2,12 @@ package load
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/target"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -105,4 +107,29 @@ func BenchmarkOpenLoop(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(rep.Late)/float64(max(rep.Completed, 1))*100, "%late")
+}
+
+// TestGeneratorChecksItself: an attack well within what the generator
+// can send (100/s to a zero-latency target) passes its own check, and
+// one asked beyond it (200/s to a 50 ms target through 4 workers, where
+// 10 are needed) is flagged for lateness, with the CPU it used recorded.
+func TestGeneratorChecksItself(t *testing.T) {
+	fast, slow := slowTarget(t, 0), slowTarget(t, 50*time.Millisecond)
+	within := constantAttack(fast.URL(), 100, time.Second, 256)
+	rep, err := within.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.GeneratorCheck(); len(got) != 0 || rep.LatenessLimit <= results.GeneratorLateness || rep.UserCPU+rep.SystemCPU <= 0 {
+		t.Errorf("within: check %q, limit %v, CPU %v: want clean, a limit above %v, some CPU", got, rep.LatenessLimit, rep.UserCPU+rep.SystemCPU, results.GeneratorLateness)
+	}
+	beyond := constantAttack(slow.URL(), 200, time.Second, 4)
+	rep, err = beyond.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.GeneratorCheck()
+	if len(got) < 2 || !strings.Contains(got[0], "p99 lateness") || !strings.Contains(got[1], "of requests late") {
+		t.Errorf("beyond: check %q, want lateness and late requests flagged", got)
+	}
 }

@@ -84,6 +84,14 @@ type OpenLoop struct {
 	// Began is when an attack began, by its generator's wall clock:
 	// shards of one attack line up by it.
 	Began time.Time `json:"began,omitzero"`
+	// LatenessLimit is the p99 lateness (Core.Wait) past which the
+	// attack's latencies include its generator's own delay: the
+	// machine's timer resolution plus GeneratorLateness. CPUShare is the
+	// CPU time the generator's process used over the attack, as a share
+	// of its wall time on every core (an embedded target's included).
+	// See GeneratorCheck.
+	LatenessLimit time.Duration `json:"lateness_limit_ns,omitempty" rule:"max,max"`
+	CPUShare      float64       `json:"cpu_share,omitempty" rule:"max,max"`
 }
 
 // Runtime is what the runtime probe saw during one repetition. Peaks are
