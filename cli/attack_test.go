@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"flag"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -363,11 +365,23 @@ func TestAttackScenarioRejectsBadInput(t *testing.T) {
 func TestAttackKeysAreFlags(t *testing.T) {
 	fs := newFlagSet("attack")
 	defineAttackFlags(fs)
+	keyed := map[string]bool{}
 	for _, k := range scenario.AttackKeys {
-		if fs.Lookup(strings.ReplaceAll(k, "_", "-")) == nil {
+		flag := scenario.Setting{Key: k}.Flag()
+		keyed[flag] = true
+		if fs.Lookup(flag) == nil {
 			t.Errorf("attack.%s is no flag of bench attack", k)
 		}
 	}
+	// Set elsewhere in a file (target, output, the workload's params), or
+	// about one process of a run rather than the attack.
+	elsewhere := map[string]bool{"f": true, "target": true, "out": true, "label": true, "param": true, "secret-header": true,
+		"quick": true, "shard": true, "start-at": true, "bundle": true}
+	fs.VisitAll(func(f *flag.Flag) {
+		if !keyed[f.Name] && !elsewhere[f.Name] {
+			t.Errorf("-%s has no key in a scenario's attack section", f.Name)
+		}
+	})
 }
 
 // TestLiveLineShowsTheStage: a staged attack's live line names the stage
@@ -506,8 +520,9 @@ func TestRequestFlags(t *testing.T) {
 	}
 }
 
-// TestAttackOverH2C attacks a target that serves h2c (and HTTP/1.1, which
-// the probe speaks): every request of the attack arrives over HTTP/2.
+// TestAttackOverH2C attacks a target that serves h2c (and HTTP/1.1):
+// every request of the attack arrives over HTTP/2, and so does the
+// probe before it.
 func TestAttackOverH2C(t *testing.T) {
 	var http2, other atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -518,7 +533,7 @@ func TestAttackOverH2C(t *testing.T) {
 		}
 	}))
 	srv.Config.Protocols = new(http.Protocols)
-	srv.Config.Protocols.SetHTTP1(true) // the probe speaks HTTP/1.1
+	srv.Config.Protocols.SetHTTP1(true)
 	srv.Config.Protocols.SetUnencryptedHTTP2(true)
 	srv.Start()
 	defer srv.Close()
@@ -528,7 +543,70 @@ func TestAttackOverH2C(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if s := onlyRun(t, out).Cells[0].Summary; s.Completed != 20 || s.ErrorCount() != 0 || http2.Load() != 20 {
-		t.Errorf("%d completed, errors %v, %d over HTTP/2 (%d otherwise): want 20 over HTTP/2", s.Completed, s.Errors, http2.Load(), other.Load())
+	if s := onlyRun(t, out).Cells[0].Summary; s.Completed != 20 || s.ErrorCount() != 0 || http2.Load() != 21 || other.Load() != 0 {
+		t.Errorf("%d completed, errors %v, %d over HTTP/2 (%d otherwise): want 20 and the probe over HTTP/2", s.Completed, s.Errors, http2.Load(), other.Load())
+	}
+}
+
+// TestAttackOverTLS attacks HTTPS targets: a service whose certificate
+// the attack trusts through -cacert, over HTTP/2 (h2, by ALPN) and
+// HTTP/1.1; the same with -insecure and no -cacert; without either, bad
+// input that says what to do; and the embedded target serving HTTPS with
+// its own certificate (http.tls=true).
+func TestAttackOverTLS(t *testing.T) {
+	var http2, other atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 {
+			http2.Add(1)
+		} else {
+			other.Add(1)
+		}
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	attack := func(args ...string) (int, string, *results.Results) {
+		t.Helper()
+		out := t.TempDir()
+		args = append([]string{"attack", "-rate", "20/s", "-duration", "1s", "-encode", "none", "-out", out}, args...)
+		code, _, stderr := bench(t, context.Background(), args...)
+		if code != 0 {
+			return code, stderr, nil
+		}
+		return code, stderr, onlyRun(t, out)
+	}
+	for _, tc := range []struct {
+		name               string
+		args               []string
+		wantHTTP2, wantOne int64
+	}{
+		{"h2 trusting -cacert", []string{"-target", srv.URL, "-cacert", ca, "-param", "http.protocol=h2", "-param", "http.client=net/http"}, 21, 0},
+		{"HTTP/1.1 through fasthttp, -insecure", []string{"-target", srv.URL, "-insecure"}, 0, 21},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h2, h1 := http2.Load(), other.Load()
+			code, stderr, res := attack(tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if s := res.Cells[0].Summary; s.Completed != 20 || s.ErrorCount() != 0 || http2.Load()-h2 != tc.wantHTTP2 || other.Load()-h1 != tc.wantOne {
+				t.Errorf("%d completed, errors %v, %d over HTTP/2, %d over HTTP/1.1: want 20, none, %d, %d (the probe's included)",
+					s.Completed, s.Errors, http2.Load()-h2, other.Load()-h1, tc.wantHTTP2, tc.wantOne)
+			}
+		})
+	}
+	if code, stderr, _ := attack("-target", srv.URL); code != 2 || !strings.Contains(stderr, "-cacert") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("untrusted: exit %d, %q; want exit 2 and one line pointing to -cacert", code, stderr)
+	}
+	code, stderr, res := attack("-param", "http.tls=true", "-param", "http.protocol=h2", "-param", "http.client=net/http")
+	if code != 0 {
+		t.Fatalf("embedded target over TLS: exit %d: %s", code, stderr)
+	}
+	if s := res.Cells[0].Summary; s.Completed != 20 || s.ErrorCount() != 0 {
+		t.Errorf("embedded target over TLS: %d completed, errors %v; want 20, none", s.Completed, s.Errors)
 	}
 }

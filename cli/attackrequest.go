@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/harness/input"
@@ -12,12 +13,15 @@ import (
 )
 
 // requestFlags are bench attack's curl- and vegeta-style spellings of the
-// http workload's request parameters: -H, -m, -body and -expect-status
-// stand for -param http.header, http.method, http.body and
-// http.expect-status.
+// http workload's request parameters: -H, -m, -body, -expect-status,
+// -cacert, -cert, -key and -insecure stand for -param http.header,
+// http.method, http.body, http.expect-status, http.cacert, http.cert,
+// http.key and http.insecure.
 type requestFlags struct {
 	headers                    []string
 	method, body, expectStatus string
+	cacert, cert, key          string
+	insecure                   string // "true" when given
 }
 
 func (r *requestFlags) define(fs *flag.FlagSet) {
@@ -47,6 +51,20 @@ func (r *requestFlags) define(fs *flag.FlagSet) {
 		r.expectStatus = v
 		return nil
 	})
+	fs.StringVar(&r.cacert, "cacert", "", "https: PEM certificates to trust instead of the system's roots")
+	fs.StringVar(&r.cert, "cert", "", "https: a client certificate, PEM (with -key)")
+	fs.StringVar(&r.key, "key", "", "https: the client certificate's key, PEM")
+	fs.BoolFunc("insecure", "https: accept any server certificate (a test service's; never a real one)", func(v string) error {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q: want true or false", v)
+		}
+		r.insecure = ""
+		if on {
+			r.insecure = "true"
+		}
+		return nil
+	})
 }
 
 // over lays the flags given over the http parameters, in a copy. A flag
@@ -61,6 +79,10 @@ func (r *requestFlags) over(params map[string]string) (map[string]string, error)
 		{"m", "method", r.method},
 		{"body", "body", r.body},
 		{"expect-status", "expect-status", r.expectStatus},
+		{"cacert", "cacert", r.cacert},
+		{"cert", "cert", r.cert},
+		{"key", "key", r.key},
+		{"insecure", "insecure", r.insecure},
 	} {
 		if f.value == "" {
 			continue

@@ -10,9 +10,14 @@ import (
 )
 
 // AttackKeys are the keys of a scenario's attack section. Each is a flag of
-// bench attack, written with '_' for '-' (max_workers is -max-workers).
+// bench attack, written with '_' for '-' (max_workers is -max-workers), but
+// header (-H, a list: one header an item) and method (-m).
 var AttackKeys = []string{"rate", "rates", "duration", "stages", "users", "pacer", "slope", "sine_period", "sine_amp",
-	"max_workers", "timeout", "late_after", "max_lateness", "expect_status", "reps", "slo", "max_rate", "encode", "shards"}
+	"max_workers", "timeout", "late_after", "max_lateness", "header", "method", "body", "expect_status",
+	"cacert", "cert", "key", "insecure", "reps", "slo", "max_rate", "encode", "shards"}
+
+// shortFlags are the keys whose flag is not the key itself.
+var shortFlags = map[string]string{"header": "H", "method": "m"}
 
 // Attack is the HTTP load of a scenario that bench attack runs: open loop
 // at rates or through rate stages, or closed loop through stages of users,
@@ -36,7 +41,12 @@ type Setting struct {
 }
 
 // Flag is the bench attack flag the setting sets: "max-workers".
-func (s Setting) Flag() string { return strings.ReplaceAll(s.Key, "_", "-") }
+func (s Setting) Flag() string {
+	if f, ok := shortFlags[s.Key]; ok {
+		return f
+	}
+	return strings.ReplaceAll(s.Key, "_", "-")
+}
 
 func (p *parser) attack(n *yaml.Node) *Attack {
 	a := &Attack{}
@@ -49,6 +59,20 @@ func (p *parser) attack(n *yaml.Node) *Attack {
 		switch k {
 		case "rates", "stages", "users":
 			value = p.list(v, key)
+		case "header": // one setting a header: a value may hold a comma
+			if v.Kind != yaml.SequenceNode {
+				a.Settings = append(a.Settings, Setting{Key: k, Value: p.str(v, key), Line: v.Line})
+				return
+			}
+			for i, item := range p.seq(v, key) {
+				a.Settings = append(a.Settings, Setting{Key: k, Value: p.str(item, fmt.Sprintf("%s[%d]", key, i)), Line: item.Line})
+			}
+			return
+		case "insecure":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				p.fail(v, key, "want true or false, got %s", kind(v))
+			}
+			value = v.Value
 		default:
 			value = p.str(v, key)
 		}

@@ -194,6 +194,11 @@ attack:
     - 1m:1000
   max_workers: 512
   late_after: 10ms
+  method: POST
+  header:
+    - "Accept: text/html, application/json"
+    - "X-Trace: 1"
+  insecure: true
 thresholds:
   - "p99 < 1s"
 `
@@ -208,12 +213,15 @@ func TestParseAttack(t *testing.T) {
 	if f.Attack == nil || len(f.Workloads) != 1 || f.Workloads[0].Params["latency"] != "2ms" {
 		t.Fatalf("parsed %+v", f)
 	}
-	want := []Setting{{"stages", "30s:100,1m:1000", 9}, {"max_workers", "512", 11}, {"late_after", "10ms", 12}}
+	want := []Setting{{"stages", "30s:100,1m:1000", 9}, {"max_workers", "512", 11}, {"late_after", "10ms", 12}, {"method", "POST", 13},
+		{"header", "Accept: text/html, application/json", 15}, {"header", "X-Trace: 1", 16}, {"insecure", "true", 17}}
 	if !slices.Equal(f.Attack.Settings, want) {
-		t.Errorf("settings %+v, want %+v", f.Attack.Settings, want)
+		t.Errorf("settings %+v, want %+v (one setting a header, its commas kept)", f.Attack.Settings, want)
 	}
-	if got := f.Attack.Settings[2].Flag(); got != "late-after" {
-		t.Errorf("flag of late_after: %q", got)
+	for i, flag := range map[int]string{2: "late-after", 3: "m", 4: "H", 6: "insecure"} {
+		if got := f.Attack.Settings[i].Flag(); got != flag {
+			t.Errorf("flag of %s: %q, want %q", f.Attack.Settings[i].Key, got, flag)
+		}
 	}
 	for _, c := range []struct{ text, want string }{
 		{"schema: concbench/scenario/v1\nattack:\n", ""},

@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -34,7 +35,11 @@ func init() {
 			fs.StringVar(&w.expectStatus, "expect-status", "2xx", "statuses that count as a success, codes and classes: 200,201 or 2xx,404; any other is an error named by its status (http-200, http-4xx)")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "net/http client: idle connections kept per host (at least the limit you run)")
-			fs.StringVar(&w.protocol, "protocol", "http1", "HTTP version: http1, or h2c (HTTP/2 without TLS, with prior knowledge; needs the net/http client, and the embedded target serves it) (http1|h2c)")
+			fs.StringVar(&w.protocol, "protocol", "http1", "HTTP version: http1 (over TCP or TLS), h2c (HTTP/2 without TLS, with prior knowledge) or h2 (HTTP/2 over TLS, by ALPN); h2c and h2 need the net/http client, and the embedded target serves both (h2 with http.tls=true) (http1|h2c|h2)")
+			fs.StringVar(&w.tls.CAFile, "cacert", "", "https: PEM certificates to trust instead of the system's roots")
+			fs.StringVar(&w.tls.CertFile, "cert", "", "https: a client certificate, PEM (with http.key)")
+			fs.StringVar(&w.tls.KeyFile, "key", "", "https: the client certificate's key, PEM")
+			fs.BoolVar(&w.tls.Insecure, "insecure", false, "https: accept any server certificate (a test service's; never a real one)")
 			fs.StringVar(&w.clientKind, "client", "fasthttp", "HTTP client: fasthttp (valyala/fasthttp, about 1.2x net/http's requests a second; a task cancelled without a deadline lets its request in flight run on to the timeout) or net/http (a cancelled task's request stops at once) (fasthttp|net/http)")
 			w.retry = defineRetry(fs)
 			embedded := target.Flags(fs, 5*time.Millisecond)
@@ -57,6 +62,8 @@ type httpWorkload struct {
 	expectStatus, protocol     string
 	expect                     load.Statuses // parsed from expectStatus
 	clientKind                 string
+	tls                        load.TLS
+	tlsConfig                  *tls.Config // from tls, with the embedded target's certificate trusted
 	timeout                    time.Duration
 	conns                      int
 	cfg                        target.Config
@@ -109,6 +116,10 @@ func (w *httpWorkload) start() error {
 	} else if _, err := load.CheckURL(w.url); err != nil {
 		return badParam("target", "%v", err)
 	}
+	if err := w.startTLS(); err != nil {
+		w.Close()
+		return err
+	}
 	if w.sender, err = load.NewSender(w.clientKind, w.Request(), w.conns, w.timeout); err != nil {
 		w.Close()
 		return badParam("client", "%v", err)
@@ -116,13 +127,32 @@ func (w *httpWorkload) start() error {
 	if os.Getenv(isolate.ChildEnv) == "1" {
 		return nil // an isolated cell: the run probed the target once, before its cells
 	}
-	probe := load.NewClient(1, w.timeout)
+	probe := load.NewClientFor(w.Request(), 1, w.timeout)
 	defer probe.CloseIdleConnections()
 	if err := load.Probe(probe, w.url, w.timeout); err != nil {
 		w.Close()
 		return badParam("target", "%v", err)
 	}
 	return nil
+}
+
+// startTLS reads the TLS parameters, trusting the embedded target's own
+// certificate beside them, and refuses h2 to a target without TLS.
+func (w *httpWorkload) startTLS() error {
+	https := strings.HasPrefix(w.url, "https://")
+	if w.protocol == "h2" && !https {
+		return badParam("protocol", "h2 is HTTP/2 over TLS: give an https:// target, or http.tls=true for the embedded target (h2c is HTTP/2 without TLS)")
+	}
+	if !https {
+		return nil
+	}
+	t := w.tls
+	if w.server != nil {
+		t.Roots = w.server.CertPool()
+	}
+	var err error
+	w.tlsConfig, err = t.Config()
+	return err // names its parameter: cacert, cert or key
 }
 
 // Close stops the embedded target, if any, and the client's idle connections.
@@ -161,7 +191,7 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 
 // Request is what each task sends, for open-loop attacks on the same target.
 func (w *httpWorkload) Request() load.Request {
-	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect, Protocol: w.protocol}
+	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect, Protocol: w.protocol, TLS: w.tlsConfig}
 }
 
 // request sends one request and reads the whole response.
@@ -242,6 +272,9 @@ func (w *httpWorkload) UnusedParams() []string {
 	var unused []string
 	if w.clientKind != "net/http" {
 		unused = append(unused, "conns")
+	}
+	if !strings.HasPrefix(w.url, "https://") {
+		unused = append(unused, "cacert", "cert", "key", "insecure")
 	}
 	if w.server != nil {
 		return unused

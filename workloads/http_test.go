@@ -52,6 +52,9 @@ func TestHTTPRejectsBadTargets(t *testing.T) {
 		{map[string]string{"target": "http://127.0.0.1:1/\r\nX: y"}, "param http.target: parse"},
 		{map[string]string{"capacity": "-3"}, "param http.capacity: -3 must be >= 0"},
 		{map[string]string{"dist": "pareto"}, `param http.dist: "pareto" is not one of constant, uniform, lognormal`},
+		{map[string]string{"protocol": "h2", "client": "net/http"}, "param http.protocol: h2 is HTTP/2 over TLS: give an https:// target"},
+		{map[string]string{"tls": "true", "cacert": "/nonexistent/ca.pem"}, "param http.cacert: /nonexistent/ca.pem: no such file"},
+		{map[string]string{"tls": "true", "cert": "/nonexistent/c.pem"}, "param http.key: a client certificate (cert) needs its key"},
 	}
 	for _, tt := range tests {
 		_, err := spec.Build("http", tt.params, 1)
@@ -249,5 +252,17 @@ func TestExpectedStatusesDecideSuccess(t *testing.T) {
 	spec, _ := Lookup("http")
 	if _, err := spec.Build("http", map[string]string{"expect-status": "20x"}, 1); err == nil || !strings.Contains(err.Error(), "expect-status") {
 		t.Errorf("expect-status=20x: %v, want an error naming the parameter", err)
+	}
+}
+
+// TestHTTPOverTLS runs tasks against the embedded target serving HTTPS
+// with its own certificate, which the client trusts: over HTTP/1.1
+// through fasthttp, and over HTTP/2 (h2, by ALPN) through net/http.
+func TestHTTPOverTLS(t *testing.T) {
+	for _, params := range []map[string]string{
+		{"tls": "true", "latency": "1ms"},
+		{"tls": "true", "latency": "1ms", "protocol": "h2", "client": "net/http"},
+	} {
+		checkClean(t, measure(t, "http", params, 20, 4, 1, strategy.Pool{})[0])
 	}
 }

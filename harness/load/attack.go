@@ -3,6 +3,7 @@ package load
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"math"
 	"net/http"
@@ -52,6 +53,9 @@ type Request struct {
 	Expect Statuses
 	// Protocol is one of Protocols; empty is HTTP/1.1.
 	Protocol string
+	// TLS checks and authenticates https connections; nil: the defaults
+	// (the system's roots, no client certificate). See TLS.Config.
+	TLS *tls.Config
 }
 
 // IntervalLength is the span of each of an attack's intervals.

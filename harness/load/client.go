@@ -6,6 +6,8 @@ package load
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -21,11 +23,17 @@ import (
 // conns idle connections per host (set it to the concurrency you will use),
 // no compression, and timeout per request.
 func NewClient(conns int, timeout time.Duration) *http.Client {
-	return newClient("http1", conns, timeout)
+	return newClient("http1", nil, conns, timeout)
 }
 
-// newClient is NewClient over protocol, one of Protocols.
-func newClient(protocol string, conns int, timeout time.Duration) *http.Client {
+// NewClientFor is NewClient speaking r's protocol, with r's TLS.
+func NewClientFor(r Request, conns int, timeout time.Duration) *http.Client {
+	return newClient(r.Protocol, r.TLS, conns, timeout)
+}
+
+// newClient is NewClient over protocol, one of Protocols, with tlsConfig
+// (nil: the defaults).
+func newClient(protocol string, tlsConfig *tls.Config, conns int, timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}
 	return &http.Client{
 		Timeout: timeout,
@@ -36,6 +44,7 @@ func newClient(protocol string, conns int, timeout time.Duration) *http.Client {
 			IdleConnTimeout:     90 * time.Second,
 			DisableCompression:  true,
 			Protocols:           protocols(protocol),
+			TLSClientConfig:     tlsConfig,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -75,6 +84,10 @@ func Probe(client *http.Client, url string, timeout time.Duration) error {
 			if errors.Is(err, syscall.ECONNREFUSED) {
 				return fmt.Errorf("%s refused the connection: nothing listens there", url)
 			}
+		}
+		var unknown x509.UnknownAuthorityError
+		if errors.As(err, &unknown) {
+			return fmt.Errorf("%s is not trusted: %v; trust its CA with -cacert (http.cacert), or skip the check with -insecure (http.insecure) for a test service", url, err)
 		}
 		return fmt.Errorf("%s is not reachable: %v", url, err)
 	}

@@ -42,7 +42,7 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 	}
 	switch client {
 	case "net/http":
-		client := newClient(r.Protocol, conns, timeout)
+		client := newClient(r.Protocol, r.TLS, conns, timeout)
 		warm := &warmDialer{dialer: &net.Dialer{Timeout: min(timeout, 5*time.Second), KeepAlive: 30 * time.Second}}
 		client.Transport.(*http.Transport).DialContext = warm.DialContext
 		return &netSender{client: client, r: r, warm: warm}, nil
@@ -72,6 +72,7 @@ func NewSender(client string, r Request, conns int, timeout time.Duration) (Send
 		client: &fasthttp.HostClient{
 			Addr:                   addr,
 			IsTLS:                  tls,
+			TLSConfig:              r.TLS,
 			Dial:                   func(addr string) (net.Conn, error) { return warm.DialContext(context.Background(), "tcp", addr) },
 			MaxConns:               1 << 20, // as net/http: as many connections as requests in flight
 			MaxIdleConnDuration:    90 * time.Second,

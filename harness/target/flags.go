@@ -6,7 +6,7 @@ import (
 )
 
 // Flags declares the target's settings on fs (latency, dist, spread, cpu,
-// size, error-rate, capacity) with defaultLatency as the latency's default,
+// size, error-rate, capacity, tls) with defaultLatency as the latency's default,
 // and returns a function that reads them into a validated Config.
 func Flags(fs *flag.FlagSet, defaultLatency time.Duration) func() (Config, error) {
 	var c Config
@@ -17,10 +17,11 @@ func Flags(fs *flag.FlagSet, defaultLatency time.Duration) func() (Config, error
 	fs.IntVar(&c.Size, "size", 0, "target: response body bytes")
 	fs.Float64Var(&c.ErrorRate, "error-rate", 0, "target: fraction of requests answered 500")
 	fs.IntVar(&c.Capacity, "capacity", 0, "target: requests in flight beyond which it answers 503 at once (0: no limit)")
+	fs.BoolVar(&c.TLS, "tls", false, "target: serve HTTPS (HTTP/1.1, and HTTP/2 by ALPN) with a certificate made at start, which the client trusts")
 	return func() (Config, error) { return c, c.Validate() }
 }
 
 // FlagNames are the settings Flags declares.
 func FlagNames() []string {
-	return []string{"latency", "dist", "spread", "cpu", "size", "error-rate", "capacity"}
+	return []string{"latency", "dist", "spread", "cpu", "size", "error-rate", "capacity", "tls"}
 }

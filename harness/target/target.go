@@ -10,8 +10,12 @@ package target
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -32,6 +36,9 @@ type Config struct {
 	Size      int           // response body bytes
 	ErrorRate float64       // fraction of requests answered 500
 	Capacity  int           // requests in flight beyond which it answers 503; 0: no limit
+	// TLS serves HTTPS (HTTP/1.1 and HTTP/2 by ALPN) with a certificate
+	// made at start, signed by its own key: see Server.CertPool.
+	TLS bool
 }
 
 // Validate reports the first bad field, named as the flags name it.
@@ -62,7 +69,7 @@ func (c Config) Validate() error {
 type Stats struct {
 	Served, Rejected, Failed int64 // 2xx, 503 over capacity, 500 by error rate
 	PeakInFlight             int64
-	HTTP2                    int64 // requests that came over HTTP/2 (h2c)
+	HTTP2                    int64 // requests that came over HTTP/2 (h2c, or h2 over TLS)
 }
 
 // Server is a running target. It is safe for concurrent use.
@@ -78,6 +85,7 @@ type Server struct {
 	failed   atomic.Int64
 	http2    atomic.Int64
 	closing  chan struct{}
+	cert     *x509.Certificate // with Config.TLS
 }
 
 // Start validates cfg and serves it on addr ("" for a free port on
@@ -104,15 +112,36 @@ func Start(cfg Config, addr string) (*Server, error) {
 	for i := range s.body {
 		s.body[i] = 'x'
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, Protocols: new(http.Protocols)}
+	// ErrorLog: a load target logs nothing per connection (a client that
+	// closes a connection it dialled ahead, unused, is no error).
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, Protocols: new(http.Protocols), ErrorLog: log.New(io.Discard, "", 0)}
 	s.srv.Protocols.SetHTTP1(true)
-	s.srv.Protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, beside HTTP/1.1
-	go s.srv.Serve(ln)                        //nolint:errcheck // Serve returns ErrServerClosed after Close
+	if !cfg.TLS {
+		s.srv.Protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, beside HTTP/1.1
+		go s.srv.Serve(ln)                        //nolint:errcheck // Serve returns ErrServerClosed after Close
+		return s, nil
+	}
+	pair, cert, err := selfSigned(host)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("tls: making a certificate: %v", err)
+	}
+	s.cert = cert
+	s.srv.Protocols.SetHTTP2(true) // offered by ALPN beside HTTP/1.1
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	go s.srv.ServeTLS(ln, "", "") //nolint:errcheck // ServeTLS returns ErrServerClosed after Close
 	return s, nil
 }
 
-// URL is the target's base URL, e.g. http://127.0.0.1:41234/.
-func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/" }
+// URL is the target's base URL, e.g. http://127.0.0.1:41234/, or
+// https:// when it serves TLS.
+func (s *Server) URL() string {
+	scheme := "http"
+	if s.cert != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + s.ln.Addr().String() + "/"
+}
 
 // Stats returns the counts so far.
 func (s *Server) Stats() Stats {
