@@ -3,15 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -21,6 +23,7 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/target"
 	"github.com/concbench/concbench/scenario"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -608,5 +611,76 @@ func TestAttackOverTLS(t *testing.T) {
 	}
 	if s := res.Cells[0].Summary; s.Completed != 20 || s.ErrorCount() != 0 {
 		t.Errorf("embedded target over TLS: %d completed, errors %v; want 20, none", s.Completed, s.Errors)
+	}
+}
+
+// TestAttackTargetsFile attacks, from a scenario, a targets file of three
+// weighted requests (GET; POST with a body from a file; PUT with
+// headers) against the embedded target: each name's count is within 2%
+// of its weight's share, the table breaks the attack down by name,
+// per-name thresholds are judged, and vegeta's decoder reads every
+// result with its own method and URL.
+func TestAttackTargetsFile(t *testing.T) {
+	srv, err := target.Start(target.Config{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	body := filepath.Join(dir, "login.json")
+	targets := filepath.Join(dir, "targets.txt")
+	file := "# name=home weight=5\nGET " + srv.URL() + "\n\n# name=login weight=3\nPOST " + srv.URL() + "login\nContent-Type: application/json\n@" + body +
+		"\n\n# name=item weight=2\nPUT " + srv.URL() + "item\nX-Trace: 1\n"
+	scenarioFile := filepath.Join(dir, "mix.yaml")
+	for path, text := range map[string]string{body: `{"user":"u"}`, targets: file, scenarioFile: `schema: concbench/scenario/v1
+attack:
+  rate: 500/s
+  duration: 2s
+  targets: ` + targets + `
+  encode: json
+thresholds:
+  - "login.p99 < 1s"
+  - "item-errors < 1"
+  - "home-requests > 1000"
+`} {
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "attack", "-f", scenarioFile, "-out", out)
+	if code != 1 || !strings.Contains(stdout, "thresholds: 2 met, 1 failed") || !strings.Contains(stdout, "failed: threshold home-requests > 1000") {
+		t.Fatalf("exit %d, want 1 (one threshold fails on purpose): %s\n%s", code, stdout, stderr)
+	}
+	for _, name := range []string{"home", "login", "item"} {
+		if !regexp.MustCompile(`http 500/s +` + name + ` +\d+ +0 `).MatchString(stdout) {
+			t.Errorf("no line for %s in the breakdown:\n%s", name, stdout)
+		}
+	}
+	s := onlyRun(t, out).Cells[0].Summary
+	total := float64(s.Completed)
+	for name, share := range map[string]float64{"home": 0.5, "login": 0.3, "item": 0.2} {
+		if got := s.Counters[name+"-requests"] / total; math.Abs(got-share) > 0.02 {
+			t.Errorf("%s: a share of %.3f of %.0f, want %.1f within 0.02", name, got, total, share)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*", "vegeta-500pers-1.json"))
+	if len(files) != 1 {
+		t.Fatalf("vegeta files %v", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	dec := vegeta.DecoderFor(bytes.NewReader(data))
+	byURL := map[string]int{}
+	for {
+		var r vegeta.Result
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("vegeta cannot decode: %v", err)
+		}
+		byURL[r.Method+" "+r.URL]++
+	}
+	if byURL["GET "+srv.URL()] != int(s.Counters["home-requests"]) || byURL["POST "+srv.URL()+"login"] != int(s.Counters["login-requests"]) || byURL["PUT "+srv.URL()+"item"] != int(s.Counters["item-requests"]) {
+		t.Errorf("vegeta's results by request %v; counted %v", byURL, s.Counters)
 	}
 }

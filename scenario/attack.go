@@ -14,7 +14,7 @@ import (
 // header (-H, a list: one header an item) and method (-m).
 var AttackKeys = []string{"rate", "rates", "duration", "stages", "users", "pacer", "slope", "sine_period", "sine_amp",
 	"max_workers", "timeout", "late_after", "max_lateness", "header", "method", "body", "expect_status",
-	"cacert", "cert", "key", "insecure", "reps", "slo", "max_rate", "encode", "shards"}
+	"cacert", "cert", "key", "insecure", "targets", "targets_format", "reps", "slo", "max_rate", "encode", "shards"}
 
 // shortFlags are the keys whose flag is not the key itself.
 var shortFlags = map[string]string{"header": "H", "method": "m"}

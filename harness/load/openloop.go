@@ -26,7 +26,8 @@ import (
 // not add up from hit to hit. Sleeping more precisely costs a system call
 // or a spinning core per hit, more CPU than a request.
 type openLoop struct {
-	sender     Sender
+	senders    []Sender // one a target; the mix picks among them
+	mix        *mix     // nil with one sender
 	began      time.Time
 	du         time.Duration // the schedule's length
 	lateAfter  time.Duration // past du, a hit this late is dropped, with all after it
@@ -49,10 +50,12 @@ type openLoop struct {
 }
 
 // hit is one request of the schedule: its sequence number in the
-// shard's schedule and its intended send time since the attack began.
+// shard's schedule, its intended send time since the attack began, and
+// the target it goes to (its index in the senders).
 type hit struct {
 	seq      uint64
 	intended time.Duration
+	target   int
 }
 
 // sent is what a worker measured of one hit.
@@ -74,8 +77,11 @@ const initialWorkers = 64
 // connect dials the first workers' connections, before the attack
 // begins.
 func (o *openLoop) connect(ctx context.Context) {
-	if p, ok := o.sender.(preconnecter); ok {
-		p.Preconnect(ctx, min(o.maxWorkers, initialWorkers))
+	each := max(1, min(o.maxWorkers, initialWorkers)/len(o.senders))
+	for _, s := range o.senders {
+		if p, ok := s.(preconnecter); ok {
+			p.Preconnect(ctx, each)
+		}
 	}
 }
 
@@ -131,7 +137,11 @@ func (o *openLoop) take(ctx context.Context) (hit, bool) {
 		o.startWorker(ctx)
 	}
 	o.asked.Add(1)
-	return hit{seq: o.sched.next - 1, intended: intended}, true
+	h := hit{seq: o.sched.next - 1, intended: intended}
+	if o.mix != nil {
+		h.target = o.mix.next()
+	}
+	return h, true
 }
 
 // startWorker starts a worker; o.mu is held.
@@ -164,7 +174,7 @@ func (o *openLoop) work(ctx context.Context) {
 			o.raisePeak(n)
 		}
 		s := sent{hit: h, start: time.Since(o.began)}
-		s.code, s.bytesIn, s.err = o.sender.Send(ctx)
+		s.code, s.bytesIn, s.err = o.senders[h.target].Send(ctx)
 		s.end = time.Since(o.began)
 		o.inFlight.Add(-1)
 		o.done <- s
