@@ -1,3 +1,9 @@
+//go:build !nok8s
+
+// bench k8s is left out of a build tagged nok8s, and with it k8s.io/api
+// and its dependencies: a program that embeds cli.Main and has no use
+// for Kubernetes builds with -tags nok8s.
+
 package cli
 
 import (
@@ -19,6 +25,8 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 )
+
+func init() { subcommands["k8s"] = k8sManifest }
 
 // k8sOptions are the flags of bench k8s.
 type k8sOptions struct {

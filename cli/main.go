@@ -121,7 +121,8 @@ func message(err error) string {
 	return err.Error()
 }
 
-// subcommands maps a name to its entry point.
+// subcommands maps a name to its entry point; k8s adds itself unless the
+// build leaves it out (-tags nok8s).
 var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
 	"run":       runBench,
 	"list":      list,
@@ -130,7 +131,6 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"serve":     serve,
 	"attack":    attackRun,
 	"merge":     mergeRuns,
-	"k8s":       k8sManifest,
 	"capacity":  capacityRun,
 	"depth":     depthRun,
 	"validate":  validate,

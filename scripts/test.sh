@@ -44,6 +44,11 @@ fi
 echo "== go vet"
 go vet -race ./...
 (cd examples/custom && go vet -race ./...)
+# A program embedding cli.Main may leave bench k8s, and Kubernetes, out.
+go vet -tags nok8s ./cli
+if go list -deps -tags nok8s ./cli | grep -q '^k8s.io/'; then
+  echo "test.sh: cli built with -tags nok8s still imports k8s.io" >&2; exit 1
+fi
 
 # Each package's summary line as go test prints it; failures in full; and,
 # while a long package runs, each test over 10 s as it ends (progress).
