@@ -29,18 +29,17 @@ func (g *goEachGroup) Go(t Task) {
 }
 func (g *goEachGroup) Wait() error { g.wg.Wait(); return nil }
 
-// BenchmarkRecord measures stamping one sample (start and end) beside one
-// time.Now call.
+// BenchmarkRecord measures stamping one sample (start and end) and
+// summarising it into the histograms, beside one time.Now call.
 func BenchmarkRecord(b *testing.B) {
 	b.Run("concbench", func(b *testing.B) {
 		b.ReportAllocs()
-		r := NewRecorder(1024)
+		r := NewRecorder()
 		r.Reset(time.Now())
 		i := 0
 		for b.Loop() {
-			r.Begin(i)
-			r.End(i, nil)
-			i = (i + 1) & 1023
+			r.End(i, r.Begin(), 0, "", nil)
+			i++
 		}
 	})
 	b.Run("bare", func(b *testing.B) { // one time.Now
@@ -59,18 +58,13 @@ func BenchmarkRecord(b *testing.B) {
 func BenchmarkRunnerTask(b *testing.B) {
 	b.ReportAllocs()
 	ctx := context.Background()
-	rec := NewRecorder(b.N)
-	roots := make([]root, b.N)
-	fns := make([]Task, b.N)
-	for i := range roots {
-		roots[i] = root{task: noop, i: i, rec: rec}
-		fns[i] = roots[i].run
-	}
+	rec := NewRecorder()
 	rec.Reset(time.Now())
 	g := goEach{}.Start(ctx, 0)
 	b.ResetTimer()
-	for _, fn := range fns {
-		g.Go(fn)
+	for i := range b.N { // as the runner does: each root made as the strategy takes it
+		r := &root{task: noop, i: i, rec: rec}
+		g.Go(r.run)
 	}
 	_ = g.Wait()
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,34 +13,34 @@ import (
 // per section of a root two clock reads and a closure.
 type instrumented struct {
 	Exec
-	rec  *Recorder
-	root int // the root's sample; -1 for a child, whose waits overlap its siblings'
+	rec    *Recorder
+	queued *atomic.Int64 // the root's time queued, in nanoseconds; nil for a child, whose waits overlap its siblings'
 }
 
 // Compute runs fn through the strategy and records how long it waited to
 // start.
 func (x instrumented) Compute(fn func()) {
-	if x.root < 0 {
+	if x.queued == nil {
 		x.Exec.Compute(fn)
 		return
 	}
 	asked := time.Now()
 	var began time.Time
 	x.Exec.Compute(func() { began = time.Now(); fn() })
-	x.rec.Queue(x.root, began.Sub(asked))
+	x.queued.Add(int64(began.Sub(asked)))
 }
 
 // Block runs fn through the strategy and records how long it waited to
 // start.
 func (x instrumented) Block(fn func() error) error {
-	if x.root < 0 {
+	if x.queued == nil {
 		return x.Exec.Block(fn)
 	}
 	asked := time.Now()
 	var began time.Time
 	err := x.Exec.Block(func() error { began = time.Now(); return fn() })
 	if !began.IsZero() {
-		x.rec.Queue(x.root, began.Sub(asked))
+		x.queued.Add(int64(began.Sub(asked)))
 	}
 	return err
 }
@@ -50,7 +51,7 @@ func (x instrumented) Spawn(children ...Task) Join {
 		wrapped[i] = func(ctx context.Context, inner Exec) error {
 			x.rec.Enter()
 			defer x.rec.Leave()
-			return child(ctx, instrumented{Exec: inner, rec: x.rec, root: -1})
+			return child(ctx, instrumented{Exec: inner, rec: x.rec})
 		}
 	}
 	return instrumentedJoin{Join: x.Exec.Spawn(wrapped...), rec: x.rec}
@@ -67,17 +68,20 @@ func (j instrumentedJoin) Wait() error {
 	return j.Join.Wait()
 }
 
-// root is a root task as the runner hands it to a strategy: it stamps
-// sample i and returns the task's error, which is a data point: the runner
+// root is a root task as the runner hands it to a strategy, made as the
+// strategy takes it and kept only while it runs: it stamps task i's
+// sample and returns the task's error, which is a data point: the runner
 // ignores what Wait returns, but a strategy may act on it (errgroup
 // cancels the rest).
 type root struct {
 	task    Task
 	i       int
+	class   string // the task's class; "": none
 	rec     *Recorder
 	timeout time.Duration   // 0: none
 	stop    context.Context // once done, the task does not start
 	exec    instrumented
+	queued  atomic.Int64 // nanoseconds its sections waited for a slot
 }
 
 func (r *root) run(ctx context.Context, x Exec) error {
@@ -89,9 +93,9 @@ func (r *root) run(ctx context.Context, x Exec) error {
 		ctx, cancel = context.WithTimeout(ctx, r.timeout)
 		defer cancel()
 	}
-	r.rec.Begin(r.i)
-	r.exec = instrumented{Exec: x, rec: r.rec, root: r.i}
+	start := r.rec.Begin()
+	r.exec = instrumented{Exec: x, rec: r.rec, queued: &r.queued}
 	err := Call(ctx, r.task, &r.exec)
-	r.rec.End(r.i, err)
+	r.rec.End(r.i, start, time.Duration(r.queued.Load()), r.class, err)
 	return err // recorded; a strategy with TaskGroup semantics (errgroup) cancels on it
 }

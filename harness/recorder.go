@@ -1,55 +1,71 @@
 package harness
 
 import (
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/concbench/concbench/harness/results"
 )
 
-// Recorder stamps the samples of one repetition and counts the tasks in
-// flight. Its memory is fixed when it is made (one results.Sample per task); Begin
-// and End do not allocate and cost two monotonic clock reads per task plus
-// an atomic add each. Begin and End are safe for concurrent use on
-// different indices.
+// Recorder stamps the tasks of one repetition and summarises each as it
+// ends, into HdrHistograms: its memory is fixed when it is made (a few
+// summarisers of about 1 MiB each), whatever the task count, and what a
+// task in flight needs lives in its root. Begin and End do not allocate;
+// they cost two monotonic clock reads, an atomic add each, and in End one
+// uncontended lock and four histogram records (about 60 ns). Begin and
+// End are safe for concurrent use.
 type Recorder struct {
 	base     time.Time
-	samples  []results.Sample
-	queued   []atomic.Int64 // per task, nanoseconds; folded into samples by Samples
+	shards   []recorderShard
 	inflight atomic.Int64
 	peak     atomic.Int64
 }
 
-// NewRecorder returns a recorder for n tasks.
-func NewRecorder(n int) *Recorder {
-	return &Recorder{samples: make([]results.Sample, n), queued: make([]atomic.Int64, n)}
+// recorderShard is one summariser behind its lock; task i ends into
+// shard i mod len(shards), so that tasks ending at once rarely wait on
+// each other.
+type recorderShard struct {
+	mu  sync.Mutex
+	sum *results.Summarizer
+	_   [48]byte // a cache line of its own
 }
 
-// Reset clears the samples and sets the clock's zero to base; every task is
-// meant to start at base (a closed-loop batch).
-func (r *Recorder) Reset(base time.Time) {
-	clear(r.samples)
-	for i := range r.queued {
-		r.queued[i].Store(0)
+// NewRecorder returns a recorder with a shard for each processor, up to 8.
+func NewRecorder() *Recorder {
+	r := &Recorder{shards: make([]recorderShard, min(runtime.GOMAXPROCS(0), 8))}
+	for i := range r.shards {
+		r.shards[i].sum = results.NewSummarizer()
 	}
+	return r
+}
+
+// Reset sets the clock's zero to base, every task being meant to start at
+// base (a closed-loop batch), and clears the count in flight. Call it
+// before any task begins.
+func (r *Recorder) Reset(base time.Time) {
 	r.base = base
 	r.inflight.Store(0)
 	r.peak.Store(0)
 }
 
-// Begin stamps the start of task i and counts it in flight.
-func (r *Recorder) Begin(i int) {
+// Begin counts a root task in flight and returns its start, since base.
+func (r *Recorder) Begin() time.Duration {
 	r.Enter()
-	r.samples[i].Start = time.Since(r.base)
+	return time.Since(r.base)
 }
 
-// End stamps the end of task i with its error.
-func (r *Recorder) End(i int, err error) {
-	s := &r.samples[i]
-	s.End = time.Since(r.base)
-	s.Err = err
-	s.Done = true
+// End stamps the end of root task i, which began at start, waited queued
+// for slots once started, and ended with err; class names its class ("":
+// none).
+func (r *Recorder) End(i int, start, queued time.Duration, class string, err error) {
+	s := results.Sample{Start: start, End: time.Since(r.base), Queued: queued, Err: err, Class: class, Done: true}
 	r.Leave()
+	sh := &r.shards[i%len(r.shards)]
+	sh.mu.Lock()
+	sh.sum.Add(s)
+	sh.mu.Unlock()
 }
 
 // Enter counts one more task running (a child, or a parent back from Wait).
@@ -62,16 +78,15 @@ func (r *Recorder) Enter() {
 // Leave counts one task fewer running.
 func (r *Recorder) Leave() { r.inflight.Add(-1) }
 
-// Queue adds d to the time task i, once started, waited for a slot (an
-// executor worker). It is safe for concurrent use.
-func (r *Recorder) Queue(i int, d time.Duration) { r.queued[i].Add(int64(d)) }
-
-// Samples returns the samples; call it only after the repetition ended.
-func (r *Recorder) Samples() []results.Sample {
-	for i := range r.samples {
-		r.samples[i].Queued = time.Duration(r.queued[i].Load())
+// Repetition returns what the tasks that ended measured, with submitted
+// root tasks handed out over wall; call it only after the repetition
+// ended.
+func (r *Recorder) Repetition(submitted int, wall time.Duration) results.Repetition {
+	sum := r.shards[0].sum
+	for i := 1; i < len(r.shards); i++ {
+		sum.Merge(r.shards[i].sum)
 	}
-	return r.samples
+	return sum.Repetition(submitted, wall)
 }
 
 // PeakInFlight is the most tasks that ran at once since Reset.

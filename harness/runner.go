@@ -202,16 +202,13 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	if err != nil {
 		return results.Repetition{}, err
 	}
-	if len(batch.Tasks) != n {
+	if batch.Task == nil && len(batch.Tasks) != n {
 		return results.Repetition{}, fmt.Errorf("workload made %d tasks, want %d", len(batch.Tasks), n)
 	}
-	rec := NewRecorder(n)
-	roots := make([]root, n)
-	fns := make([]Task, n)
-	for i := range roots {
-		roots[i] = root{task: batch.Tasks[i], i: i, rec: rec, timeout: cell.Workload.Timeout, stop: stop}
-		fns[i] = roots[i].run
+	if batch.Classes != nil && len(batch.Classes) != n {
+		return results.Repetition{}, fmt.Errorf("workload named the class of %d tasks, want %d", len(batch.Classes), n)
 	}
+	rec := NewRecorder()
 	runtime.GC() // start every repetition from a collected heap
 	pr := newProbe()
 	pr.start()
@@ -229,11 +226,15 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	defer stopAbandon()
 	go func() {
 		defer close(waited)
-		for _, fn := range fns {
+		for i := range n { // each root made as the strategy takes it: memory follows the tasks in flight
 			if stop.Err() != nil {
 				break
 			}
-			g.Go(fn)
+			r := &root{task: batch.TaskAt(i), i: i, rec: rec, timeout: cell.Workload.Timeout, stop: stop}
+			if batch.Classes != nil {
+				r.class = batch.Classes[i]
+			}
+			g.Go(r.run)
 		}
 		_ = g.Wait() // task errors are in the samples
 	}()
@@ -246,11 +247,7 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	wall := time.Since(t0)
 	rt := pr.stop()
 
-	samples := rec.Samples()
-	for i, class := range batch.Classes {
-		samples[i].Class = class
-	}
-	m := results.Summarize(samples, wall)
+	m := rec.Repetition(n, wall)
 	m.Histograms.Compact() // kept for the run: small, so later repetitions' heaps do not carry them
 	// The ideal is every task's: a task that failed fast did not do its
 	// work, so failing is never efficient (a cell over its error budget

@@ -17,7 +17,11 @@ type Workload interface {
 
 // Batch is one repetition's tasks and their cost.
 type Batch struct {
+	// Tasks are the n root tasks; or, when Task is set, Task makes task i
+	// as the strategy takes it, so that the batch's memory follows the
+	// tasks in flight, not their count (a task holding a buffer).
 	Tasks []Task
+	Task  func(i int) Task
 	Cost  Cost
 	// Classes, when set, names the class of each task (one per task, such
 	// as "hog" and "victim"), so that results report each class's
@@ -26,6 +30,14 @@ type Batch struct {
 	// Counters, when set, is called once the repetition's tasks have all
 	// ended, for what they counted (retries: "requests", "amplification").
 	Counters func() map[string]float64
+}
+
+// TaskAt is task i of the batch.
+func (b Batch) TaskAt(i int) Task {
+	if b.Task != nil {
+		return b.Task(i)
+	}
+	return b.Tasks[i]
 }
 
 // Cost describes the work of a batch for the ideal bound: the least wall

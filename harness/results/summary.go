@@ -1,7 +1,6 @@
 package results
 
 import (
-	"errors"
 	"maps"
 	"math"
 	"slices"
@@ -48,8 +47,7 @@ func (z *Summarizer) Add(s Sample) {
 			rep.Errors = map[string]int{}
 		}
 		rep.Errors[ErrorKind(s.Err)]++
-		var pe Panicked
-		if len(rep.PanicStacks) < keptStacks && errors.As(s.Err, &pe) {
+		if pe, ok := find[Panicked](s.Err); ok && len(rep.PanicStacks) < keptStacks {
 			trace := pe.PanicTrace()
 			rep.PanicStacks = append(rep.PanicStacks, trace[:min(len(trace), 4096)])
 		}
@@ -68,6 +66,32 @@ func (z *Summarizer) Add(s Sample) {
 			z.classes[s.Class] = NewHistogram()
 		}
 		z.classes[s.Class].Record(s.Response())
+	}
+}
+
+// Merge adds what o summarised to z; o is left as it was.
+func (z *Summarizer) Merge(o *Summarizer) {
+	z.rep.Completed += o.rep.Completed
+	for k, n := range o.rep.Errors {
+		if z.rep.Errors == nil {
+			z.rep.Errors = map[string]int{}
+		}
+		z.rep.Errors[k] += n
+	}
+	for _, st := range o.rep.PanicStacks {
+		if len(z.rep.PanicStacks) < keptStacks {
+			z.rep.PanicStacks = append(z.rep.PanicStacks, st)
+		}
+	}
+	z.hs.Merge(o.hs)
+	for class, h := range o.classes {
+		if z.classes == nil {
+			z.classes = map[string]*Histogram{}
+		}
+		if z.classes[class] == nil {
+			z.classes[class] = NewHistogram()
+		}
+		z.classes[class].Merge(h)
 	}
 }
 
