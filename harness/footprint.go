@@ -12,7 +12,8 @@ import (
 
 // Footprinter is implemented by workloads that can say, before running,
 // what n root tasks hold: how many tasks in all (a recursive tree counts
-// its nodes) and how many bytes each keeps while it runs.
+// its nodes) and how many bytes each keeps while it runs (a task not
+// running holds its closure alone).
 type Footprinter interface {
 	Footprint(n int) (tasks int64, bytesPerTask int64)
 }
@@ -21,7 +22,8 @@ type Footprinter interface {
 const (
 	MaxGoroutines = 1 << 20
 	stackBytes    = 8 << 10 // a goroutine's stack while it runs a task, roughly
-	sampleBytes   = 200     // a sample, a root wrapper and a task closure
+	rootBytes     = 150     // the runner's root wrapper of a task in flight
+	closureBytes  = 64      // a task's closure, made before the clock starts
 )
 
 // Footprint estimates the most goroutines and bytes any cell of p holds at
@@ -42,7 +44,7 @@ func (p *Plan) Footprint() (goroutines, bytes int64, worst Cell) {
 			}
 		}
 		g := max(running, int64(capacity.Workers))
-		b := int64(c.Tasks)*sampleBytes + tasks*per + g*stackBytes
+		b := int64(c.Tasks)*closureBytes + running*(rootBytes+per) + g*stackBytes
 		if g > goroutines || b > bytes {
 			goroutines, bytes, worst = max(g, goroutines), max(b, bytes), c
 		}

@@ -16,6 +16,7 @@ type burner struct {
 	size   int
 	rounds int           // set by calibrate
 	actual time.Duration // what rounds take at the calibrated rate
+	bufs   sync.Pool     // *[]byte of size: one a running task, reused
 }
 
 func defineBurner(fs *flag.FlagSet, cost time.Duration) *burner {
@@ -43,6 +44,19 @@ func (b *burner) calibrate() error {
 // digest's first byte, so the work cannot be optimised away.
 func (b *burner) burn(buf []byte) byte {
 	return hashRounds(buf, b.rounds)
+}
+
+// burnPooled burns over a buffer of its own while it runs, taken from
+// the burner's pool and given back: tasks in flight hold a buffer each,
+// and a batch allocates about as many as run at once, not one a task.
+func (b *burner) burnPooled() {
+	p, _ := b.bufs.Get().(*[]byte)
+	if p == nil {
+		buf := make([]byte, b.size)
+		p = &buf
+	}
+	(*p)[0] ^= b.burn(*p)
+	b.bufs.Put(p)
 }
 
 func hashRounds(buf []byte, rounds int) byte {

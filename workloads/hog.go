@@ -85,9 +85,8 @@ func (w *hogWorkload) hog() harness.Task {
 			return x.Block(func() error { return sleepBlocking(w.actual) })
 		}
 	}
-	buf := make([]byte, w.size)
 	return func(_ context.Context, x harness.Exec) error {
-		x.Compute(func() { buf[0] ^= w.burn(buf) })
+		x.Compute(w.burnPooled)
 		return nil
 	}
 }
@@ -103,5 +102,5 @@ func (w *hogWorkload) victim(ctx context.Context, _ harness.Exec) error {
 	return nil
 }
 
-// Footprint is one buffer per hog and a timer per victim.
+// Footprint is one buffer per hog while it runs and a timer per victim.
 func (w *hogWorkload) Footprint(n int) (int64, int64) { return int64(n), int64(w.size) }

@@ -53,13 +53,12 @@ func (w mixedWorkload) Batch(n, rep int) (harness.Batch, error) {
 		b.Cost.Compute += time.Duration(w.sections) * w.cpu.actual
 		b.Cost.Critical = max(b.Cost.Critical, total)
 		b.Cost.Each = append(b.Cost.Each, total)
-		buf := make([]byte, w.cpu.size)
 		b.Tasks[i] = func(ctx context.Context, x harness.Exec) error {
 			for _, d := range waits {
 				if err := w.io.wait(ctx, x, d); err != nil {
 					return err
 				}
-				x.Compute(func() { buf[0] ^= w.cpu.burn(buf) })
+				x.Compute(w.cpu.burnPooled)
 			}
 			return nil
 		}
@@ -67,7 +66,8 @@ func (w mixedWorkload) Batch(n, rep int) (harness.Batch, error) {
 	return b, nil
 }
 
-// Footprint is one buffer of size bytes and the drawn latencies per task.
+// Footprint is one buffer of size bytes while a task computes, and the
+// drawn latencies of every task.
 func (w mixedWorkload) Footprint(n int) (int64, int64) {
 	return int64(n), int64(w.cpu.size + 8*w.sections)
 }
