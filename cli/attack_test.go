@@ -523,18 +523,25 @@ func TestRequestFlags(t *testing.T) {
 	}
 }
 
-// TestAttackOverH2C attacks a target that serves h2c (and HTTP/1.1):
-// every request of the attack arrives over HTTP/2, and so does the
-// probe before it.
-func TestAttackOverH2C(t *testing.T) {
-	var http2, other atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// protocolCounter is an unstarted test server that counts the requests
+// that came over HTTP/2 and the others.
+func protocolCounter() (srv *httptest.Server, http2, other *atomic.Int64) {
+	http2, other = new(atomic.Int64), new(atomic.Int64)
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor == 2 {
 			http2.Add(1)
 		} else {
 			other.Add(1)
 		}
 	}))
+	return srv, http2, other
+}
+
+// TestAttackOverH2C attacks a target that serves h2c (and HTTP/1.1):
+// every request of the attack arrives over HTTP/2, and so does the
+// probe before it.
+func TestAttackOverH2C(t *testing.T) {
+	srv, http2, other := protocolCounter()
 	srv.Config.Protocols = new(http.Protocols)
 	srv.Config.Protocols.SetHTTP1(true)
 	srv.Config.Protocols.SetUnencryptedHTTP2(true)
@@ -557,14 +564,7 @@ func TestAttackOverH2C(t *testing.T) {
 // input that says what to do; and the embedded target serving HTTPS with
 // its own certificate (http.tls=true).
 func TestAttackOverTLS(t *testing.T) {
-	var http2, other atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 2 {
-			http2.Add(1)
-		} else {
-			other.Add(1)
-		}
-	}))
+	srv, http2, other := protocolCounter()
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	defer srv.Close()
