@@ -7,10 +7,8 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/concbench/concbench/harness"
@@ -166,8 +164,8 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := report.WriteTable(stdout, res, false); err != nil {
 		return err
 	}
-	writeAttackTable(stdout, res.Cells, ap.slo)
-	writeTargetsTable(stdout, res.Cells)
+	report.WriteAttackTable(stdout, res.Cells, ap.slo)
+	report.WriteTargetsTable(stdout, res.Cells)
 	if verdict != "" {
 		fmt.Fprintln(stdout, "\n"+verdict)
 	}
@@ -574,43 +572,6 @@ func (p attackPlan) stages() []load.Stage {
 		return p.users
 	}
 	return p.pacing.Stages
-}
-
-// writeAttackTable prints what open loop adds: asked and achieved rates,
-// late and dropped requests, and the SLO verdict.
-func writeAttackTable(w io.Writer, cells []results.CellResult, slo results.SLO) {
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "attack\tasked/s\tachieved/s\tsent\tlate\tdropped\tgenerator\t"
-	interrupted := slices.ContainsFunc(cells, func(c results.CellResult) bool { return c.Summary.NotSent > 0 })
-	if interrupted {
-		head += "not-sent\t"
-	}
-	if slo != nil {
-		head += "SLO\t"
-	}
-	fmt.Fprintln(tw, head)
-	sort.SliceStable(cells, func(i, j int) bool { return cells[i].Summary.TargetRate < cells[j].Summary.TargetRate })
-	for _, c := range cells {
-		s := c.Summary
-		generator := "ok"
-		if len(s.GeneratorCheck()) > 0 {
-			generator = "behind"
-		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%d\t%s\t", escape.Terminal(c.Workload), report.Rate(s.TargetRate), report.Rate(s.Throughput), s.Completed, s.Late, s.Dropped, generator)
-		if interrupted {
-			line += fmt.Sprintf("%d\t", s.NotSent)
-		}
-		if slo != nil {
-			verdict := "met"
-			if failed := slo.CheckReps(c.Repetitions); len(failed) > 0 {
-				verdict = "failed: " + strings.Join(failed, ", ")
-			}
-			line += verdict + "\t"
-		}
-		fmt.Fprintln(tw, line)
-	}
-	tw.Flush()
 }
 
 // checkDisk refuses an attack whose vegeta results would not fit on the

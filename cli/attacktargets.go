@@ -2,17 +2,9 @@ package cli
 
 import (
 	"flag"
-	"fmt"
-	"io"
 	"os"
-	"slices"
-	"strings"
-	"text/tabwriter"
 
-	"github.com/concbench/concbench/harness/escape"
 	"github.com/concbench/concbench/harness/load"
-	"github.com/concbench/concbench/harness/results"
-	"github.com/concbench/concbench/harness/units"
 )
 
 // targetsFlags are bench attack's -targets and -targets-format: a mix of
@@ -51,33 +43,4 @@ func (t *targetsFlags) read(o *attackOptions, p attackPlan) error {
 		o.target = t.targets[0].URL // probed before the attack; no embedded target
 	}
 	return nil
-}
-
-// writeTargetsTable writes each cell's breakdown by target name (its
-// requests and errors counted, its response times), when the attack
-// mixed named targets.
-func writeTargetsTable(w io.Writer, cells []results.CellResult) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := false
-	for _, c := range cells {
-		s := c.Summary
-		var names []string
-		for k := range s.Counters {
-			if name, ok := strings.CutSuffix(k, "-requests"); ok && s.Classes[name] != (results.Quantiles{}) {
-				names = append(names, name)
-			}
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			if !header {
-				fmt.Fprintln(w)
-				fmt.Fprintln(tw, "attack\ttarget\tsent\terrors\tresp-p50\tresp-p99\t")
-				header = true
-			}
-			q := s.Classes[name]
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.0f\t%s\t%s\t\n", escape.Terminal(c.Workload), escape.Terminal(name),
-				s.Counters[name+"-requests"], s.Counters[name+"-errors"], units.Duration(q.P50), units.Duration(q.P99))
-		}
-	}
-	tw.Flush()
 }

@@ -83,7 +83,8 @@ func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := report.WriteTable(stdout, res, false); err != nil {
 		return err
 	}
-	writeAttackTable(stdout, res.Cells, nil)
+	report.WriteAttackTable(stdout, res.Cells, nil)
+	report.WriteTargetsTable(stdout, res.Cells)
 	fmt.Fprintf(stdout, "\nmerged %d shards: histograms added, counts and achieved rates summed\n", len(runs))
 	if !res.Complete {
 		fmt.Fprintln(stdout, "incomplete: a shard was interrupted; the table holds what was measured")
