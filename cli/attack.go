@@ -37,7 +37,6 @@ type attackOptions struct {
 	request                                                        requestFlags
 	set                                                            map[string]bool // flags given on the command line
 
-	targets  targetsFlags
 	shard    load.Shard // this process's part of the attack; the zero value: all of it
 	scenario *scenario.File
 	workload string                      // the scenario's workload name; "http" without one
@@ -62,7 +61,6 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.DurationVar(&o.lateAfter, "late-after", 5*time.Millisecond, "a request sent this long after its intended time counts as late")
 	fs.DurationVar(&o.maxLateness, "max-lateness", results.GeneratorLateness, "the generator checks itself: a p99 lateness past this machine's timer resolution plus this, more than 1% of requests late, or a CPU-bound process mark the attack's latencies as including the generator's own delay")
 	o.request.define(fs)
-	o.targets.define(fs)
 	fs.IntVar(&o.reps, "reps", 1, "attacks per rate")
 	fs.StringVar(&o.slo, "slo", "", "SLO, e.g. 'p99<=50ms,success>=99.9%': report the highest rate that meets it")
 	fs.StringVar(&o.maxRate, "max-rate", "50000/s", "highest rate an SLO search tries")
@@ -96,7 +94,11 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer harness.CloseWorkloads([]harness.PlannedWorkload{*w}) //nolint:errcheck // nothing to do about it
-	req := w.Workload.(interface{ Request() load.Request }).Request()
+	src, ok := w.Workload.(load.RequestSource)
+	if !ok {
+		return fmt.Errorf("workload %s sends no HTTP requests", w.Name)
+	}
+	req, targets := src.Request(), src.Targets()
 
 	dir, err := rundir.NewRunDir(o.out, o.label, time.Now())
 	if err != nil {
@@ -104,7 +106,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	progress := newProgress(stderr)
 	sweep := load.Sweep{
-		Attack:   load.Attack{Request: req, Client: w.Params["client"], Pacing: ap.pacing, Duration: o.duration, MaxWorkers: o.maxWorkers, Timeout: o.timeout, LateAfter: o.lateAfter, MaxLateness: o.maxLateness, Targets: o.targets.targets},
+		Attack:   load.Attack{Request: req, Client: w.Params["client"], Pacing: ap.pacing, Duration: o.duration, MaxWorkers: o.maxWorkers, Timeout: o.timeout, LateAfter: o.lateAfter, MaxLateness: o.maxLateness, Targets: targets},
 		Reps:     o.reps,
 		Workload: w.Record(),
 		SLO:      ap.slo,
@@ -143,7 +145,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var runErr error
 	switch {
 	case ap.users != nil:
-		res, runErr = sweep.Users(ctx, load.Users{Request: req, Client: w.Params["client"], Stages: ap.users, Timeout: o.timeout})
+		res, runErr = sweep.Users(ctx, load.Users{Request: req, Targets: targets, Client: w.Params["client"], Stages: ap.users, Timeout: o.timeout})
 	case ap.search:
 		res, verdict, runErr = sweep.Search(ctx, ap.rates[0], ap.maxRate)
 	default:
@@ -221,9 +223,6 @@ func prepareAttack(args []string, stdout io.Writer) (*attackOptions, attackPlan,
 	}
 	ap, err := o.validate()
 	if err != nil {
-		return o, ap, nil, err
-	}
-	if err := o.targets.read(o, ap); err != nil {
 		return o, ap, nil, err
 	}
 	params, err := o.request.over(o.params["http"])

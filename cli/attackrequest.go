@@ -14,14 +14,16 @@ import (
 
 // requestFlags are bench attack's curl- and vegeta-style spellings of the
 // http workload's request parameters: -H, -m, -body, -expect-status,
-// -cacert, -cert, -key and -insecure stand for -param http.header,
-// http.method, http.body, http.expect-status, http.cacert, http.cert,
-// http.key and http.insecure.
+// -cacert, -cert, -key, -insecure, -targets and -targets-format stand for
+// -param http.header, http.method, http.body, http.expect-status,
+// http.cacert, http.cert, http.key, http.insecure, http.targets and
+// http.targets-format.
 type requestFlags struct {
 	headers                    []string
 	method, body, expectStatus string
 	cacert, cert, key          string
 	insecure                   string // "true" when given
+	targets, targetsFormat     string
 }
 
 func (r *requestFlags) define(fs *flag.FlagSet) {
@@ -51,6 +53,8 @@ func (r *requestFlags) define(fs *flag.FlagSet) {
 		r.expectStatus = v
 		return nil
 	})
+	fs.StringVar(&r.targets, "targets", "", "attack a mix of requests from this file, in vegeta's http or json target format; '# name=login weight=3' before a target (json: \"name\", \"weight\") names it for a breakdown and thresholds (login.p99<200ms, login-errors<5) and weighs it; -H and -body apply to each")
+	fs.StringVar(&r.targetsFormat, "targets-format", "", "the targets file's format: http or json (default: json when it begins with '{')")
 	fs.StringVar(&r.cacert, "cacert", "", "https: PEM certificates to trust instead of the system's roots")
 	fs.StringVar(&r.cert, "cert", "", "https: a client certificate, PEM (with -key)")
 	fs.StringVar(&r.key, "key", "", "https: the client certificate's key, PEM")
@@ -83,6 +87,8 @@ func (r *requestFlags) over(params map[string]string) (map[string]string, error)
 		{"cert", "cert", r.cert},
 		{"key", "key", r.key},
 		{"insecure", "insecure", r.insecure},
+		{"targets", "targets", r.targets},
+		{"targets-format", "targets-format", r.targetsFormat},
 	} {
 		if f.value == "" {
 			continue

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"strings"
@@ -32,6 +33,8 @@ func init() {
 			fs.StringVar(&w.method, "method", http.MethodGet, "request method")
 			fs.StringVar(&w.headers, "header", "", "request headers, 'Name: value; Name2: value2', or @file (one per line) or @env:NAME; the values of secret headers (Authorization, Cookie, X-Api-Key, -secret-header) are recorded as <redacted>")
 			fs.StringVar(&w.body, "body", "", "request body, or @file or @env:NAME (kept out of the records)")
+			fs.StringVar(&w.targetsFile, "targets", "", "a mix of requests from this file, in vegeta's http or json target format: '# name=login weight=3' before a target (json: \"name\", \"weight\") names it for a breakdown by name (a task class; login-requests and login-errors counters) and weighs it; header and body apply to each")
+			fs.StringVar(&w.targetsFormat, "targets-format", "", "the targets file's format: http or json (default: json when it begins with '{')")
 			fs.StringVar(&w.expectStatus, "expect-status", "2xx", "statuses that count as a success, codes and classes: 200,201 or 2xx,404; any other is an error named by its status (http-200, http-4xx)")
 			fs.DurationVar(&w.timeout, "timeout", 10*time.Second, "per-request timeout")
 			fs.IntVar(&w.conns, "conns", 256, "net/http client: idle connections kept per host (at least the limit you run)")
@@ -70,8 +73,11 @@ type httpWorkload struct {
 	retry                      *retryPolicy
 	header                     http.Header // parsed from headers, read from its source
 	payload                    string      // the body, read from its source
-	sender                     load.Sender
-	server                     *target.Server // the embedded target, if any
+	targetsFile, targetsFormat string
+	targets                    []load.Target // read from targetsFile
+	mix                        *load.Mix     // the request, or the targets
+
+	server *target.Server // the embedded target, if any
 }
 
 var _ io.Closer = (*httpWorkload)(nil)
@@ -108,6 +114,9 @@ func (w *httpWorkload) start() error {
 	if w.payload, err = fromSource(w.body); err != nil {
 		return badParam("body", "%v", err)
 	}
+	if err := w.readTargets(); err != nil {
+		return err
+	}
 	if w.url == "" {
 		if w.server, err = target.Start(w.cfg, ""); err != nil {
 			return fmt.Errorf("starting the embedded target: %v", err)
@@ -120,7 +129,7 @@ func (w *httpWorkload) start() error {
 		w.Close()
 		return err
 	}
-	if w.sender, err = load.NewSender(w.clientKind, w.Request(), w.conns, w.timeout); err != nil {
+	if w.mix, err = load.NewMix(w.clientKind, w.Request(), w.targets, w.conns, w.timeout); err != nil {
 		w.Close()
 		return badParam("client", "%v", err)
 	}
@@ -135,6 +144,33 @@ func (w *httpWorkload) start() error {
 	}
 	return nil
 }
+
+// readTargets reads the targets file, if any; without a target URL, the
+// requests go to the file's (the first is probed), not to an embedded
+// target.
+func (w *httpWorkload) readTargets() error {
+	if w.targetsFile == "" {
+		if w.targetsFormat != "" {
+			return badParam("targets-format", "give it with targets")
+		}
+		return nil
+	}
+	f, err := os.Open(w.targetsFile)
+	if err != nil {
+		return badParam("targets", "%v", err)
+	}
+	defer f.Close()
+	if w.targets, err = load.ReadTargets(f, w.targetsFormat); err != nil {
+		return badParam("targets", "%s: %v", w.targetsFile, err)
+	}
+	if w.url == "" {
+		w.url = w.targets[0].URL
+	}
+	return nil
+}
+
+// Targets are the requests the workload mixes; nil for one request.
+func (w *httpWorkload) Targets() []load.Target { return w.targets }
 
 // startTLS reads the TLS parameters, trusting the embedded target's own
 // certificate beside them, and refuses h2 to a target without TLS.
@@ -157,8 +193,8 @@ func (w *httpWorkload) startTLS() error {
 
 // Close stops the embedded target, if any, and the client's idle connections.
 func (w *httpWorkload) Close() error {
-	if w.sender != nil {
-		w.sender.CloseIdleConnections()
+	if w.mix != nil {
+		w.mix.CloseIdleConnections()
 	}
 	if w.server != nil {
 		return w.server.Close()
@@ -167,25 +203,51 @@ func (w *httpWorkload) Close() error {
 }
 
 func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
-	b := harness.Batch{Tasks: make([]harness.Task, n), Cost: harness.Cost{Units: n}}
+	b := harness.Batch{Cost: harness.Cost{Units: n}}
 	if w.server != nil { // only the embedded target's cost is known
 		b.Cost.Wait = time.Duration(n) * w.cfg.Latency.Median
 		b.Cost.Compute = time.Duration(n) * w.cfg.CPU
 		b.Cost.Critical = w.cfg.Latency.Median + w.cfg.CPU
 	}
-	if w.retry.attempts == 1 {
-		for i := range b.Tasks {
-			b.Tasks[i] = w.request
+	one := w.request // every task the same: made once
+	send := func(int) harness.Task { return one }
+	if len(w.targets) > 1 { // each task sends the next target of the mix, a class of its own
+		counts, mix := load.NewTargetCounts(w.mix), w.mix.Fresh()
+		b.Classes = make([]string, n)
+		targetOf := make([]int, n)
+		for i := range targetOf {
+			targetOf[i] = mix.Next()
+			b.Classes[i] = w.mix.Name(targetOf[i])
 		}
+		send = func(i int) harness.Task {
+			return func(ctx context.Context, _ harness.Exec) error {
+				code, _, err := w.mix.Send(ctx, targetOf[i])
+				err = w.expect.Classify(code, err)
+				counts.Add(targetOf[i], err != nil)
+				return err
+			}
+		}
+		b.Counters = func() map[string]float64 { return counts.Counters() }
+	}
+	if w.retry.attempts == 1 {
+		b.Task = send
 		return b, nil
 	}
 	counts := &retryCounts{}
-	for i := range b.Tasks {
-		b.Tasks[i] = func(ctx context.Context, x harness.Exec) error {
-			return w.retry.do(ctx, counts, func() error { return w.request(ctx, x) })
+	b.Task = func(i int) harness.Task {
+		task := send(i)
+		return func(ctx context.Context, x harness.Exec) error {
+			return w.retry.do(ctx, counts, func() error { return task(ctx, x) })
 		}
 	}
-	b.Counters = func() map[string]float64 { return counts.counters(n) }
+	targets := b.Counters
+	b.Counters = func() map[string]float64 {
+		out := counts.counters(n)
+		if targets != nil {
+			maps.Copy(out, targets())
+		}
+		return out
+	}
 	return b, nil
 }
 
@@ -194,9 +256,9 @@ func (w *httpWorkload) Request() load.Request {
 	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect, Protocol: w.protocol, TLS: w.tlsConfig}
 }
 
-// request sends one request and reads the whole response.
+// request sends the one request and reads the whole response.
 func (w *httpWorkload) request(ctx context.Context, _ harness.Exec) error {
-	code, _, err := w.sender.Send(ctx)
+	code, _, err := w.mix.Send(ctx, 0)
 	return w.expect.Classify(code, err)
 }
 

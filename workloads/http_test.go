@@ -190,7 +190,7 @@ func TestHTTPClientsAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Tasks[0](ctx, nil); err != nil {
+		if err := b.TaskAt(0)(ctx, nil); err != nil {
 			return results.ErrorKind(err)
 		}
 		return "ok"
@@ -222,7 +222,7 @@ func TestHTTPClientsAgree(t *testing.T) {
 			defer w.Workload.(io.Closer).Close()
 			gone.Close() // after the probe: the requests find no one
 			b, _ := w.Workload.Batch(1, 1)
-			if kind := results.ErrorKind(b.Tasks[0](bg, nil)); kind != "connection" {
+			if kind := results.ErrorKind(b.TaskAt(0)(bg, nil)); kind != "connection" {
 				t.Errorf("a closed target: %s", kind)
 			}
 		})
@@ -264,5 +264,45 @@ func TestHTTPOverTLS(t *testing.T) {
 		{"tls": "true", "latency": "1ms", "protocol": "h2", "client": "net/http"},
 	} {
 		checkClean(t, measure(t, "http", params, 20, 4, 1, strategy.Pool{})[0])
+	}
+}
+
+// TestHTTPTargetsMix runs tasks that mix two named targets, 3 to 1 (the
+// second answers 404): each task goes to its target in that share, the
+// results break down by name (a class each, and its requests and
+// errors counted), and the retries' counters stay beside them.
+func TestHTTPTargetsMix(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	file := filepath.Join(t.TempDir(), "targets.json")
+	mix := `{"method":"GET","url":"` + srv.URL + `/","name":"home","weight":3}
+{"method":"GET","url":"` + srv.URL + `/missing","name":"missing"}
+`
+	if err := os.WriteFile(file, []byte(mix), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, params := range []map[string]string{
+		{"targets": file},
+		{"targets": file, "retry-attempts": "2"}, // a 404 is not retried: the same counts
+	} {
+		c := measure(t, "http", params, 40, 4, 1, strategy.Pool{})[0]
+		s := c.Summary
+		if s.Counters["home-requests"] != 30 || s.Counters["missing-requests"] != 10 || s.Counters["missing-errors"] != 10 || s.Counters["home-errors"] != 0 {
+			t.Errorf("%v: counters %v, want 30 home and 10 missing, the missing all errors", params, s.Counters)
+		}
+		if _, ok := s.Classes["home"]; !ok || len(s.Classes) != 2 || s.Errors["http-4xx"] != 10 {
+			t.Errorf("%v: classes %v, errors %v", params, s.Classes, s.Errors)
+		}
+		if _, ok := s.Counters["requests"]; params["retry-attempts"] != "" && !ok {
+			t.Errorf("%v: the retries' counters are gone: %v", params, s.Counters)
+		}
+	}
+	spec, _ := Lookup("http")
+	if _, err := spec.Build("http", map[string]string{"targets": filepath.Join(t.TempDir(), "none")}, 1); err == nil || !strings.Contains(err.Error(), "param http.targets") {
+		t.Errorf("a missing targets file: %v", err)
 	}
 }

@@ -37,6 +37,10 @@ type Attack struct {
 	// Client is the HTTP client it sends through, one of Clients; empty
 	// is the first.
 	Client string
+	// BeginAt is when the schedule's time 0 is: the attack prepares (its
+	// connections) first, then waits for it. Zero, or a time past, is at
+	// once. Shards of one attack begin together so.
+	BeginAt time.Time
 	// Targets, when given, are the requests the attack mixes by weight,
 	// instead of Request's method, URL, header and body; the rest of
 	// Request applies to each. Each target's name is a task class of the
@@ -61,6 +65,14 @@ type Request struct {
 	// TLS checks and authenticates https connections; nil: the defaults
 	// (the system's roots, no client certificate). See TLS.Config.
 	TLS *tls.Config
+}
+
+// A RequestSource is a workload that says what an attack or users send:
+// the http workload, whose parameters set the request or a mix of
+// targets.
+type RequestSource interface {
+	Request() Request
+	Targets() []Target // nil: Request alone
 }
 
 // IntervalLength is the span of each of an attack's intervals.
@@ -90,28 +102,28 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	if err != nil {
 		return results.Repetition{}, err
 	}
-	senders, err := a.senders()
-	for _, s := range senders {
-		defer s.CloseIdleConnections()
-	}
+	m, err := NewMix(a.Client, a.Request, a.Targets, int(a.MaxWorkers), a.Timeout)
 	if err != nil {
 		return results.Repetition{}, err
 	}
+	defer m.CloseIdleConnections()
 	t := &tally{a: a, out: out, sum: results.NewSummarizer(), stages: newStageTally(a.Pacing, a.Shard)}
-	t.byTarget = make([]struct{ requests, errors int }, len(a.Targets))
+	t.mix, t.counts = m, NewTargetCounts(m)
 	t.partial, _ = out.(PartialOutput)
 	t.res = vegeta.Result{Attack: "concbench", Method: a.Method, URL: a.URL}
 	if a.Shard.Sharded() {
 		t.res.Attack = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}
 	sched := newSchedule(a.Shard.Pacer(whole), a.Duration)
-	loop := &openLoop{senders: senders, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), sched: sched}
+	loop := &openLoop{mix: m, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), sched: sched}
 	t.loop = loop
-	if len(a.Targets) > 1 {
-		loop.mix = newMix(a.Targets)
-	}
 	loop.connect(ctx)
 	limit := harness.TimerResolution() + cmp.Or(a.MaxLateness, results.GeneratorLateness)
+	if d := time.Until(a.BeginAt); d > 0 {
+		if err := harness.Park(ctx, d); err != nil {
+			return results.Repetition{}, err
+		}
+	}
 	user, system := harness.CPUTimes()
 	loop.began = time.Now()
 	t.iv = &intervals{out: out, began: loop.began, h: results.NewHistogram()}
@@ -143,7 +155,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		rep.Dropped, rep.NotSent = max(0, due-t.sent), scheduled-max(due, t.sent)
 	}
 	rep.PeakInFlight = int(loop.peak.Load())
-	rep.Counters = t.counters()
+	rep.Counters = t.counts.Counters()
 	rep.UserCPU, rep.SystemCPU = user2-user, system2-system
 	rep.CPUShare = (rep.UserCPU + rep.SystemCPU).Seconds() / wall.Seconds() / float64(runtime.GOMAXPROCS(0))
 	rep.LatenessLimit = limit
@@ -158,38 +170,6 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		return rep, t.err
 	}
 	return rep, ctx.Err()
-}
-
-// senders are one Sender a target, or one for Request alone.
-func (a *Attack) senders() ([]Sender, error) {
-	if len(a.Targets) == 0 {
-		s, err := NewSender(a.Client, a.Request, int(a.MaxWorkers), a.Timeout)
-		if err != nil {
-			return nil, err
-		}
-		return []Sender{s}, nil
-	}
-	var out []Sender
-	for i, tg := range a.Targets {
-		r := a.Request
-		r.Method, r.URL, r.Body = tg.Method, tg.URL, tg.Body
-		r.Header = a.Header.Clone()
-		if r.Header == nil {
-			r.Header = http.Header{}
-		}
-		for k, vs := range tg.Header {
-			r.Header[k] = append(r.Header[k], vs...)
-		}
-		if len(r.Body) == 0 {
-			r.Body = a.Body // vegeta's rule: the body given applies to targets without one
-		}
-		s, err := NewSender(a.Client, r, max(1, int(a.MaxWorkers)/len(a.Targets)), a.Timeout)
-		if err != nil {
-			return out, fmt.Errorf("target %d: %v", i+1, err)
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }
 
 // tally keeps an attack's figures as its responses arrive, on the
@@ -207,29 +187,14 @@ type tally struct {
 	late    int
 	sent    int
 	err     error // out's
-	// byTarget counts each target's requests and errors.
-	byTarget []struct{ requests, errors int }
-}
-
-// counters are the requests and errors of each named target.
-func (t *tally) counters() results.Counters {
-	if len(t.byTarget) == 0 || t.a.Targets[0].Name == "" {
-		return nil
-	}
-	c := results.Counters{}
-	for i, n := range t.byTarget {
-		name := t.a.Targets[i].Name
-		c[name+"-requests"], c[name+"-errors"] = float64(n.requests), float64(n.errors)
-	}
-	return c
+	mix     *Mix
+	counts  *TargetCounts
 }
 
 // add counts one measurement and passes it on to the output.
 func (t *tally) add(m sent) error {
 	s := results.Sample{Intended: m.intended, Start: max(m.start, m.intended), End: m.end, Done: true}
-	if t.a.Targets != nil {
-		s.Class = t.a.Targets[m.target].Name
-	}
+	s.Class = t.mix.Name(m.target)
 	isLate := s.Wait() > t.a.LateAfter
 	if isLate {
 		t.late++
@@ -239,19 +204,11 @@ func (t *tally) add(m sent) error {
 	t.sent++
 	t.sum.Add(s)
 	t.stages.add(s, isLate)
-	if s.Class != "" {
-		t.byTarget[m.target].requests++
-		if s.Err != nil {
-			t.byTarget[m.target].errors++
-		}
-	}
+	t.counts.Add(m.target, s.Err != nil)
 	if t.out != nil {
 		r := &t.res
-		r.Seq, r.Code, r.BytesIn, r.BytesOut = m.seq, uint16(m.code), uint64(m.bytesIn), uint64(len(t.a.Body))
-		if t.a.Targets != nil {
-			tg := &t.a.Targets[m.target]
-			r.Method, r.URL, r.BytesOut = tg.Method, tg.URL, uint64(len(tg.Body))
-		}
+		method, url, bodyBytes := t.mix.Describe(m.target)
+		r.Seq, r.Code, r.BytesIn, r.BytesOut, r.Method, r.URL = m.seq, uint16(m.code), uint64(m.bytesIn), uint64(bodyBytes), method, url
 		r.Timestamp, r.Latency, r.Error = t.loop.began.Add(s.Start), s.Service(), ""
 		if s.Err != nil {
 			r.Error = s.Err.Error()

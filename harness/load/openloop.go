@@ -26,8 +26,7 @@ import (
 // not add up from hit to hit. Sleeping more precisely costs a system call
 // or a spinning core per hit, more CPU than a request.
 type openLoop struct {
-	senders    []Sender // one a target; the mix picks among them
-	mix        *mix     // nil with one sender
+	mix        *Mix
 	began      time.Time
 	du         time.Duration // the schedule's length
 	lateAfter  time.Duration // past du, a hit this late is dropped, with all after it
@@ -51,7 +50,7 @@ type openLoop struct {
 
 // hit is one request of the schedule: its sequence number in the
 // shard's schedule, its intended send time since the attack began, and
-// the target it goes to (its index in the senders).
+// the request of the mix it sends.
 type hit struct {
 	seq      uint64
 	intended time.Duration
@@ -77,12 +76,7 @@ const initialWorkers = 64
 // connect dials the first workers' connections, before the attack
 // begins.
 func (o *openLoop) connect(ctx context.Context) {
-	each := max(1, min(o.maxWorkers, initialWorkers)/len(o.senders))
-	for _, s := range o.senders {
-		if p, ok := s.(preconnecter); ok {
-			p.Preconnect(ctx, each)
-		}
-	}
+	o.mix.Preconnect(ctx, min(o.maxWorkers, initialWorkers))
 }
 
 // resultsQueued is how many measurements wait for the attack's
@@ -137,11 +131,7 @@ func (o *openLoop) take(ctx context.Context) (hit, bool) {
 		o.startWorker(ctx)
 	}
 	o.asked.Add(1)
-	h := hit{seq: o.sched.next - 1, intended: intended}
-	if o.mix != nil {
-		h.target = o.mix.next()
-	}
-	return h, true
+	return hit{seq: o.sched.next - 1, intended: intended, target: o.mix.Next()}, true
 }
 
 // startWorker starts a worker; o.mu is held.
@@ -174,7 +164,7 @@ func (o *openLoop) work(ctx context.Context) {
 			o.raisePeak(n)
 		}
 		s := sent{hit: h, start: time.Since(o.began)}
-		s.code, s.bytesIn, s.err = o.senders[h.target].Send(ctx)
+		s.code, s.bytesIn, s.err = o.mix.Send(ctx, h.target)
 		s.end = time.Since(o.began)
 		o.inFlight.Add(-1)
 		o.done <- s

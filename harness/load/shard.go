@@ -47,18 +47,32 @@ func (s Shard) share(hits int) int {
 	return (hits - s.Index + s.Count - 1) / s.Count
 }
 
-// wait blocks until attack k's start, StartAt + k×Slot, or ctx is done.
-// A shard already past it begins at once: late, as its record will show.
+// wait blocks until shardLead before attack k's start, StartAt +
+// k×Slot, or ctx is done: the attack then prepares (dials its
+// connections, opens its files) and begins at its start (Attack.BeginAt).
+// A shard already past it goes on at once: late, as its record will show.
 func (s Shard) wait(ctx context.Context, k int) error {
 	if !s.Sharded() {
 		return nil
 	}
-	d := time.Until(s.StartAt.Add(time.Duration(k) * s.Slot))
+	d := time.Until(s.begin(k).Add(-shardLead))
 	if d <= 0 {
 		return ctx.Err()
 	}
 	return harness.Park(ctx, d)
 }
+
+// begin is when attack k begins: StartAt + k×Slot; zero when not
+// sharded (at once).
+func (s Shard) begin(k int) time.Time {
+	if !s.Sharded() || s.StartAt.IsZero() {
+		return time.Time{}
+	}
+	return s.StartAt.Add(time.Duration(k) * s.Slot)
+}
+
+// shardLead is how long before its start a shard's attack prepares.
+const shardLead = time.Second
 
 // shardPacer paces hit k of shard i of n at the time of hit k×n + i of
 // the whole schedule, walked as an attacker that is never late would.

@@ -93,9 +93,11 @@ func TestShardedSweepBeginsInItsSlots(t *testing.T) {
 			if a.Shard.Index != 1 || a.Shard.Count != 2 {
 				t.Errorf("attack as shard %+v", a.Shard)
 			}
-			now := time.Now()
-			began = append(began, now)
-			return results.Repetition{Core: results.Core{Completed: 1, Submitted: 1}, OpenLoop: results.OpenLoop{Began: now}}, nil
+			if now := time.Now(); a.Shard.StartAt.Equal(start) && now.After(a.BeginAt) {
+				t.Errorf("attack called %v after its start: no time to prepare", now.Sub(a.BeginAt))
+			}
+			began = append(began, a.BeginAt) // Attack.Run waits for it
+			return results.Repetition{Core: results.Core{Completed: 1, Submitted: 1}, OpenLoop: results.OpenLoop{Began: a.BeginAt}}, nil
 		},
 	}
 	res, _, err := s.Rates(context.Background(), []vegeta.Rate{{Freq: 100, Per: time.Second}})
@@ -106,9 +108,8 @@ func TestShardedSweepBeginsInItsSlots(t *testing.T) {
 		t.Fatalf("%d attacks", len(began))
 	}
 	for k, b := range began {
-		slot := start.Add(time.Duration(k) * 200 * time.Millisecond)
-		if b.Before(slot) || b.Sub(slot) > 100*time.Millisecond {
-			t.Errorf("attack %d began %v after its slot", k, b.Sub(slot))
+		if slot := start.Add(time.Duration(k) * 200 * time.Millisecond); !b.Equal(slot) {
+			t.Errorf("attack %d begins %v after its slot", k, b.Sub(slot))
 		}
 	}
 	sh := res.Shard
@@ -118,7 +119,7 @@ func TestShardedSweepBeginsInItsSlots(t *testing.T) {
 	// Shards started without a start time record none, so that their
 	// runs agree; their slots count from their own start.
 	s.Shard.StartAt, s.attacks, began = time.Time{}, 0, nil
-	if res, _, err = s.Rates(context.Background(), []vegeta.Rate{{Freq: 100, Per: time.Second}}); err != nil || !res.Shard.StartAt.IsZero() || len(began) != 2 {
+	if res, _, err = s.Rates(context.Background(), []vegeta.Rate{{Freq: 100, Per: time.Second}}); err != nil || !res.Shard.StartAt.IsZero() || len(began) != 2 || began[1].Sub(began[0]) != 200*time.Millisecond {
 		t.Errorf("without a start time: recorded %v, %d attacks, %v", res.Shard.StartAt, len(began), err)
 	}
 	if _, _, err := s.Search(context.Background(), vegeta.Rate{Freq: 1, Per: time.Second}, vegeta.Rate{Freq: 2, Per: time.Second}); err == nil {

@@ -150,6 +150,8 @@ func (s *Sweep) at(ctx context.Context, res *results.Results, rate vegeta.Rate) 
 	}
 	cell := results.CellResult{Workload: name, Strategy: "open-loop", Limit: int(a.MaxWorkers)}
 	return s.repeat(ctx, res, cell, rate, attackParams(s.Workload.Params, a), func(ctx context.Context, out Output) (results.Repetition, error) {
+		a := a
+		a.BeginAt = s.Shard.begin(s.attacks - 1) // repeat counted this attack
 		return attack(ctx, a, out)
 	})
 }

@@ -189,3 +189,23 @@ func FuzzReadTargets(f *testing.F) {
 		}
 	})
 }
+
+// TestUsersMixTargets: closed-loop users mix targets by weight too, each
+// response counted under its target's name.
+func TestUsersMixTargets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { time.Sleep(time.Millisecond) }))
+	defer srv.Close()
+	ts := []Target{{Name: "a", Weight: 3, Method: "GET", URL: srv.URL + "/a"}, {Name: "b", Weight: 1, Method: "GET", URL: srv.URL + "/b"}}
+	u := Users{Targets: ts, Stages: []Stage{{Duration: time.Second, Target: 4}}, Timeout: time.Second}
+	rep, err := u.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := rep.Counters["a-requests"], rep.Counters["b-requests"]
+	if a+b != float64(rep.Completed) || rep.Completed < 100 || math.Abs(a/(a+b)-0.75) > 0.02 {
+		t.Errorf("a %v, b %v of %d: want all, 3 to 1 within 2%%", a, b, rep.Completed)
+	}
+	if _, ok := rep.Classes["b"]; !ok {
+		t.Errorf("classes %v: want a and b", rep.Classes)
+	}
+}

@@ -16,6 +16,9 @@ import (
 // has the same intervals and stages.
 type Users struct {
 	Request
+	// Targets, when given, are the requests each user mixes by weight,
+	// as an Attack's Targets.
+	Targets []Target
 	Client  string // one of Clients; "": the first
 	Stages  []Stage
 	Timeout time.Duration // per request
@@ -37,11 +40,12 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 	for _, s := range u.Stages {
 		most = max(most, int(s.Target))
 	}
-	sender, err := NewSender(u.Client, u.Request, most, u.Timeout)
+	m, err := NewMix(u.Client, u.Request, u.Targets, most, u.Timeout)
 	if err != nil {
 		return results.Repetition{}, err
 	}
-	defer sender.CloseIdleConnections()
+	defer m.CloseIdleConnections()
+	counts := NewTargetCounts(m)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -65,7 +69,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 				return
 			default:
 			}
-			d := u.send(ctx, sender, began)
+			d := u.send(ctx, m, counts, began)
 			seqMu.Lock()
 			d.res.Seq, seq = seq, seq+1
 			seqMu.Unlock()
@@ -147,6 +151,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 	rep := sum.Repetition(n, last)
 	rep.Intervals, rep.Stages = iv.done, stages.results()
 	rep.PeakInFlight, rep.Began = most, began
+	rep.Counters = counts.Counters()
 	if outErr != nil {
 		return rep, outErr
 	}
@@ -155,13 +160,15 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 
 // send sends one request and times it: a closed loop has no schedule, so
 // the intended start is the start.
-func (u *Users) send(ctx context.Context, sender Sender, began time.Time) (d struct {
+func (u *Users) send(ctx context.Context, m *Mix, counts *TargetCounts, began time.Time) (d struct {
 	sample results.Sample
 	res    vegeta.Result
 }) {
+	i := m.Next()
+	method, url, body := m.Describe(i)
 	start := time.Now()
-	d.res = vegeta.Result{Attack: "concbench", Timestamp: start, Method: u.Method, URL: u.URL}
-	code, n, err := sender.Send(ctx)
+	d.res = vegeta.Result{Attack: "concbench", Timestamp: start, Method: method, URL: url, BytesOut: uint64(body)}
+	code, n, err := m.Send(ctx, i)
 	d.res.BytesIn = uint64(n)
 	end := time.Now()
 	d.res.Code, d.res.Latency = uint16(code), end.Sub(start)
@@ -177,5 +184,7 @@ func (u *Users) send(ctx context.Context, sender Sender, began time.Time) (d str
 	if code != 0 && err != nil { // the body failed to read
 		d.sample.Err = u.Expect.Classify(0, err)
 	}
+	d.sample.Class = m.Name(i)
+	counts.Add(i, d.sample.Err != nil)
 	return d
 }
