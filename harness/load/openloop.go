@@ -9,7 +9,7 @@ import (
 
 // openLoop sends an attack's schedule. Each worker takes the next hit of
 // the schedule when it is free, sleeps until the hit's intended time,
-// sends it through the Sender on its own goroutine from request to
+// sends it through the Mix on its own goroutine from request to
 // response, and queues what it measured for the attack's goroutine,
 // which tallies it. No goroutine hands a request to another, and the
 // tally's work once a second (percentiles, the interval log, the
@@ -111,10 +111,11 @@ func (o *openLoop) start(ctx context.Context) <-chan sent {
 	return o.done
 }
 
-// take returns the next hit of the schedule, and whether it is already
-// due; false when the schedule has ended or the attack was halted. Once
-// the schedule's length has passed, a hit later than lateAfter ends it:
-// the attack fell behind, and the rest is dropped.
+// take returns the next hit of the schedule, with the request of the mix
+// it sends; false when the schedule has ended or the attack was halted.
+// A hit already due when taken (every worker was busy) starts another
+// worker. Once the schedule's length has passed, a hit later than
+// lateAfter ends it: the attack fell behind, and the rest is dropped.
 func (o *openLoop) take(ctx context.Context) (hit, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
