@@ -41,13 +41,13 @@ print("%.3f %.0f %.1f" % (r["latencies"]["99th"] / 1e6, r["throughput"], (float(
 PY
 }
 # ceiling: the highest rate concbench holds with under 1% late and 99%
-# of it achieved, in 3 s steps of 5,000/s from 20,000/s.
+# of it achieved, in 3 s steps of 2,500/s from 2,500/s.
 ceiling() {
-  local rate=20000 best=0 line late achieved
+  local rate=2500 best=0 line late achieved
   while [ $rate -le 80000 ]; do
     line=$(cb_attack $rate 3) late=$(echo "$line" | cut -d' ' -f2) achieved=$(echo "$line" | cut -d' ' -f3)
     awk -v l="$late" -v a="$achieved" -v r=$rate 'BEGIN{exit !(l < 1 && a >= 0.99*r)}' || break
-    best=$rate rate=$((rate + 5000))
+    best=$rate rate=$((rate + 2500))
   done
   echo $best
 }
