@@ -7,7 +7,8 @@
 #   scripts/overhead.sh [COUNT]
 #
 # Goals (marked met or missed): unbounded <= 1.2x goroutine+WaitGroup,
-# semaphore <= 1.2x errgroup.SetLimit.
+# semaphore <= 1.2x errgroup.SetLimit, pool and queue <= 1.2x a bare
+# channel-fed pool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-6}
@@ -39,8 +40,8 @@ END {
     ratio[p] = c / b
   }
   printf "\ngoals\n"
-  split("Overhead/unbounded-vs-goroutine+waitgroup Overhead/semaphore-vs-errgroup.SetLimit", goals, " ")
-  for (i = 1; i <= 2; i++) {
+  ngoals = split("Overhead/unbounded-vs-goroutine+waitgroup Overhead/semaphore-vs-errgroup.SetLimit Overhead/pool-vs-channel-pool Overhead/queue-vs-channel-pool", goals, " ")
+  for (i = 1; i <= ngoals; i++) {
     g = goals[i]
     printf "  %-44s %6.2fx   (goal <= 1.2: %s)\n", g, ratio[g], (ratio[g] <= 1.2) ? "met" : "missed"
   }
