@@ -25,13 +25,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/dist"
 )
 
 // Config is how the target behaves. The zero value answers at once with an
 // empty 200 and no capacity limit.
 type Config struct {
-	Latency   harness.Dist  // time to wait before answering; zero Median: none
+	Latency   dist.Dist     // time to wait before answering; zero Median: none
 	CPU       time.Duration // CPU time burned per request
 	Size      int           // response body bytes
 	ErrorRate float64       // fraction of requests answered 500
@@ -44,8 +44,8 @@ type Config struct {
 // Validate reports the first bad field, named as the flags name it.
 func (c Config) Validate() error {
 	switch {
-	case c.Latency.Median < 0 || c.Latency.Median > harness.MaxLatency:
-		return fmt.Errorf("latency: %v is out of range [0, %v]", c.Latency.Median, harness.MaxLatency)
+	case c.Latency.Median < 0 || c.Latency.Median > dist.MaxLatency:
+		return fmt.Errorf("latency: %v is out of range [0, %v]", c.Latency.Median, dist.MaxLatency)
 	case c.CPU < 0 || c.CPU > time.Minute:
 		return fmt.Errorf("cpu: %v is out of range [0, 1m]", c.CPU)
 	case c.Size < 0 || c.Size > 64<<20:

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/dist"
 	"go.uber.org/goleak"
 )
 
@@ -40,7 +40,7 @@ func start(t *testing.T, cfg Config) (*Server, *http.Client) {
 }
 
 func TestAnswersAsConfigured(t *testing.T) {
-	s, c := start(t, Config{Size: 10, Latency: harness.Dist{Kind: "constant", Median: 20 * time.Millisecond}})
+	s, c := start(t, Config{Size: 10, Latency: dist.Dist{Kind: "constant", Median: 20 * time.Millisecond}})
 	begin := time.Now()
 	code, body := get(t, c, s.URL())
 	if took := time.Since(begin); code != 200 || body != "xxxxxxxxxx" || took < 20*time.Millisecond {
@@ -64,7 +64,7 @@ func TestAnswersAsConfigured(t *testing.T) {
 // TestCapacity sends 12 requests at once to a target of capacity 4 whose
 // answers take 100 ms: 4 are served, 8 are rejected at once.
 func TestCapacity(t *testing.T) {
-	s, c := start(t, Config{Capacity: 4, Latency: harness.Dist{Kind: "constant", Median: 100 * time.Millisecond}})
+	s, c := start(t, Config{Capacity: 4, Latency: dist.Dist{Kind: "constant", Median: 100 * time.Millisecond}})
 	var wg sync.WaitGroup
 	codes := make([]int, 12)
 	fast := make([]bool, 12)
@@ -110,7 +110,7 @@ func TestStartRefuses(t *testing.T) {
 		{Config{}, "example.com:80", "not a loopback address"},
 		{Config{Capacity: -1}, "", "capacity: -1 must be >= 0"},
 		{Config{ErrorRate: 2}, "", "error-rate: 2 is out of range [0, 1]"},
-		{Config{Latency: harness.Dist{Kind: "uniform", Median: time.Millisecond, Spread: 2}}, "", "spread: 2 must be below 1"},
+		{Config{Latency: dist.Dist{Kind: "uniform", Median: time.Millisecond, Spread: 2}}, "", "spread: 2 must be below 1"},
 	}
 	for _, tt := range tests {
 		s, err := Start(tt.cfg, tt.addr)

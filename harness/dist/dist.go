@@ -1,4 +1,7 @@
-package harness
+// Package dist is a latency distribution: what the embedded target and
+// the simulated-I/O workloads draw their latencies from. It is a leaf:
+// the target needs nothing else of the engine.
+package dist
 
 import (
 	"fmt"
@@ -19,8 +22,8 @@ type Dist struct {
 	Spread float64
 }
 
-// DistKinds are the distributions Dist knows.
-var DistKinds = []string{"constant", "uniform", "lognormal"}
+// Kinds are the distributions Dist knows.
+var Kinds = []string{"constant", "uniform", "lognormal"}
 
 // Validate reports the first bad field as "field: problem", with the field
 // named as in flags (latency, dist, spread).
