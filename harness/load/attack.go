@@ -110,7 +110,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	t := &tally{a: a, out: out, sum: results.NewSummarizer(), stages: newStageTally(a.Pacing, a.Shard)}
 	t.mix, t.counts = m, NewTargetCounts(m)
 	t.partial, _ = out.(PartialOutput)
-	t.res = vegeta.Result{Attack: "concbench", Method: a.Method, URL: a.URL}
+	t.res = vegeta.Result{Attack: "concbench"} // each result's method and URL from the mix
 	if a.Shard.Sharded() {
 		t.res.Attack = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}

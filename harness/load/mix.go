@@ -187,8 +187,12 @@ func NewTargetCounts(m *Mix) *TargetCounts {
 	return &TargetCounts{mix: m, counts: make([]struct{ requests, errors atomic.Int64 }, m.Len())}
 }
 
-// Add counts one request to target i, failed or not.
+// Add counts one request to target i, failed or not; nothing for a lone
+// request, which has no counters (two atomic adds a request saved).
 func (c *TargetCounts) Add(i int, failed bool) {
+	if c.mix.targets == nil {
+		return
+	}
 	c.counts[i].requests.Add(1)
 	if failed {
 		c.counts[i].errors.Add(1)
