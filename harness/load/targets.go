@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/concbench/concbench/harness/secret"
+
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -92,7 +94,7 @@ func readHTTPTargets(data []byte) ([]Target, error) {
 		if errors.Is(err, vegeta.ErrNoTargets) {
 			break
 		} else if err != nil {
-			return nil, fmt.Errorf("target %d: %v", len(vts)+1, err)
+			return nil, fmt.Errorf("target %d: %s", len(vts)+1, targetError(err))
 		}
 		vts = append(vts, v)
 	}
@@ -122,6 +124,16 @@ func readHTTPTargets(data []byte) ([]Target, error) {
 		}
 	}
 	return ts, sc.Err()
+}
+
+// targetError is vegeta's error about a target, told without a
+// secret: a header line it could not read is not shown (it may be an
+// Authorization without its colon), and a URL's password is redacted.
+func targetError(err error) string {
+	if msg := err.Error(); !strings.HasPrefix(msg, "bad header") {
+		return secret.Redact(msg)
+	}
+	return "bad header: want 'Name: value' (the line is not shown: it may hold a secret)"
 }
 
 // methodLine is a target's first line, as vegeta's http format has it.
@@ -213,7 +225,7 @@ func checkTargets(ts []Target) ([]Target, error) {
 		}
 		names[t.Name] = i
 		if _, err := CheckURL(t.URL); err != nil {
-			return nil, fmt.Errorf("%s: %v", at, err)
+			return nil, fmt.Errorf("%s: %s", at, secret.Redact(err.Error()))
 		}
 	}
 	return ts, nil

@@ -71,13 +71,16 @@ X-Trace: 1
 		{"a weight of 0", "# name=a weight=0\nGET http://127.0.0.1:1/\n", "", `line 1: weight "0": want a number above 0`},
 		{"a URL that is not http", "GET ftp://127.0.0.1/\n", "", "target 1: \"ftp://127.0.0.1/\" is not an http or https URL"},
 		{"a bad header", "GET http://127.0.0.1:1/\nnocolon\n", "", "target 1: bad header"},
+		{"a bad header holding a secret, not shown", "GET http://127.0.0.1:1/\nAuthorization Bearer s3cret\n", "", "the line is not shown"},
+		{"a URL's password, redacted", "GET http://u:s3cret@127.0.0.1:bad/\n", "", "target 1:"},
 		{"bad json", "{\"url\": 3}\n", "", "target 1: json"},
+		{"a json URL's password, redacted", `{"url":"ftp://u:s3cret@127.0.0.1/"}`, "", "is not an http or https URL"},
 		{"a json weight below 0", `{"url":"http://127.0.0.1:1/","weight":-1}`, "", "target 1: weight -1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadTargets(strings.NewReader(tc.file), tc.format)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("%v, want %q", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%v, want %q and no secret", err, tc.want)
 			}
 		})
 	}
