@@ -115,46 +115,48 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		t.res.Attack = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}
 	sched := newSchedule(a.Shard.Pacer(whole), a.Duration)
-	loop := &openLoop{mix: m, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), sched: sched}
-	t.loop = loop
+	loop := newHitSender(&sending{mix: m, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), timeout: a.Timeout, sched: sched})
+	t.loop = loop.shared()
 	loop.connect(ctx)
 	limit := harness.TimerResolution() + cmp.Or(a.MaxLateness, results.GeneratorLateness)
 	if d := time.Until(a.BeginAt); d > 0 {
 		if err := harness.Park(ctx, d); err != nil {
+			loop.release()
 			return results.Repetition{}, err
 		}
 	}
 	user, system := harness.CPUTimes()
-	loop.began = time.Now()
-	t.iv = &intervals{out: out, began: loop.began, h: results.NewHistogram()}
+	t.loop.began = time.Now()
+	began := t.loop.began
+	t.iv = &intervals{out: out, began: began, h: results.NewHistogram()}
 	var stoppedAt atomic.Int64 // since began; 0: not stopped early
-	stop := context.AfterFunc(ctx, func() { stoppedAt.CompareAndSwap(0, int64(max(time.Since(loop.began), 1))) })
+	stop := context.AfterFunc(ctx, func() { stoppedAt.CompareAndSwap(0, int64(max(time.Since(began), 1))) })
 	defer stop()
-	for m := range loop.start(ctx) {
+	drain(loop.start(ctx), func(m sent) {
 		if t.err == nil && t.add(m) != nil {
-			stoppedAt.CompareAndSwap(0, int64(max(time.Since(loop.began), 1)))
-			loop.halt()
+			stoppedAt.CompareAndSwap(0, int64(max(time.Since(began), 1)))
+			loop.stop()
 		}
-	}
-	wall := time.Since(loop.began)
+	})
+	wall := time.Since(began)
 	user2, system2 := harness.CPUTimes()
 	if t.err == nil {
 		t.err = t.iv.flush()
 	}
 	due := -1
 	if at := time.Duration(stoppedAt.Load()); at > 0 {
-		due = int(sched.dueBy(at)) - int(loop.abandoned.Load())
+		due = int(sched.dueBy(at)) - int(t.loop.abandoned.Load())
 	}
 	scheduled := int(sched.finish())
 	rep := t.sum.Repetition(scheduled, t.last)
 	rep.TargetRate = float64(scheduled) / a.Duration.Seconds()
-	rep.Began = loop.began
+	rep.Began = began
 	rep.Late = t.late
 	rep.Dropped = max(0, scheduled-t.sent)
 	if due >= 0 { // stopped early: what was not yet due was never meant to be sent by then
 		rep.Dropped, rep.NotSent = max(0, due-t.sent), scheduled-max(due, t.sent)
 	}
-	rep.PeakInFlight = int(loop.peak.Load())
+	rep.PeakInFlight = int(t.loop.peak.Load())
 	rep.Counters = t.counts.Counters()
 	rep.UserCPU, rep.SystemCPU = user2-user, system2-system
 	rep.CPUShare = (rep.UserCPU + rep.SystemCPU).Seconds() / wall.Seconds() / float64(runtime.GOMAXPROCS(0))
@@ -176,7 +178,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 // attack's goroutine.
 type tally struct {
 	a       *Attack
-	loop    *openLoop
+	loop    *sending
 	out     Output // may be nil
 	partial PartialOutput
 	res     vegeta.Result // reused for each result

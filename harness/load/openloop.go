@@ -3,11 +3,12 @@ package load
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
-// openLoop sends an attack's schedule. Each worker takes the next hit of
+// openLoop sends an attack's schedule through goroutine workers, where
+// the event loop cannot: over TLS or HTTP/2, through net/http, off
+// Linux. Each worker takes the next hit of
 // the schedule when it is free, sleeps until the hit's intended time,
 // sends it through the Mix on its own goroutine from request to
 // response, and queues what it measured for the attack's goroutine,
@@ -26,44 +27,15 @@ import (
 // not add up from hit to hit. Sleeping more precisely costs a system call
 // or a spinning core per hit, more CPU than a request.
 type openLoop struct {
-	mix        *Mix
-	began      time.Time
-	du         time.Duration // the schedule's length
-	lateAfter  time.Duration // past du, a hit this late is dropped, with all after it
-	maxWorkers int
-	halt       context.CancelFunc
-	done       chan sent // measurements, for the attack's goroutine
+	*sending
+	halt context.CancelFunc
+	done chan sent // measurements, for the attack's goroutine
 
 	mu      sync.Mutex // guards sched, over and started
-	sched   *schedule
-	over    bool // the schedule has ended, or the attack was halted
+	over    bool       // the schedule has ended, or the attack was halted
 	started int
 
 	workers sync.WaitGroup
-	asked   atomic.Uint64 // hits taken by workers so far
-	// abandoned counts the hits taken, not yet due, when the attack was
-	// halted: walked in the schedule, never meant to be sent by then.
-	abandoned atomic.Int64
-	inFlight  atomic.Int64
-	peak      atomic.Int64 // most requests in flight at once
-}
-
-// hit is one request of the schedule: its sequence number in the
-// shard's schedule, its intended send time since the attack began, and
-// the request of the mix it sends.
-type hit struct {
-	seq      uint64
-	intended time.Duration
-	target   int
-}
-
-// sent is what a worker measured of one hit.
-type sent struct {
-	hit
-	start, end time.Duration // since the attack began
-	code       int
-	bytesIn    int64
-	err        error // the transport's, or reading the body's
 }
 
 // initialWorkers is how many workers, each with a connection dialled
@@ -79,16 +51,9 @@ func (o *openLoop) connect(ctx context.Context) {
 	o.mix.Preconnect(ctx, min(o.maxWorkers, initialWorkers))
 }
 
-// resultsQueued is how many measurements wait for the attack's
-// goroutine before workers block: a tenth of a second at 40,000/s.
-const resultsQueued = 4096
-
-// start starts the first workers, the schedule's time 0 being o.began,
-// and returns the measurements as they come. The channel closes once the
-// schedule has ended (or ctx is done, or halt was called) and every hit
-// sent has its response or error. Requests in flight when ctx is done
-// finish: net/http's at once, fasthttp's at their timeout. The caller
-// must drain the channel.
+// start starts the first workers (see hitSender). Requests in flight
+// when ctx is done finish: net/http's at once, fasthttp's at their
+// timeout.
 func (o *openLoop) start(ctx context.Context) <-chan sent {
 	ctx, o.halt = context.WithCancel(ctx)
 	o.done = make(chan sent, resultsQueued)
@@ -116,6 +81,12 @@ func (o *openLoop) start(ctx context.Context) <-chan sent {
 // A hit already due when taken (every worker was busy) starts another
 // worker. Once the schedule's length has passed, a hit later than
 // lateAfter ends it: the attack fell behind, and the rest is dropped.
+func (o *openLoop) stop() { o.halt() }
+
+// release does nothing: the connections dialled ahead are the mix's,
+// which the attack closes.
+func (o *openLoop) release() {}
+
 func (o *openLoop) take(ctx context.Context) (hit, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -161,23 +132,12 @@ func (o *openLoop) work(ctx context.Context) {
 				return
 			}
 		}
-		if n := o.inFlight.Add(1); n > o.peak.Load() {
-			o.raisePeak(n)
-		}
+		o.addInFlight()
 		s := sent{hit: h, start: time.Since(o.began)}
 		s.code, s.bytesIn, s.err = o.mix.Send(ctx, h.target)
 		s.end = time.Since(o.began)
 		o.inFlight.Add(-1)
 		o.done <- s
-	}
-}
-
-func (o *openLoop) raisePeak(n int64) {
-	for {
-		p := o.peak.Load()
-		if n <= p || o.peak.CompareAndSwap(p, n) {
-			return
-		}
 	}
 }
 

@@ -29,21 +29,24 @@ func constantAttack(url string, perSecond int, du time.Duration, maxWorkers uint
 
 // TestOpenLoopAddsWorkers sends 400 requests a second for a second to a
 // 250 ms target: about 100 are in flight at once, more than the workers
-// that start, so more start, and every request is sent (allowing 100 ms
-// of lateness, for a loaded machine under the race detector).
+// (or connections) that start, so more start, and every request is sent
+// (allowing 100 ms of lateness, for a loaded machine under the race
+// detector), through either sender.
 func TestOpenLoopAddsWorkers(t *testing.T) {
 	s := slowTarget(t, 250*time.Millisecond)
-	a := constantAttack(s.URL(), 400, time.Second, 256)
-	a.LateAfter = 100 * time.Millisecond
-	rep, err := a.Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Completed != 400 || rep.Dropped != 0 || rep.ErrorCount() != 0 {
-		t.Errorf("completed %d, dropped %d, errors %v: want 400, 0, none", rep.Completed, rep.Dropped, rep.Errors)
-	}
-	if rep.PeakInFlight <= initialWorkers || rep.PeakInFlight > 256 {
-		t.Errorf("peak in flight %d: want above the %d first workers (about 100), at most 256", rep.PeakInFlight, initialWorkers)
+	for _, client := range clients {
+		a := constantAttack(s.URL(), 400, time.Second, 256)
+		a.Client, a.LateAfter = client, 100*time.Millisecond
+		rep, err := a.Run(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Completed != 400 || rep.Dropped != 0 || rep.ErrorCount() != 0 {
+			t.Errorf("%s: completed %d, dropped %d, errors %v: want 400, 0, none", client, rep.Completed, rep.Dropped, rep.Errors)
+		}
+		if rep.PeakInFlight <= initialWorkers || rep.PeakInFlight > 256 {
+			t.Errorf("%s: peak in flight %d: want above the %d first workers (about 100), at most 256", client, rep.PeakInFlight, initialWorkers)
+		}
 	}
 }
 
@@ -53,17 +56,20 @@ func TestOpenLoopAddsWorkers(t *testing.T) {
 // it could not send by the end is dropped.
 func TestOpenLoopBoundsWorkers(t *testing.T) {
 	s := slowTarget(t, 100*time.Millisecond)
-	a := constantAttack(s.URL(), 200, time.Second, 8)
-	rep, err := a.Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.PeakInFlight != 8 {
-		t.Errorf("peak in flight %d, want 8", rep.PeakInFlight)
-	}
-	// 8 at a time, 100 ms each: about 80 in a second, the rest dropped.
-	if rep.Completed < 60 || rep.Completed > 100 || rep.Dropped != 200-rep.Completed || rep.Late < rep.Completed/2 {
-		t.Errorf("completed %d, dropped %d, late %d: want about 80, the rest, most late", rep.Completed, rep.Dropped, rep.Late)
+	for _, client := range clients {
+		a := constantAttack(s.URL(), 200, time.Second, 8)
+		a.Client = client
+		rep, err := a.Run(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.PeakInFlight != 8 {
+			t.Errorf("%s: peak in flight %d, want 8", client, rep.PeakInFlight)
+		}
+		// 8 at a time, 100 ms each: about 80 in a second, the rest dropped.
+		if rep.Completed < 60 || rep.Completed > 100 || rep.Dropped != 200-rep.Completed || rep.Late < rep.Completed/2 {
+			t.Errorf("%s: completed %d, dropped %d, late %d: want about 80, the rest, most late", client, rep.Completed, rep.Dropped, rep.Late)
+		}
 	}
 }
 
@@ -73,19 +79,22 @@ func TestOpenLoopBoundsWorkers(t *testing.T) {
 // were not behind).
 func TestOpenLoopStopsWithContext(t *testing.T) {
 	s := slowTarget(t, 0)
-	a := constantAttack(s.URL(), 100, 10*time.Second, 16)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	began := time.Now()
-	rep, err := a.Run(ctx, nil)
-	if err != context.DeadlineExceeded {
-		t.Fatalf("err %v, want the context's", err)
-	}
-	if took := time.Since(began); took > 3*time.Second {
-		t.Errorf("took %v to stop", took)
-	}
-	if rep.Completed < 10 || rep.Completed > 40 || rep.NotSent < 900 || rep.Dropped > 2 {
-		t.Errorf("completed %d, dropped %d, not sent %d: want about 30, none, and the rest of 1000 not sent", rep.Completed, rep.Dropped, rep.NotSent)
+	for _, client := range clients {
+		a := constantAttack(s.URL(), 100, 10*time.Second, 16)
+		a.Client = client
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		began := time.Now()
+		rep, err := a.Run(ctx, nil)
+		cancel()
+		if err != context.DeadlineExceeded {
+			t.Fatalf("%s: err %v, want the context's", client, err)
+		}
+		if took := time.Since(began); took > 3*time.Second {
+			t.Errorf("%s: took %v to stop", client, took)
+		}
+		if rep.Completed < 10 || rep.Completed > 40 || rep.NotSent < 900 || rep.Dropped > 2 {
+			t.Errorf("%s: completed %d, dropped %d, not sent %d: want about 30, none, and the rest of 1000 not sent", client, rep.Completed, rep.Dropped, rep.NotSent)
+		}
 	}
 }
 
