@@ -178,10 +178,7 @@ func (o *k8sOptions) validate() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.attackOpts, o.attacks = ao, max(1, len(p.rates))*ao.reps
-	if p.pacing.Kind == "stages" {
-		o.attacks = ao.reps
-	}
+	o.attackOpts, o.attacks = ao, p.Attacks()
 	return podArgs, nil
 }
 

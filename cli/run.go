@@ -99,22 +99,8 @@ func (o *runOptions) spec() (plan.Spec, error) {
 		if err := o.fromScenario(&s); err != nil {
 			return s, err
 		}
-	} else {
-		for name, params := range o.params {
-			switch {
-			case slices.Contains(o.workloads, name):
-			case slices.Contains(o.strategies, name):
-				if s.StrategyParams == nil {
-					s.StrategyParams = map[string]map[string]string{}
-				}
-				s.StrategyParams[name] = params
-			default:
-				return s, usagef("-param %s: %q is neither a workload in -workloads nor a strategy in -strategies", name, name)
-			}
-		}
-		for _, name := range o.workloads {
-			s.Workloads = append(s.Workloads, results.WorkloadRecord{Name: name, Params: o.params[name]})
-		}
+	} else if err := o.fromFlags(&s); err != nil {
+		return s, err
 	}
 	for i := range s.Workloads {
 		if o.set["tasks"] {
@@ -195,6 +181,27 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	}
 	s.GOMAXPROCS = fs.GOMAXPROCS // -gomaxprocs, when given, overrides it in spec
 	return outputFrom(f, o.set, &o.out, &o.label)
+}
+
+// fromFlags sets the workloads and the strategies' parameters from
+// -workloads and -param.
+func (o *runOptions) fromFlags(s *plan.Spec) error {
+	for name, params := range o.params {
+		switch {
+		case slices.Contains(o.workloads, name):
+		case slices.Contains(o.strategies, name):
+			if s.StrategyParams == nil {
+				s.StrategyParams = map[string]map[string]string{}
+			}
+			s.StrategyParams[name] = params
+		default:
+			return usagef("-param %s: %q is neither a workload in -workloads nor a strategy in -strategies", name, name)
+		}
+	}
+	for _, name := range o.workloads {
+		s.Workloads = append(s.Workloads, results.WorkloadRecord{Name: name, Params: o.params[name]})
+	}
+	return nil
 }
 
 // plan builds and validates the plan; every error is bad input.
@@ -306,13 +313,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, runErr := runner.Run(ctx, p)
 	progress.clear()
-	if res != nil && o.scenario != nil {
-		res.Scenario = o.scenario.Record()
-		res.Thresholds = o.scenario.Verdicts(res)
-	}
 	if res == nil || len(res.Cells) == 0 && runErr != nil {
 		rundir.RemoveUnused(dir) // nothing measured: leave no empty folder
 		return runErr
+	}
+	return o.report(res, dir, runErr, stdout, stderr)
+}
+
+// report prints the run's table and recommendations, saves its folder,
+// and judges it.
+func (o *runOptions) report(res *results.Results, dir string, runErr error, stdout, stderr io.Writer) error {
+	if o.scenario != nil {
+		res.Scenario = o.scenario.Record()
+		res.Thresholds = o.scenario.Verdicts(res)
 	}
 	res.Recommendations = recommend.For(res)
 	if err := report.WriteTable(stdout, res, o.wide); err != nil {
@@ -339,17 +352,25 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "cell %s failed: %s\n%s\n", c.Name(), c.Failed, c.Stderr)
 		}
 	}
+	verdict := judge(res, o.quick, stdout, stderr)
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
+	}
+	return verdict
+}
+
+// judge ends bench run and bench attack alike: it prints the run's
+// warnings and its thresholds' verdicts, and returns the exit status's
+// error: a cell with no success, else a failed threshold.
+func judge(res *results.Results, quick bool, stdout, stderr io.Writer) error {
 	for _, w := range append(res.ErrorWarnings(), res.RangeWarnings()...) {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	var verdictErr error
 	if len(res.Thresholds) > 0 {
-		verdictErr = reportThresholds(res.Thresholds, o.quick, stdout, stderr)
+		verdictErr = reportThresholds(res.Thresholds, quick, stdout, stderr)
 	}
-	switch none := res.NoSuccess(); {
-	case len(failed) > 0:
-		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
-	case len(none) > 0:
+	if none := res.NoSuccess(); len(none) > 0 {
 		return &noSuccessError{none}
 	}
 	return verdictErr

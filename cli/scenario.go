@@ -41,22 +41,22 @@ func validate(_ context.Context, args []string, stdout, _ io.Writer) error {
 // validateAttack checks an attack scenario as bench attack -f would, without
 // sending any request but the target's probe.
 func validateAttack(file string, stdout io.Writer) error {
-	o, ap, w, err := prepareAttack([]string{"-f", file}, stdout)
+	o, p, w, err := prepareAttack([]string{"-f", file}, stdout)
 	if w == nil {
 		return err
 	}
 	harness.CloseWorkloads([]harness.PlannedWorkload{*w}) //nolint:errcheck // nothing to do about it
-	what := "open loop, " + strings.Join(ap.cells(o.workload), ", ")
+	what := "open loop, " + strings.Join(p.Cells(o.workload), ", ")
 	switch {
-	case ap.users != nil:
-		what = "closed loop, users " + load.FormatStages(ap.users)
-	case ap.pacing.Kind == "stages":
-		what = "open loop, stages " + load.FormatStages(ap.pacing.Stages)
-	case ap.search:
-		what = "open loop, the highest rate that meets " + o.slo
+	case p.Users != nil:
+		what = "closed loop, users " + load.FormatStages(p.Users)
+	case p.Pacing.Kind == "stages":
+		what = "open loop, stages " + load.FormatStages(p.Pacing.Stages)
+	case p.Search:
+		what = "open loop, the highest rate that meets " + o.plan.SLO
 	}
 	fmt.Fprintf(stdout, "ok: %s (%s): attack, %s, %v an attack, %d thresholds, sha256 %s\n",
-		file, o.scenario.Name, what, o.duration, len(o.scenario.Thresholds), o.scenario.SHA256[:12])
+		file, o.scenario.Name, what, p.Duration, len(o.scenario.Thresholds), o.scenario.SHA256[:12])
 	return nil
 }
 

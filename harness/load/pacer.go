@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness/input"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -58,29 +59,30 @@ func (p Pacing) At(rate vegeta.Rate) Pacing {
 // PacingKinds are the pacers an attack takes.
 var PacingKinds = []string{"constant", "linear", "sine", "stages"}
 
-// Pacer returns vegeta's pacer for p, or the first bad field.
+// Pacer returns vegeta's pacer for p, or an *input.Error naming the
+// first bad field.
 func (p Pacing) Pacer() (vegeta.Pacer, error) {
 	switch p.Kind {
 	case "constant":
 		return p.Rate, nil
 	case "linear":
 		if math.IsNaN(p.Slope) || math.IsInf(p.Slope, 0) {
-			return nil, fmt.Errorf("slope: %v is not a number", p.Slope)
+			return nil, input.Errorf("slope", "%v is not a number", p.Slope)
 		}
 		return vegeta.LinearPacer{StartAt: p.Rate, Slope: p.Slope}, nil
 	case "stages":
 		if len(p.Stages) == 0 {
-			return nil, fmt.Errorf("stages: none given")
+			return nil, input.Errorf("stages", "none given")
 		}
 		return StagesPacer{Stages: p.Stages}, nil
 	case "sine":
 		if p.Period <= 0 {
-			return nil, fmt.Errorf("sine-period: %v must be above 0", p.Period)
+			return nil, input.Errorf("sine-period", "%v must be above 0", p.Period)
 		}
 		if PerSecond(p.Amp) >= PerSecond(p.Rate) {
-			return nil, fmt.Errorf("sine-amp: %s must be below the mean rate %s", FormatRate(p.Amp), FormatRate(p.Rate))
+			return nil, input.Errorf("sine-amp", "%s must be below the mean rate %s", FormatRate(p.Amp), FormatRate(p.Rate))
 		}
 		return vegeta.SinePacer{Period: p.Period, Mean: p.Rate, Amp: p.Amp, StartAt: vegeta.MeanUp}, nil
 	}
-	return nil, fmt.Errorf("pacer: %q is not one of %s", p.Kind, strings.Join(PacingKinds, ", "))
+	return nil, input.Errorf("pacer", "%q is not one of %s", p.Kind, strings.Join(PacingKinds, ", "))
 }
