@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,77 +22,105 @@ import (
 // capacity model, or (-fit FILE) fits measurements taken elsewhere.
 func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("capacity")
-	workload := fs.String("workload", "http", "workload to sweep (see bench list)")
-	strategy := fs.String("strategy", "semaphore", "strategy whose limit is swept")
-	limits := intsValue{1, 2, 4, 8, 16, 32, 64, 128}
-	fs.Var(&limits, "limits", "concurrencies to measure (at least 6 for the fit)")
-	reps := fs.Int("reps", 3, "repetitions at each concurrency")
-	warmup := fs.Int("warmup", 1, "discarded repetitions at each concurrency")
-	perLimit := fs.Int("tasks-per-limit", 10, "tasks per repetition are this many times the limit (at least the workload's default)")
-	sloText := fs.String("slo", "", "SLO, e.g. 'p99<=50ms,errors<1%': the highest concurrency that meets it is the recommended limit")
-	fit := fs.String("fit", "", "fit concurrency,throughput lines from this CSV file instead of measuring")
-	weights := fs.String("fit-weights", string(capacity.OLS), "residuals the USL fit minimises: ols (least squares on throughput, as the USL literature) or relative (1/throughput)")
-	target := fs.String("target", "", "URL for the http workload")
-	isolated := fs.Bool("isolate", true, "run each concurrency in a child process (see bench run -h)")
-	cellTimeout := fs.Duration("cell-timeout", isolate.DefaultDeadline, "an isolated point with no result by then is stopped and reported hung")
-	out := fs.String("out", "results", "parent folder of run folders")
-	label := fs.String("label", "", "suffix of the run folder name")
-	params := paramsValue{}
-	fs.Var(params, "param", "workload parameter workload.name=value (repeatable)")
+	o := defineCapacityFlags(fs)
 	if help, err := parseFlags(fs, args, stdout); help || err != nil {
 		return err
 	}
-	if err := checkLabel("-label", *label); err != nil {
+	if err := checkLabel("-label", o.label); err != nil {
 		return err
 	}
 	var slo results.SLO
-	if *sloText != "" {
+	if o.slo != "" {
 		var err error
-		if slo, err = results.ParseSLO("slo", *sloText); err != nil {
+		if slo, err = results.ParseSLO("slo", o.slo); err != nil {
 			return err
 		}
 	}
-	if !slices.Contains(capacity.Weightings(), capacity.Weighting(*weights)) {
-		return usagef("-fit-weights: %q: want ols or relative", *weights)
+	if !slices.Contains(capacity.Weightings(), capacity.Weighting(o.weights)) {
+		return usagef("-fit-weights: %q: want ols or relative", o.weights)
 	}
 	args = append([]string{"bench", "capacity"}, args...)
-	if *fit != "" {
-		return fitFile(*fit, *out, *label, args, capacity.Weighting(*weights), stdout)
+	if o.fit != "" {
+		return fitFile(o.fit, o.out, o.label, args, capacity.Weighting(o.weights), stdout)
 	}
-
-	if *perLimit < 1 || *perLimit > 1000 {
-		return usagef("-tasks-per-limit: %d is out of range 1..1000", *perLimit)
-	}
-	if err := checkCellTimeout(*cellTimeout); err != nil {
-		return err
-	}
-	for family := range params {
-		if family != *workload {
-			return usagef("-param %s: the sweep runs only %s", family, *workload)
-		}
-	}
-	p, err := plan.Build(plan.Spec{
-		Workloads:  []results.WorkloadRecord{{Name: *workload, Params: params[*workload], TasksPerLimit: *perLimit}},
-		Strategies: []string{*strategy}, Limits: limits, Reps: *reps, Warmup: *warmup, Target: *target,
-	})
-	err = singularFlags(err)
+	p, err := o.plan()
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	if !p.Strategies[0].Limited() {
-		return usagef("-strategy: %s has no limit to sweep (use pool, semaphore or offload)", *strategy)
+	return o.sweep(ctx, p, slo, args, stdout, stderr)
+}
+
+// capacityOptions are the flags of bench capacity.
+type capacityOptions struct {
+	workload, strategy, slo, fit, weights, target, out, label string
+	limits                                                    intsValue
+	reps, warmup, perLimit                                    int
+	isolated                                                  bool
+	cellTimeout                                               time.Duration
+	params                                                    paramsValue
+}
+
+func defineCapacityFlags(fs *flag.FlagSet) *capacityOptions {
+	o := &capacityOptions{limits: intsValue{1, 2, 4, 8, 16, 32, 64, 128}, params: paramsValue{}}
+	fs.StringVar(&o.workload, "workload", "http", "workload to sweep (see bench list)")
+	fs.StringVar(&o.strategy, "strategy", "semaphore", "strategy whose limit is swept")
+	fs.Var(&o.limits, "limits", "concurrencies to measure (at least 6 for the fit)")
+	fs.IntVar(&o.reps, "reps", 3, "repetitions at each concurrency")
+	fs.IntVar(&o.warmup, "warmup", 1, "discarded repetitions at each concurrency")
+	fs.IntVar(&o.perLimit, "tasks-per-limit", 10, "tasks per repetition are this many times the limit (at least the workload's default)")
+	fs.StringVar(&o.slo, "slo", "", "SLO, e.g. 'p99<=50ms,errors<1%': the highest concurrency that meets it is the recommended limit")
+	fs.StringVar(&o.fit, "fit", "", "fit concurrency,throughput lines from this CSV file instead of measuring")
+	fs.StringVar(&o.weights, "fit-weights", string(capacity.OLS), "residuals the USL fit minimises: ols (least squares on throughput, as the USL literature) or relative (1/throughput)")
+	fs.StringVar(&o.target, "target", "", "URL for the http workload")
+	fs.BoolVar(&o.isolated, "isolate", true, "run each concurrency in a child process (see bench run -h)")
+	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated point with no result by then is stopped and reported hung")
+	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
+	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
+	fs.Var(o.params, "param", "workload parameter workload.name=value (repeatable)")
+	return o
+}
+
+// plan builds the sweep's plan: one workload and strategy at each limit.
+func (o *capacityOptions) plan() (*harness.Plan, error) {
+	if o.perLimit < 1 || o.perLimit > 1000 {
+		return nil, usagef("-tasks-per-limit: %d is out of range 1..1000", o.perLimit)
 	}
-	dir, err := rundir.NewRunDir(*out, *label, time.Now())
+	if err := checkCellTimeout(o.cellTimeout); err != nil {
+		return nil, err
+	}
+	for family := range o.params {
+		if family != o.workload {
+			return nil, usagef("-param %s: the sweep runs only %s", family, o.workload)
+		}
+	}
+	p, err := plan.Build(plan.Spec{
+		Workloads:  []results.WorkloadRecord{{Name: o.workload, Params: o.params[o.workload], TasksPerLimit: o.perLimit}},
+		Strategies: []string{o.strategy}, Limits: o.limits, Reps: o.reps, Warmup: o.warmup, Target: o.target,
+	})
+	if err = singularFlags(err); err != nil {
+		return nil, err
+	}
+	if !p.Strategies[0].Limited() {
+		p.Close()
+		return nil, usagef("-strategy: %s has no limit to sweep (use pool, semaphore or offload)", o.strategy)
+	}
+	return p, nil
+}
+
+// sweep measures p at each limit, fits the models and writes the run
+// folder and the table.
+func (o *capacityOptions) sweep(ctx context.Context, p *harness.Plan, slo results.SLO, args []string, stdout, stderr io.Writer) error {
+	dir, err := rundir.NewRunDir(o.out, o.label, time.Now())
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
 	progress := newProgress(stderr)
 	runner := harness.Runner{Args: args, Progress: progress.show}
-	if *isolated {
-		runner.Isolate = &isolate.Cells{Deadline: *cellTimeout}
+	if o.isolated {
+		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout}
 	}
-	res, runErr := capacity.Sweep(ctx, p.Record(), func(ctx context.Context) (*results.Results, error) { return runner.Run(ctx, p) }, slo, capacity.Weighting(*weights))
+	res, runErr := capacity.Sweep(ctx, p.Record(), func(ctx context.Context) (*results.Results, error) { return runner.Run(ctx, p) }, slo, capacity.Weighting(o.weights))
 	progress.clear()
 	if res == nil || len(res.Cells) == 0 {
 		os.Remove(dir)

@@ -66,26 +66,16 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usagef("compare: head: %v", err)
 	}
-	noisePct, err := strconv.ParseFloat(strings.TrimSuffix(*noise, "%"), 64)
-	if err != nil || !strings.HasSuffix(*noise, "%") || !(noisePct > 0 && noisePct < 100) {
-		return usagef("-noise: %q: want a percentage above 0%% and below 100%%, e.g. 2%%", *noise)
+	noisePct, err := parseNoise(*noise)
+	if err != nil {
+		return err
 	}
 	c := compare.CompareWith(base, head, compare.Options{NoisePct: noisePct})
 	if len(c.Rows) == 0 {
 		return usagef("compare: base and head have no cell in common (base: %d cells, head: %d)", len(base.Order), len(head.Order))
 	}
 
-	var text bytes.Buffer
-	switch *format {
-	case "json":
-		err = c.WriteJSON(&text)
-	case "markdown":
-		c.WriteMarkdown(&text, nil)
-	case "github":
-		c.WriteGitHub(&text)
-	default:
-		err = c.WriteText(&text)
-	}
+	text, err := render(c, *format)
 	if err != nil {
 		return err
 	}
@@ -110,6 +100,32 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 		return &gateError{failures}
 	}
 	return nil
+}
+
+// parseNoise reads -noise, a percentage such as 2%.
+func parseNoise(noise string) (float64, error) {
+	pct, err := strconv.ParseFloat(strings.TrimSuffix(noise, "%"), 64)
+	if err != nil || !strings.HasSuffix(noise, "%") || !(pct > 0 && pct < 100) {
+		return 0, usagef("-noise: %q: want a percentage above 0%% and below 100%%, e.g. 2%%", noise)
+	}
+	return pct, nil
+}
+
+// render is the comparison in format: text, markdown, github or json.
+func render(c *compare.Comparison, format string) (bytes.Buffer, error) {
+	var text bytes.Buffer
+	var err error
+	switch format {
+	case "json":
+		err = c.WriteJSON(&text)
+	case "markdown":
+		c.WriteMarkdown(&text, nil)
+	case "github":
+		c.WriteGitHub(&text)
+	default:
+		err = c.WriteText(&text)
+	}
+	return text, err
 }
 
 // writeComparison writes compare.md (with PNG charts), compare-github.md

@@ -65,21 +65,7 @@ func depthRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("-out: %v", err)
 	}
 	res := results.New(append([]string{"bench", "depth"}, args...), results.PlanRecord{Strategies: []string{*strategy}, MaxStack: int64(*maxStack) << 20})
-	cells := &isolate.Cells{Deadline: *cellTimeout}
-	var runErr error
-	for _, call := range which {
-		search.Progress = func(p results.DepthProbe) {
-			fmt.Fprintf(stderr, "depth %s %d: %s\n", call, p.Depth, probeText(p))
-		}
-		r, err := search.Run(ctx, call, func(ctx context.Context, d int) (results.DepthProbe, error) {
-			return probeDepth(ctx, cells, call, d, *strategy, *maxStack)
-		})
-		res.Depth = append(res.Depth, r)
-		if err != nil {
-			runErr = err
-			break
-		}
-	}
+	runErr := searchDepths(ctx, res, search, which, *strategy, *maxStack, &isolate.Cells{Deadline: *cellTimeout}, stderr)
 	if len(res.Depth) == 0 || len(res.Depth[0].Probes) == 0 {
 		os.Remove(dir)
 		return runErr
@@ -93,6 +79,24 @@ func depthRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
 	return runErr
+}
+
+// searchDepths searches the deepest chain of each way of recursing in
+// turn, adding each search's result to res, until one fails.
+func searchDepths(ctx context.Context, res *results.Results, search depth.Search, which []string, strategy string, maxStack int, cells *isolate.Cells, stderr io.Writer) error {
+	for _, call := range which {
+		search.Progress = func(p results.DepthProbe) {
+			fmt.Fprintf(stderr, "depth %s %d: %s\n", call, p.Depth, probeText(p))
+		}
+		r, err := search.Run(ctx, call, func(ctx context.Context, d int) (results.DepthProbe, error) {
+			return probeDepth(ctx, cells, call, d, strategy, maxStack)
+		})
+		res.Depth = append(res.Depth, r)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // depthPlan is the plan of one probe: one chain of depth d by call, run

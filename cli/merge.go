@@ -45,16 +45,9 @@ func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	var runs []results.ShardRun
-	for _, d := range dirs {
-		res, err := results.Read(d)
-		if err != nil {
-			return usagef("shard %s: %v", d, err)
-		}
-		for i := range res.Cells {
-			res.Cells[i].Summary.Histograms = nil // the merge sums repetitions; this would only hold memory
-		}
-		runs = append(runs, results.ShardRun{Path: d, Results: res})
+	runs, err := readShards(dirs)
+	if err != nil {
+		return err
 	}
 	res, warnings, err := results.MergeShards(runs, *maxSkew, append([]string{"bench", "merge"}, args...))
 	if err != nil {
@@ -80,12 +73,34 @@ func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		os.RemoveAll(dir)
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
+	return reportMerge(res, len(runs), warnings, dir, stdout, stderr)
+}
+
+// readShards reads the shards' results.
+func readShards(dirs []string) ([]results.ShardRun, error) {
+	var runs []results.ShardRun
+	for _, d := range dirs {
+		res, err := results.Read(d)
+		if err != nil {
+			return nil, usagef("shard %s: %v", d, err)
+		}
+		for i := range res.Cells {
+			res.Cells[i].Summary.Histograms = nil // the merge sums repetitions; this would only hold memory
+		}
+		runs = append(runs, results.ShardRun{Path: d, Results: res})
+	}
+	return runs, nil
+}
+
+// reportMerge prints the merged run's tables and warnings, and judges
+// its thresholds.
+func reportMerge(res *results.Results, shards int, warnings []string, dir string, stdout, stderr io.Writer) error {
 	if err := report.WriteTable(stdout, res, false); err != nil {
 		return err
 	}
 	report.WriteAttackTable(stdout, res.Cells, nil)
 	report.WriteTargetsTable(stdout, res.Cells)
-	fmt.Fprintf(stdout, "\nmerged %d shards: histograms added, counts and achieved rates summed\n", len(runs))
+	fmt.Fprintf(stdout, "\nmerged %d shards: histograms added, counts and achieved rates summed\n", shards)
 	if !res.Complete {
 		fmt.Fprintln(stdout, "incomplete: a shard was interrupted; the table holds what was measured")
 	}
