@@ -58,28 +58,18 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if err := checkLabel("-label", *label); err != nil {
 		return err
 	}
-	base, err := compare.Load(operands[0])
-	if err != nil {
-		return usagef("compare: base: %v", err)
-	}
-	head, err := compare.Load(operands[1])
-	if err != nil {
-		return usagef("compare: head: %v", err)
-	}
 	noisePct, err := parseNoise(*noise)
 	if err != nil {
 		return err
 	}
-	c := compare.CompareWith(base, head, compare.Options{NoisePct: noisePct})
-	if len(c.Rows) == 0 {
-		return usagef("compare: base and head have no cell in common (base: %d cells, head: %d)", len(base.Order), len(head.Order))
+	c, base, head, err := compareOperands(operands, noisePct)
+	if err != nil {
+		return err
 	}
-
 	text, err := render(c, *format)
 	if err != nil {
 		return err
 	}
-
 	parent := *out
 	if parent == "" {
 		parent = filepath.Dir(filepath.Dir(head.Paths[0])) // head's run folder's folder
@@ -100,6 +90,23 @@ func compareRuns(_ context.Context, args []string, stdout, stderr io.Writer) err
 		return &gateError{failures}
 	}
 	return nil
+}
+
+// compareOperands loads BASE and HEAD and compares them.
+func compareOperands(operands []string, noisePct float64) (*compare.Comparison, *compare.Side, *compare.Side, error) {
+	base, err := compare.Load(operands[0])
+	if err != nil {
+		return nil, nil, nil, usagef("compare: base: %v", err)
+	}
+	head, err := compare.Load(operands[1])
+	if err != nil {
+		return nil, nil, nil, usagef("compare: head: %v", err)
+	}
+	c := compare.CompareWith(base, head, compare.Options{NoisePct: noisePct})
+	if len(c.Rows) == 0 {
+		return nil, nil, nil, usagef("compare: base and head have no cell in common (base: %d cells, head: %d)", len(base.Order), len(head.Order))
+	}
+	return c, base, head, nil
 }
 
 // parseNoise reads -noise, a percentage such as 2%.
