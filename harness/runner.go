@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"time"
 
 	"github.com/concbench/concbench/harness/results"
@@ -148,31 +147,15 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 	defer cancelTasks()
 	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancelTasks) })
 	defer stopAfter()
-	var runErr error
-	for rep := range p.Warmup + p.Reps {
-		if ctx.Err() != nil {
-			break
-		}
+	reps, complete, err := Repeat(ctx, p.Warmup, p.Reps, func(rep int, _ []results.Repetition) (results.Repetition, error) {
 		progress(rep)
-		m, err := runRepetition(ctx, taskCtx, cell, rep, grace+abandonAfter)
-		if err != nil {
-			runErr = fmt.Errorf("%s: %w", cell, err)
-			break
-		}
-		if rep < p.Warmup && ctx.Err() == nil {
-			continue
-		}
-		m.Warmup = rep < p.Warmup // cut short: kept, as it is all there is
-		if ctx.Err() != nil {
-			if m.Completed > 0 {
-				m.Interrupted = true
-				cr.Repetitions = append(cr.Repetitions, m)
-			}
-			break
-		}
-		cr.Repetitions = append(cr.Repetitions, m)
+		return runRepetition(ctx, taskCtx, cell, rep, grace+abandonAfter)
+	})
+	var runErr error
+	if err != nil {
+		runErr = fmt.Errorf("%s: %w", cell, err)
 	}
-	cr.Complete = len(cr.Repetitions) == p.Reps && !slices.ContainsFunc(cr.Repetitions, func(r results.Repetition) bool { return r.Interrupted })
+	cr.Repetitions, cr.Complete = reps, complete
 	if len(cr.Repetitions) > 0 {
 		cr.Summary = results.Combine(results.Summarized(cr.Repetitions))
 		cr.Summary.Histograms.Compact()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/secret"
 
 	"github.com/concbench/concbench/harness/results"
@@ -186,74 +187,70 @@ func (s *Sweep) Users(ctx context.Context, u Users) (*results.Results, error) {
 // cell and its workload (with params) to res, unless nothing was measured.
 func (s *Sweep) repeat(ctx context.Context, res *results.Results, cell results.CellResult, rate vegeta.Rate, params map[string]string,
 	run func(context.Context, Output) (results.Repetition, error)) (results.CellResult, error) {
-	cell.Complete = true
 	var err error
-	for rep := range max(s.Reps, 1) {
-		if err = s.Shard.wait(ctx, s.attacks); err != nil {
-			cell.Complete = false
-			break
-		}
-		s.attacks++
-		if s.Progress != nil {
-			s.Progress(rate, rep)
-		}
-		var sink Sink
-		if s.Open != nil {
-			if sink, err = s.Open(rate, rep); err != nil {
-				cell.Complete = false
-				break
-			}
-		}
-		var out Output
-		if sink != nil {
-			out = sink
-		}
-		if s.Checkpoint != nil {
-			done := cell // the repetitions before this one
-			out = &partialOutput{out: out, partial: func(r results.Repetition) {
-				// A copy the checkpoint can encode on its own goroutine while
-				// the sweep goes on changing res.
-				cp := *res
-				cp.Cells, cp.Plan.Workloads = slices.Clone(res.Cells), slices.Clone(res.Plan.Workloads)
-				if res.Shard != nil {
-					shard := *res.Shard
-					cp.Shard = &shard
-				}
-				now := done
-				now.Complete, now.Repetitions = false, append(slices.Clone(done.Repetitions), r)
-				s.addCell(&cp, now, params)
-				s.Checkpoint(&cp)
-			}}
-		}
-		var r results.Repetition
-		r, err = run(ctx, out)
-		// An attack interrupted, or whose output failed (a full disk),
-		// keeps what it measured, marked so.
-		measured := r.Completed > 0
-		if measured && err != nil {
-			r.Interrupted = true
-		}
-		if measured && res.Shard != nil && s.attacks == 1 {
-			res.Shard.Offset = r.Began.Sub(s.Shard.StartAt)
-		}
-		if measured {
-			cell.Repetitions = append(cell.Repetitions, r)
-			cell.Tasks = r.Submitted
-		}
-		if sink != nil {
-			if cerr := sink.Close(r, measured); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			cell.Complete = false
-			break
-		}
-	}
+	cell.Repetitions, cell.Complete, err = harness.Repeat(ctx, 0, max(s.Reps, 1), func(rep int, kept []results.Repetition) (results.Repetition, error) {
+		return s.repetition(ctx, res, cell, kept, rate, rep, params, run)
+	})
 	if len(cell.Repetitions) == 0 {
 		return cell, err
 	}
+	cell.Tasks = cell.Repetitions[len(cell.Repetitions)-1].Submitted
 	return s.addCell(res, cell, params), err
+}
+
+// repetition runs repetition rep of cell at rate, after those kept: it waits
+// for the shard's slot, opens the repetition's sink, and checkpoints each
+// second of it.
+func (s *Sweep) repetition(ctx context.Context, res *results.Results, cell results.CellResult, kept []results.Repetition, rate vegeta.Rate, rep int,
+	params map[string]string, run func(context.Context, Output) (results.Repetition, error)) (results.Repetition, error) {
+	if err := s.Shard.wait(ctx, s.attacks); err != nil {
+		return results.Repetition{}, err
+	}
+	s.attacks++
+	if s.Progress != nil {
+		s.Progress(rate, rep)
+	}
+	var sink Sink
+	var out Output
+	if s.Open != nil {
+		var err error
+		if sink, err = s.Open(rate, rep); err != nil {
+			return results.Repetition{}, err
+		}
+		out = sink
+	}
+	if s.Checkpoint != nil {
+		out = &partialOutput{out: out, partial: func(r results.Repetition) {
+			// A copy the checkpoint can encode on its own goroutine while
+			// the sweep goes on changing res.
+			cp := *res
+			cp.Cells, cp.Plan.Workloads = slices.Clone(res.Cells), slices.Clone(res.Plan.Workloads)
+			if res.Shard != nil {
+				shard := *res.Shard
+				cp.Shard = &shard
+			}
+			now := cell
+			now.Complete, now.Repetitions = false, append(slices.Clone(kept), r)
+			s.addCell(&cp, now, params)
+			s.Checkpoint(&cp)
+		}}
+	}
+	r, err := run(ctx, out)
+	measured := r.Completed > 0
+	if measured && (err != nil || ctx.Err() != nil) {
+		r.Interrupted = true // as Repeat will mark it, for the sink to record
+	}
+	if measured && res.Shard != nil && s.attacks == 1 {
+		res.Shard.Offset = r.Began.Sub(s.Shard.StartAt)
+	}
+	if sink != nil {
+		// An attack interrupted, or whose output failed (a full disk),
+		// keeps what it measured, marked so.
+		if cerr := sink.Close(r, measured); err == nil {
+			err = cerr
+		}
+	}
+	return r, err
 }
 
 // addCell summarises cell and adds it and its workload (with params,
