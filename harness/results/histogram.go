@@ -126,24 +126,20 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	return min(h.quantiles([]float64{q})[0], h.max)
 }
 
-// quantiles reads several quantiles, sorted ascending, in one pass.
+// quantiles reads several quantiles, each by nearest rank, without
+// allocating: HdrHistogram's ValueAtPercentile reads rank int(p/100*n +
+// 0.5), so percentile 100*r/n asks for rank r exactly. (Its Distribution,
+// read once for all, allocates a bar for every bucket: a megabyte and
+// more, which an attack's figures once a second turned into a burst of
+// garbage collections that held the sender.)
 func (h *Histogram) quantiles(qs []float64) []time.Duration {
 	out := make([]time.Duration, len(qs))
 	n := h.live().TotalCount()
 	if n == 0 {
 		return out
 	}
-	var seen int64
-	k := 0
-	for _, bar := range h.h.Distribution() {
-		seen += bar.Count
-		for k < len(qs) && seen >= rank(qs[k], n) {
-			out[k] = time.Duration(bar.To)
-			k++
-		}
-		if k == len(qs) {
-			break
-		}
+	for k, q := range qs {
+		out[k] = time.Duration(h.h.ValueAtPercentile(100 * float64(rank(q, n)) / float64(n)))
 	}
 	return out
 }

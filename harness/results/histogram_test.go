@@ -104,3 +104,35 @@ func TestRangeWarnings(t *testing.T) {
 		t.Errorf("warnings %q", w)
 	}
 }
+
+// TestQuantilesByRankAllocateNothing: each quantile is the upper end of
+// the bucket where the nearest rank falls, as a walk over every bucket
+// finds it, for histograms of every size from 1 to 300 values; and
+// reading them allocates only the result.
+func TestQuantilesByRankAllocateNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	qs := []float64{0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999}
+	for n := 1; n <= 300; n++ {
+		h := NewHistogram()
+		for range n {
+			h.Record(time.Duration(rng.ExpFloat64() * float64(time.Millisecond)))
+		}
+		got := h.quantiles(qs)
+		var seen int64
+		k := 0
+		for _, bar := range h.h.Distribution() {
+			seen += bar.Count
+			for k < len(qs) && seen >= rank(qs[k], int64(n)) {
+				if got[k] != time.Duration(bar.To) {
+					t.Fatalf("n %d, q %v: %v, want %v", n, qs[k], got[k], time.Duration(bar.To))
+				}
+				k++
+			}
+		}
+	}
+	h := NewHistogram()
+	h.Record(time.Millisecond)
+	if allocs := testing.AllocsPerRun(10, func() { h.Quantiles() }); allocs > 1 {
+		t.Errorf("%v allocations to read the quantiles, want 1 (the result)", allocs)
+	}
+}
