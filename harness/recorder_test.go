@@ -23,7 +23,7 @@ func TestRecorderStampsInOrder(t *testing.T) {
 	r := NewRecorder()
 	r.Reset(time.Now())
 	s0, s1 := r.Begin(), r.Begin()
-	time.Sleep(time.Millisecond)
+	time.Sleep(2 * time.Millisecond) // task 0's service is this less its 200 µs queued: at least 1.8 ms
 	r.End(1, s1, 0, "", nil)
 	r.End(0, s0, 200*time.Microsecond, "victim", errors.New("boom"))
 	rep := r.Repetition(3, time.Second)
