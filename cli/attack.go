@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
@@ -79,7 +80,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer harness.CloseWorkloads([]harness.PlannedWorkload{*w}) //nolint:errcheck // nothing to do about it
-	src, ok := w.Workload.(load.RequestSource)
+	src, ok := w.Workload.(httpclient.RequestSource)
 	if !ok {
 		return fmt.Errorf("workload %s sends no HTTP requests", w.Name)
 	}
@@ -127,7 +128,7 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // sweep is the attacks of plan p on w's requests, each writing its files
 // into dir and its seconds on the progress line.
-func (o *attackOptions) sweep(p load.Plan, w *harness.PlannedWorkload, src load.RequestSource, dir string, progress *progress, args []string) load.Sweep {
+func (o *attackOptions) sweep(p load.Plan, w *harness.PlannedWorkload, src httpclient.RequestSource, dir string, progress *progress, args []string) load.Sweep {
 	return load.Sweep{
 		Attack: load.Attack{Request: src.Request(), Client: w.Params["client"], Pacing: p.Pacing, Duration: p.Duration, MaxWorkers: p.MaxWorkers,
 			Timeout: p.Timeout, LateAfter: p.LateAfter, MaxLateness: p.MaxLateness, Targets: src.Targets()},

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/input"
-	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/secret"
 )
 
@@ -47,7 +47,7 @@ func (r *requestFlags) define(fs *flag.FlagSet) {
 	})
 	fs.StringVar(&r.body, "body", "", "request body, or @file or @env:NAME (kept out of the records)")
 	fs.Func("expect-status", "statuses that count as a success, codes and classes: 200,201 or 2xx,404 (default 2xx); any other is an error named by its status", func(v string) error {
-		if _, err := load.ParseStatuses(v); err != nil {
+		if _, err := httpclient.ParseStatuses(v); err != nil {
 			return err
 		}
 		r.expectStatus = v

@@ -49,6 +49,16 @@ go vet -tags nok8s ./cli
 if go list -deps -tags nok8s ./cli | grep -q '^k8s.io/'; then
   echo "test.sh: cli built with -tags nok8s still imports k8s.io" >&2; exit 1
 fi
+# The leaves stay leaves: the HTTP client and the embedded target import
+# no engine, and the workloads no attack machinery.
+for leaf in ./harness/httpclient ./harness/target; do
+  if go list -deps "$leaf" | grep -qE '/concbench/harness(/load)?$'; then
+    echo "test.sh: $leaf imports the engine" >&2; exit 1
+  fi
+done
+if go list -deps ./workloads | grep -q '/concbench/harness/load$'; then
+  echo "test.sh: workloads import harness/load" >&2; exit 1
+fi
 
 # Each package's summary line as go test prints it; failures in full; and,
 # while a long package runs, each test over 10 s as it ends (progress).

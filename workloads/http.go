@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/isolate"
 
 	"github.com/concbench/concbench/harness/secret"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/concbench/concbench/harness"
-	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/target"
 )
 
@@ -63,9 +63,9 @@ func init() {
 type httpWorkload struct {
 	url, method, headers, body string
 	expectStatus, protocol     string
-	expect                     load.Statuses // parsed from expectStatus
+	expect                     httpclient.Statuses // parsed from expectStatus
 	clientKind                 string
-	tls                        load.TLS
+	tls                        httpclient.TLS
 	tlsConfig                  *tls.Config // from tls, with the embedded target's certificate trusted
 	timeout                    time.Duration
 	conns                      int
@@ -74,8 +74,8 @@ type httpWorkload struct {
 	header                     http.Header // parsed from headers, read from its source
 	payload                    string      // the body, read from its source
 	targetsFile, targetsFormat string
-	targets                    []load.Target // read from targetsFile
-	mix                        *load.Mix     // the request, or the targets
+	targets                    []httpclient.Target // read from targetsFile
+	mix                        *httpclient.Mix     // the request, or the targets
 
 	server *target.Server // the embedded target, if any
 }
@@ -105,10 +105,10 @@ func (w *httpWorkload) start() error {
 		return badParam("header", "%v", err)
 	}
 	w.header = h
-	if w.expect, err = load.ParseStatuses(w.expectStatus); err != nil {
+	if w.expect, err = httpclient.ParseStatuses(w.expectStatus); err != nil {
 		return badParam("expect-status", "%v", err)
 	}
-	if err := load.CheckProtocol(w.protocol, w.clientKind); err != nil {
+	if err := httpclient.CheckProtocol(w.protocol, w.clientKind); err != nil {
 		return badParam("protocol", "%v", err)
 	}
 	if w.payload, err = fromSource(w.body); err != nil {
@@ -122,23 +122,23 @@ func (w *httpWorkload) start() error {
 			return fmt.Errorf("starting the embedded target: %v", err)
 		}
 		w.url = w.server.URL()
-	} else if _, err := load.CheckURL(w.url); err != nil {
+	} else if _, err := httpclient.CheckURL(w.url); err != nil {
 		return badParam("target", "%v", err)
 	}
 	if err := w.startTLS(); err != nil {
 		w.Close()
 		return err
 	}
-	if w.mix, err = load.NewMix(w.clientKind, w.Request(), w.targets, w.conns, w.timeout); err != nil {
+	if w.mix, err = httpclient.NewMix(w.clientKind, w.Request(), w.targets, w.conns, w.timeout); err != nil {
 		w.Close()
 		return badParam("client", "%v", err)
 	}
 	if os.Getenv(isolate.ChildEnv) == "1" {
 		return nil // an isolated cell: the run probed the target once, before its cells
 	}
-	probe := load.NewClientFor(w.Request(), 1, w.timeout)
+	probe := httpclient.NewClientFor(w.Request(), 1, w.timeout)
 	defer probe.CloseIdleConnections()
-	if err := load.Probe(probe, w.url, w.timeout); err != nil {
+	if err := httpclient.Probe(probe, w.url, w.timeout); err != nil {
 		w.Close()
 		return badParam("target", "%v", err)
 	}
@@ -160,7 +160,7 @@ func (w *httpWorkload) readTargets() error {
 		return badParam("targets", "%v", err)
 	}
 	defer f.Close()
-	if w.targets, err = load.ReadTargets(f, w.targetsFormat); err != nil {
+	if w.targets, err = httpclient.ReadTargets(f, w.targetsFormat); err != nil {
 		return badParam("targets", "%s: %v", w.targetsFile, err)
 	}
 	if w.url == "" {
@@ -170,7 +170,7 @@ func (w *httpWorkload) readTargets() error {
 }
 
 // Targets are the requests the workload mixes; nil for one request.
-func (w *httpWorkload) Targets() []load.Target { return w.targets }
+func (w *httpWorkload) Targets() []httpclient.Target { return w.targets }
 
 // startTLS reads the TLS parameters, trusting the embedded target's own
 // certificate beside them, and refuses h2 to a target without TLS.
@@ -212,7 +212,7 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 	one := w.request // every task the same: made once
 	send := func(int) harness.Task { return one }
 	if len(w.targets) > 1 { // each task sends the next target of the mix, a class of its own
-		counts, mix := load.NewTargetCounts(w.mix), w.mix.Fresh()
+		counts, mix := httpclient.NewTargetCounts(w.mix), w.mix.Fresh()
 		b.Classes = make([]string, n)
 		targetOf := make([]int, n)
 		for i := range targetOf {
@@ -252,8 +252,8 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 }
 
 // Request is what each task sends, for open-loop attacks on the same target.
-func (w *httpWorkload) Request() load.Request {
-	return load.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect, Protocol: w.protocol, TLS: w.tlsConfig}
+func (w *httpWorkload) Request() httpclient.Request {
+	return httpclient.Request{Method: w.method, URL: w.url, Header: w.header, Body: []byte(w.payload), Expect: w.expect, Protocol: w.protocol, TLS: w.tlsConfig}
 }
 
 // request sends the one request and reads the whole response.

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/input"
-	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/strategy"
 	"github.com/concbench/concbench/harness/target"
@@ -106,7 +106,7 @@ func TestHTTPHeadersAndBodyFromSources(t *testing.T) {
 	if w.Params["body"] != "@env:CONCBENCH_TEST_BODY" || w.Params["header"] != "@"+file {
 		t.Errorf("recorded params %v: want the references, not what they hold", w.Params)
 	}
-	r := w.Workload.(interface{ Request() load.Request }).Request()
+	r := w.Workload.(interface{ Request() httpclient.Request }).Request()
 	if got := r.Header.Get("Authorization"); got != "Bearer s3cr3t" {
 		t.Errorf("Authorization = %q, want the file's", got)
 	}
@@ -195,7 +195,7 @@ func TestHTTPClientsAgree(t *testing.T) {
 		}
 		return "ok"
 	}
-	for _, client := range load.Clients {
+	for _, client := range httpclient.Clients {
 		t.Run(client, func(t *testing.T) {
 			bg := context.Background()
 			params := map[string]string{"client": client, "target": echo.URL + "/a/../b?q=1", "method": "POST", "header": "X-Run: 7", "body": "hello"}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
-	"github.com/concbench/concbench/harness/load"
+	"github.com/concbench/concbench/harness/httpclient"
 )
 
 // retryPolicy is retry with capped exponential backoff and full jitter
@@ -96,10 +96,10 @@ func (r *retryPolicy) backoff(k int) time.Duration {
 // retryable reports whether err is worth another attempt: a server error,
 // 429, or a failed connection; not a 4xx, a timeout or a cancellation.
 func retryable(err error) bool {
-	var status *load.StatusError
+	var status *httpclient.StatusError
 	if errors.As(err, &status) {
 		return status.Code >= 500 || status.Code == http.StatusTooManyRequests
 	}
-	var transport *load.TransportError
+	var transport *httpclient.TransportError
 	return errors.As(err, &transport) && transport.Kind() == "connection"
 }

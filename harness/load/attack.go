@@ -3,16 +3,15 @@ package load
 import (
 	"cmp"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"math"
-	"net/http"
 	"runtime"
 	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -22,7 +21,7 @@ import (
 // time, so a stalled target shows in the percentiles (no coordinated
 // omission).
 type Attack struct {
-	Request
+	httpclient.Request
 	Pacing   Pacing
 	Duration time.Duration
 	// MaxWorkers bounds the requests in flight: past it the attack falls
@@ -45,34 +44,11 @@ type Attack struct {
 	// instead of Request's method, URL, header and body; the rest of
 	// Request applies to each. Each target's name is a task class of the
 	// results, and counts "<name>-requests" and "<name>-errors".
-	Targets []Target
+	Targets []httpclient.Target
 	// MaxLateness is how much later than this machine's timer resolution
 	// the attack may send its requests at p99 before its latencies count
 	// as including its own delay; zero is results.GeneratorLateness.
 	MaxLateness time.Duration
-}
-
-// Request is the request an attack sends.
-type Request struct {
-	Method, URL string
-	Header      http.Header
-	Body        []byte
-	// Expect are the statuses that count as a success; the zero value
-	// expects any 2xx.
-	Expect Statuses
-	// Protocol is one of Protocols; empty is HTTP/1.1.
-	Protocol string
-	// TLS checks and authenticates https connections; nil: the defaults
-	// (the system's roots, no client certificate). See TLS.Config.
-	TLS *tls.Config
-}
-
-// A RequestSource is a workload that says what an attack or users send:
-// the http workload, whose parameters set the request or a mix of
-// targets.
-type RequestSource interface {
-	Request() Request
-	Targets() []Target // nil: Request alone
 }
 
 // IntervalLength is the span of each of an attack's intervals.
@@ -102,13 +78,13 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	if err != nil {
 		return results.Repetition{}, err
 	}
-	m, err := NewMix(a.Client, a.Request, a.Targets, int(a.MaxWorkers), a.Timeout)
+	m, err := httpclient.NewMix(a.Client, a.Request, a.Targets, int(a.MaxWorkers), a.Timeout)
 	if err != nil {
 		return results.Repetition{}, err
 	}
 	defer m.CloseIdleConnections()
 	t := &tally{a: a, out: out, sum: results.NewSummarizer(), stages: newStageTally(a.Pacing, a.Shard)}
-	t.mix, t.counts = m, NewTargetCounts(m)
+	t.mix, t.counts = m, httpclient.NewTargetCounts(m)
 	t.partial, _ = out.(PartialOutput)
 	t.res = vegeta.Result{Attack: "concbench"} // each result's method and URL from the mix
 	if a.Shard.Sharded() {
@@ -189,8 +165,8 @@ type tally struct {
 	late    int
 	sent    int
 	err     error // out's
-	mix     *Mix
-	counts  *TargetCounts
+	mix     *httpclient.Mix
+	counts  *httpclient.TargetCounts
 }
 
 // add counts one measurement and passes it on to the output.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -70,9 +71,9 @@ func TestBodiesCostNoMemory(t *testing.T) {
 	}
 	s := hugeBodies(t)
 	const size = 256 << 20
-	for _, client := range Clients {
+	for _, client := range httpclient.Clients {
 		t.Run(client, func(t *testing.T) {
-			sized, err := NewSender(client, Request{Method: "GET", URL: s.URL + "/size/" + strconv.Itoa(size)}, 1, 30*time.Second)
+			sized, err := httpclient.NewSender(client, httpclient.Request{Method: "GET", URL: s.URL + "/size/" + strconv.Itoa(size)}, 1, 30*time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,16 +83,16 @@ func TestBodiesCostNoMemory(t *testing.T) {
 			if err != nil || n != size || peak > 64<<20 {
 				t.Errorf("sized body: %d bytes, %v; peak heap %d MiB; want %d bytes and under 64 MiB", n, err, peak>>20, size)
 			}
-			endless, _ := NewSender(client, Request{Method: "GET", URL: s.URL + "/endless"}, 1, time.Second)
+			endless, _ := httpclient.NewSender(client, httpclient.Request{Method: "GET", URL: s.URL + "/endless"}, 1, time.Second)
 			defer endless.CloseIdleConnections()
 			peak = peakHeap(func() { _, n, err = endless.Send(context.Background()) })
-			if kind := transportKind(err); kind != "timeout" || peak > 64<<20 {
+			if kind := results.ErrorKind(httpclient.Classify(0, err)); kind != "timeout" || peak > 64<<20 {
 				t.Errorf("endless body: %v (%s) after %d bytes; peak heap %d MiB; want a timeout, under 64 MiB", err, kind, n, peak>>20)
 			}
 		})
 	}
 	t.Run("attack", func(t *testing.T) {
-		a := Attack{Request: Request{Method: "GET", URL: s.URL + "/size/" + strconv.Itoa(size)}, Pacing: Pacing{Kind: "constant"}.At(perSecond(2)),
+		a := Attack{Request: httpclient.Request{Method: "GET", URL: s.URL + "/size/" + strconv.Itoa(size)}, Pacing: Pacing{Kind: "constant"}.At(perSecond(2)),
 			Duration: time.Second, MaxWorkers: 4, Timeout: 30 * time.Second, LateAfter: time.Second}
 		var rep results.Repetition
 		var err error

@@ -3,8 +3,6 @@
 package load
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -88,30 +86,23 @@ type loopConn struct {
 func newEventLoop(s *sending) (hitSender, bool) {
 	l := &eventLoop{sending: s, conns: map[int32]*loopConn{}, parser: newHeadParser(), epfd: -1, wake: -1, buf: make([]byte, 64<<10)}
 	where := map[string]int{}
-	for _, sender := range s.mix.senders {
-		f, ok := sender.(*fastSender)
-		if !ok || f.client.IsTLS {
+	for i := range s.mix.Len() {
+		w, ok := s.mix.Wire(i)
+		if !ok {
 			return nil, false
 		}
-		i, seen := where[f.addr]
+		a, seen := where[w.Addr]
 		if !seen {
-			a, err := net.ResolveTCPAddr("tcp", f.addr)
+			tcp, err := net.ResolveTCPAddr("tcp", w.Addr)
 			if err != nil {
 				return nil, false
 			}
-			i = len(l.addrs)
-			where[f.addr] = i
-			l.addrs = append(l.addrs, sockaddr(a))
+			a = len(l.addrs)
+			where[w.Addr] = a
+			l.addrs = append(l.addrs, sockaddr(tcp))
 		}
-		var b bytes.Buffer
-		w := bufio.NewWriter(&b)
-		if err := f.template.Write(w); err != nil || w.Flush() != nil {
-			return nil, false
-		}
-		l.addrOf, l.requests = append(l.addrOf, i), append(l.requests, b.Bytes())
-		l.isHead = append(l.isHead, f.template.Header.IsHead())
-		l.idempotent = append(l.idempotent, f.template.Header.IsGet() || f.template.Header.IsHead() ||
-			f.template.Header.IsPut() || f.template.Header.IsDelete() || f.template.Header.IsOptions() || f.template.Header.IsTrace())
+		l.addrOf, l.requests = append(l.addrOf, a), append(l.requests, w.Bytes)
+		l.isHead, l.idempotent = append(l.isHead, w.Head), append(l.idempotent, w.Idempotent)
 	}
 	l.idle = make([][]*loopConn, len(l.addrs))
 	return l, true

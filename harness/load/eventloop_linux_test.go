@@ -3,6 +3,8 @@ package load
 import (
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/harness/httpclient"
 )
 
 // TestSenderOfAttack: a plain HTTP/1.1 attack through the
@@ -17,7 +19,7 @@ func TestSenderOfAttack(t *testing.T) {
 		{"net/http", "http://127.0.0.1:1/", false},
 		{"fasthttp", "https://127.0.0.1:1/", false},
 	} {
-		m, err := NewMix(c.client, Request{Method: "GET", URL: c.url}, nil, 8, time.Second)
+		m, err := httpclient.NewMix(c.client, httpclient.Request{Method: "GET", URL: c.url}, nil, 8, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -170,7 +171,7 @@ func TestEventLoopIsLean(t *testing.T) {
 		t.Skip("the event loop is Linux's")
 	}
 	s := slowTarget(t, 0)
-	a := Attack{Request: Request{Method: "GET", URL: s.URL()}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 2000, Per: time.Second}},
+	a := Attack{Request: httpclient.Request{Method: "GET", URL: s.URL()}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 2000, Per: time.Second}},
 		Duration: time.Second, MaxWorkers: 64, Timeout: 5 * time.Second, LateAfter: 50 * time.Millisecond}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
 	"github.com/concbench/concbench/harness/target"
 	"github.com/montanaflynn/stats"
@@ -88,7 +89,7 @@ func TestStalledTargetShowsInPercentiles(t *testing.T) {
 	}
 	defer s.Close()
 	a := Attack{
-		Request:  Request{Method: "GET", URL: s.URL()},
+		Request:  httpclient.Request{Method: "GET", URL: s.URL()},
 		Pacing:   Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 20, Per: time.Second}},
 		Duration: 2 * time.Second, MaxWorkers: 5, Timeout: 5 * time.Second, LateAfter: 5 * time.Millisecond,
 	}
@@ -127,11 +128,11 @@ func TestClassify(t *testing.T) {
 		{0, &net.DNSError{Err: "no such host"}, "error"},
 	}
 	for _, tt := range tests {
-		if got := results.ErrorKind(Classify(tt.code, tt.err)); got != tt.kind {
-			t.Errorf("Classify(%d, %v) kind %q, want %q", tt.code, tt.err, got, tt.kind)
+		if got := results.ErrorKind(httpclient.Classify(tt.code, tt.err)); got != tt.kind {
+			t.Errorf("httpclient.Classify(%d, %v) kind %q, want %q", tt.code, tt.err, got, tt.kind)
 		}
 	}
-	if !errors.Is(Classify(0, io.EOF), io.EOF) {
+	if !errors.Is(httpclient.Classify(0, io.EOF), io.EOF) {
 		t.Error("a transport error does not unwrap to its cause")
 	}
 }
@@ -185,7 +186,7 @@ func TestAttackStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	a := Attack{Request: Request{Method: "GET", URL: s.URL()}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 200, Per: time.Second}},
+	a := Attack{Request: httpclient.Request{Method: "GET", URL: s.URL()}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 200, Per: time.Second}},
 		Duration: 2 * time.Second, MaxWorkers: 16, Timeout: time.Second, LateAfter: 5 * time.Millisecond}
 	var out countingOutput
 	rep, err := a.Run(context.Background(), &out)
@@ -217,7 +218,7 @@ func TestUsersRamp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u := Users{Request: Request{Method: "GET", URL: s.URL()}, Stages: []Stage{{time.Second, 4}, {time.Second, 4}}, Timeout: time.Second}
+	u := Users{Request: httpclient.Request{Method: "GET", URL: s.URL()}, Stages: []Stage{{time.Second, 4}, {time.Second, 4}}, Timeout: time.Second}
 	var out countingOutput
 	rep, err := u.Run(context.Background(), &out)
 	if err != nil {

@@ -140,11 +140,3 @@ func (o *openLoop) work(ctx context.Context) {
 		o.done <- s
 	}
 }
-
-// A preconnecter dials connections before they are needed, so that the
-// first requests of an attack do not pay for them.
-type preconnecter interface {
-	// Preconnect dials up to n connections, stopping at the first that
-	// fails (the requests will then report why) or when ctx is done.
-	Preconnect(ctx context.Context, n int)
-}

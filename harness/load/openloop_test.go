@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/target"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -23,7 +24,7 @@ func slowTarget(t *testing.T, latency time.Duration) *target.Server {
 }
 
 func constantAttack(url string, perSecond int, du time.Duration, maxWorkers uint64) Attack {
-	return Attack{Request: Request{Method: "GET", URL: url}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: perSecond, Per: time.Second}},
+	return Attack{Request: httpclient.Request{Method: "GET", URL: url}, Pacing: Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: perSecond, Per: time.Second}},
 		Duration: du, MaxWorkers: maxWorkers, Timeout: 5 * time.Second, LateAfter: 5 * time.Millisecond}
 }
 

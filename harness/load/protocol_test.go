@@ -2,10 +2,10 @@ package load
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/target"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -19,10 +19,10 @@ func TestH2C(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	h2c := Request{Method: "GET", URL: s.URL(), Protocol: "h2c"}
-	send := func(r Request, n int) {
+	h2c := httpclient.Request{Method: "GET", URL: s.URL(), Protocol: "h2c"}
+	send := func(r httpclient.Request, n int) {
 		t.Helper()
-		sender, err := NewSender("net/http", r, 4, time.Second)
+		sender, err := httpclient.NewSender("net/http", r, 4, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestH2C(t *testing.T) {
 			}
 		}
 	}
-	send(Request{Method: "GET", URL: s.URL()}, 10)
+	send(httpclient.Request{Method: "GET", URL: s.URL()}, 10)
 	if got := s.Stats().HTTP2; got != 0 {
 		t.Fatalf("HTTP/1.1: %d requests came over HTTP/2", got)
 	}
@@ -49,22 +49,5 @@ func TestH2C(t *testing.T) {
 	}
 	if got := s.Stats().HTTP2 - 10; rep.Completed != 50 || rep.ErrorCount() != 0 || got != 50 {
 		t.Errorf("h2c attack: %d completed, errors %v, %d over HTTP/2: want 50, none, 50", rep.Completed, rep.Errors, got)
-	}
-}
-
-func TestCheckProtocol(t *testing.T) {
-	for _, tc := range []struct{ protocol, client, want string }{
-		{"", "fasthttp", ""}, {"http1", "fasthttp", ""}, {"h2c", "net/http", ""},
-		{"h2c", "fasthttp", "h2c needs the net/http client"},
-		{"h2", "net/http", ""}, {"h2", "fasthttp", "h2 needs the net/http client"},
-		{"h3", "net/http", `"h3": want http1, h2c, h2`},
-	} {
-		err := CheckProtocol(tc.protocol, tc.client)
-		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("CheckProtocol(%q, %q) = %v, want %q", tc.protocol, tc.client, err, tc.want)
-		}
-	}
-	if _, err := NewSender("fasthttp", Request{Method: "GET", URL: "http://127.0.0.1:1/", Protocol: "h2c"}, 1, time.Second); err == nil {
-		t.Error("a fasthttp sender over h2c was made")
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+
+	"github.com/concbench/concbench/harness/httpclient"
 )
 
 // sending is what an attack's sender shares with the attack: the
 // schedule, its bounds, and the counts the attack reads as it goes.
 type sending struct {
-	mix        *Mix
+	mix        *httpclient.Mix
 	began      time.Time // the schedule's time 0, set before start
 	du         time.Duration
 	lateAfter  time.Duration // past du, a hit this late is dropped, with all after it

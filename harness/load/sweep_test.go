@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -213,7 +214,7 @@ func TestSweepCheckpointsEachSecond(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	s := &Sweep{Attack: Attack{Request: Request{Method: "GET", URL: srv.URL}, Pacing: Pacing{Kind: "constant"}, Duration: 1500 * time.Millisecond,
+	s := &Sweep{Attack: Attack{Request: httpclient.Request{Method: "GET", URL: srv.URL}, Pacing: Pacing{Kind: "constant"}, Duration: 1500 * time.Millisecond,
 		MaxWorkers: 16, Timeout: time.Second, LateAfter: time.Second}, Reps: 2, Checkpoint: func(r *results.Results) { saved <- r }}
 	res, _, err := s.Rates(context.Background(), []vegeta.Rate{rate(50), rate(100)})
 	close(saved)

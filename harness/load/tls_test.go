@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/target"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -30,13 +30,13 @@ func TestTLS(t *testing.T) {
 	if err := os.WriteFile(caFile, s.CertPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	send := func(client, protocol string, tlsOpts TLS, n int) (ok int, lastErr error) {
+	send := func(client, protocol string, tlsOpts httpclient.TLS, n int) (ok int, lastErr error) {
 		t.Helper()
 		cfg, err := tlsOpts.Config()
 		if err != nil {
 			t.Fatal(err)
 		}
-		sender, err := NewSender(client, Request{Method: "GET", URL: s.URL(), Protocol: protocol, TLS: cfg}, 4, time.Second)
+		sender, err := httpclient.NewSender(client, httpclient.Request{Method: "GET", URL: s.URL(), Protocol: protocol, TLS: cfg}, 4, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,14 +53,14 @@ func TestTLS(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, client, protocol string
-		tls                    TLS
+		tls                    httpclient.TLS
 		wantOK, wantHTTP2      int
 	}{
-		{"fasthttp trusting the target's pool", "fasthttp", "", TLS{Roots: s.CertPool()}, 5, 0},
-		{"net/http over HTTP/1.1, trusting a -cacert file", "net/http", "http1", TLS{CAFile: caFile}, 5, 0},
-		{"net/http over h2, by ALPN", "net/http", "h2", TLS{CAFile: caFile}, 5, 5},
-		{"untrusted: every request fails", "fasthttp", "", TLS{}, 0, 0},
-		{"untrusted but insecure", "fasthttp", "", TLS{Insecure: true}, 5, 0},
+		{"fasthttp trusting the target's pool", "fasthttp", "", httpclient.TLS{Roots: s.CertPool()}, 5, 0},
+		{"net/http over HTTP/1.1, trusting a -cacert file", "net/http", "http1", httpclient.TLS{CAFile: caFile}, 5, 0},
+		{"net/http over h2, by ALPN", "net/http", "h2", httpclient.TLS{CAFile: caFile}, 5, 5},
+		{"untrusted: every request fails", "fasthttp", "", httpclient.TLS{}, 0, 0},
+		{"untrusted but insecure", "fasthttp", "", httpclient.TLS{Insecure: true}, 5, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := s.Stats().HTTP2
@@ -70,10 +70,10 @@ func TestTLS(t *testing.T) {
 			}
 		})
 	}
-	a := Attack{Request: Request{Method: "GET", URL: s.URL(), Protocol: "h2"}, Client: "net/http",
+	a := Attack{Request: httpclient.Request{Method: "GET", URL: s.URL(), Protocol: "h2"}, Client: "net/http",
 		Pacing:   Pacing{Kind: "constant", Rate: vegeta.Rate{Freq: 50, Per: time.Second}},
 		Duration: time.Second, MaxWorkers: 16, Timeout: time.Second, LateAfter: 5 * time.Millisecond}
-	a.TLS, _ = TLS{Roots: s.CertPool()}.Config()
+	a.TLS, _ = httpclient.TLS{Roots: s.CertPool()}.Config()
 	before := s.Stats().HTTP2
 	rep, err := a.Run(context.Background(), nil)
 	if err != nil {
@@ -82,40 +82,7 @@ func TestTLS(t *testing.T) {
 	if got := s.Stats().HTTP2 - before; rep.Completed != 50 || rep.ErrorCount() != 0 || got != 50 {
 		t.Errorf("h2 attack: %d completed, errors %v, %d over HTTP/2: want 50, none, 50", rep.Completed, rep.Errors, got)
 	}
-	if err := Probe(NewClient(1, time.Second), s.URL(), time.Second); err == nil || !strings.Contains(err.Error(), "-cacert") {
+	if err := httpclient.Probe(httpclient.NewClient(1, time.Second), s.URL(), time.Second); err == nil || !strings.Contains(err.Error(), "-cacert") {
 		t.Errorf("probe without trust: %v, want a hint at -cacert", err)
-	}
-}
-
-// TestTLSConfigNamesTheParameter: each bad TLS setting is bad input
-// naming the parameter at fault.
-func TestTLSConfigNamesTheParameter(t *testing.T) {
-	dir := t.TempDir()
-	junk := filepath.Join(dir, "junk.pem")
-	if err := os.WriteFile(junk, []byte("not a certificate"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name  string
-		tls   TLS
-		field string
-		want  string
-	}{
-		{"a CA file that is not there", TLS{CAFile: filepath.Join(dir, "none.pem")}, "cacert", "none.pem: no such file"},
-		{"a CA file without a certificate", TLS{CAFile: junk}, "cacert", "holds no PEM certificate"},
-		{"a certificate without its key", TLS{CertFile: junk}, "key", "needs its key"},
-		{"a key without its certificate", TLS{KeyFile: junk}, "cert", "needs its certificate"},
-		{"a pair that does not load", TLS{CertFile: junk, KeyFile: junk}, "cert", "junk.pem"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := tc.tls.Config()
-			ie, _ := input.As(err)
-			if ie == nil || ie.Field != tc.field || !strings.Contains(ie.Problem, tc.want) {
-				t.Errorf("%v: want bad input on %s saying %q", err, tc.field, tc.want)
-			}
-		})
-	}
-	if c, err := (TLS{}).Config(); c != nil || err != nil {
-		t.Errorf("zero TLS: %v, %v; want nil, nil", c, err)
 	}
 }

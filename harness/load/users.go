@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -15,11 +16,11 @@ import (
 // Its results stream to an Output as an Attack's do, and its repetition
 // has the same intervals and stages.
 type Users struct {
-	Request
+	httpclient.Request
 	// Targets, when given, are the requests each user mixes by weight,
 	// as an Attack's Targets.
-	Targets []Target
-	Client  string // one of Clients; "": the first
+	Targets []httpclient.Target
+	Client  string // one of httpclient.Clients; "": the first
 	Stages  []Stage
 	Timeout time.Duration // per request
 }
@@ -40,12 +41,12 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 	for _, s := range u.Stages {
 		most = max(most, int(s.Target))
 	}
-	m, err := NewMix(u.Client, u.Request, u.Targets, most, u.Timeout)
+	m, err := httpclient.NewMix(u.Client, u.Request, u.Targets, most, u.Timeout)
 	if err != nil {
 		return results.Repetition{}, err
 	}
 	defer m.CloseIdleConnections()
-	counts := NewTargetCounts(m)
+	counts := httpclient.NewTargetCounts(m)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -160,7 +161,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 
 // send sends one request and times it: a closed loop has no schedule, so
 // the intended start is the start.
-func (u *Users) send(ctx context.Context, m *Mix, counts *TargetCounts, began time.Time) (d struct {
+func (u *Users) send(ctx context.Context, m *httpclient.Mix, counts *httpclient.TargetCounts, began time.Time) (d struct {
 	sample results.Sample
 	res    vegeta.Result
 }) {
