@@ -28,19 +28,8 @@ func (o *attackOptions) fromScenario(fs *flag.FlagSet) error {
 		o.workload, o.params["http"] = f.Workloads[0].Name, f.Workloads[0].Params
 	}
 	o.from = map[string]scenario.Setting{}
-	for _, s := range f.Attack.Settings {
-		if o.set[s.Flag()] {
-			continue
-		}
-		if err := fs.Set(s.Flag(), s.Value); err != nil {
-			return &input.Error{Path: f.Path, Line: s.Line, Field: "attack." + s.Key, Problem: fmt.Sprintf("%q: want %s", s.Value, kindOf(fs.Lookup(s.Flag())))}
-		}
-		o.from[s.Flag()] = s
-	}
-	if !o.set["target"] {
-		o.target = f.Target
-	}
-	return outputFrom(f, o.set, &o.out, &o.label)
+	file := append(flagSettings(f, fs, o.from), fileSetting{"target", func() error { o.target = f.Target; return nil }})
+	return overlay(o.set, append(file, outputSettings(f, &o.out, &o.label)...))
 }
 
 // kindOf says what a flag takes, for an error about a value it refused.
@@ -85,4 +74,20 @@ func (o *attackOptions) locate(err error) error {
 // bad is bad input in the option, located.
 func (o *attackOptions) bad(flag, format string, args ...any) error {
 	return o.locate(input.Errorf(flag, format, args...))
+}
+
+// flagSettings are an attack section's settings, each set as its flag
+// would be; from records the flags they set.
+func flagSettings(f *scenario.File, fs *flag.FlagSet, from map[string]scenario.Setting) []fileSetting {
+	var file []fileSetting
+	for _, s := range f.Attack.Settings {
+		file = append(file, fileSetting{s.Flag(), func() error {
+			if err := fs.Set(s.Flag(), s.Value); err != nil {
+				return &input.Error{Path: f.Path, Line: s.Line, Field: "attack." + s.Key, Problem: fmt.Sprintf("%q: want %s", s.Value, kindOf(fs.Lookup(s.Flag())))}
+			}
+			from[s.Flag()] = s
+			return nil
+		}})
+	}
+	return file
 }

@@ -87,7 +87,7 @@ func (o *runOptions) spec() (plan.Spec, error) {
 		return plan.Spec{}, usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)
 	}
 	s := plan.Spec{Strategies: o.strategies, Limits: o.limits.list, AutoLimits: o.limits.auto, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
-		Target: o.target, Force: o.force}
+		Target: o.target, Force: o.force, GOMAXPROCS: o.gomaxprocs}
 	if o.slo != "" {
 		slo, err := results.ParseSLO("slo", o.slo)
 		if err != nil {
@@ -115,9 +115,6 @@ func (o *runOptions) spec() (plan.Spec, error) {
 	}
 	if o.set["target"] && !slices.ContainsFunc(s.Workloads, func(w results.WorkloadRecord) bool { return w.Family == "http" || w.Family == "" && w.Name == "http" }) {
 		return s, usagef("-target: no http workload runs; add http to -workloads, or leave -target out")
-	}
-	if o.set["gomaxprocs"] || o.file == "" {
-		s.GOMAXPROCS = o.gomaxprocs
 	}
 	if o.quick {
 		s.Reps, s.Warmup = pick(o.set["reps"], s.Reps, 1), pick(o.set["warmup"], s.Warmup, 0)
@@ -156,8 +153,24 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 		fs.Workloads = keep
 	}
 	s.Workloads = fs.Workloads
-	if !o.set["strategies"] && len(fs.Strategies) > 0 {
-		s.Strategies = fs.Strategies
+	file := []fileSetting{{"target", func() error { s.Target = fs.Target; return nil }}}
+	if len(fs.Strategies) > 0 {
+		file = append(file, fileSetting{"strategies", func() error { s.Strategies = fs.Strategies; return nil }})
+	}
+	if len(fs.Limits) > 0 || fs.AutoLimits {
+		file = append(file, fileSetting{"limits", func() error { s.Limits, s.AutoLimits = fs.Limits, fs.AutoLimits; return nil }})
+	}
+	if f.Reps != nil {
+		file = append(file, fileSetting{"reps", func() error { s.Reps = fs.Reps; return nil }})
+	}
+	if f.Warmup != nil {
+		file = append(file, fileSetting{"warmup", func() error { s.Warmup = fs.Warmup; return nil }})
+	}
+	if f.GOMAXPROCS > 0 {
+		file = append(file, fileSetting{"gomaxprocs", func() error { s.GOMAXPROCS = fs.GOMAXPROCS; return nil }})
+	}
+	if err := overlay(o.set, append(file, outputSettings(f, &o.out, &o.label)...)); err != nil {
+		return err
 	}
 	for name, params := range fs.StrategyParams {
 		if slices.Contains(s.Strategies, name) { // -strategies may leave some out
@@ -167,20 +180,7 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 			s.StrategyParams[name] = params
 		}
 	}
-	if !o.set["limits"] && (len(fs.Limits) > 0 || fs.AutoLimits) {
-		s.Limits, s.AutoLimits = fs.Limits, fs.AutoLimits
-	}
-	if !o.set["reps"] && f.Reps != nil {
-		s.Reps = fs.Reps
-	}
-	if !o.set["warmup"] && f.Warmup != nil {
-		s.Warmup = fs.Warmup
-	}
-	if !o.set["target"] {
-		s.Target = fs.Target
-	}
-	s.GOMAXPROCS = fs.GOMAXPROCS // -gomaxprocs, when given, overrides it in spec
-	return outputFrom(f, o.set, &o.out, &o.label)
+	return nil
 }
 
 // fromFlags sets the workloads and the strategies' parameters from
@@ -228,19 +228,6 @@ func pick(set bool, flag, quick int) int {
 		return flag
 	}
 	return quick
-}
-
-// outputFrom takes the scenario's output folder and label where no flag
-// gave them.
-func outputFrom(f *scenario.File, set map[string]bool, out, label *string) error {
-	if !set["out"] && f.Out != "" {
-		*out = f.Out
-	}
-	if !set["label"] && f.Label != "" {
-		*label = f.Label
-		return checkLabel(f.Path+": output.label", *label)
-	}
-	return nil
 }
 
 // loadScenario reads and parses a scenario file of at most

@@ -1,11 +1,14 @@
 package scenario
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/load"
 	"gopkg.in/yaml.v3"
 )
 
@@ -145,4 +148,41 @@ func (p *parser) attackFile(n *yaml.Node, f *File, runOnly map[string]int) {
 
 func errorAt(path string, line int, field, problem string) error {
 	return &input.Error{Path: path, Line: line, Field: field, Problem: problem}
+}
+
+// AttackPlan is the load.Plan the file's attack section describes, over
+// bench attack's defaults, as bench attack -f reads it when no flag is
+// given: a program may run an attack scenario through package load
+// alone. The section's request keys (header, method, body, TLS,
+// targets) are the http workload's parameters, not the plan's. An error
+// names the key and its line.
+func (f *File) AttackPlan() (load.Plan, error) {
+	if f.Attack == nil {
+		return load.Plan{}, &input.Error{Path: f.Path, Field: "attack", Problem: "the file has no attack section"}
+	}
+	var t load.PlanText
+	fs := flag.NewFlagSet("attack", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	t.Define(fs)
+	set := map[string]Setting{}
+	for _, s := range f.Attack.Settings {
+		if fs.Lookup(s.Flag()) == nil {
+			continue
+		}
+		if err := fs.Set(s.Flag(), s.Value); err != nil {
+			return load.Plan{}, &input.Error{Path: f.Path, Line: s.Line, Field: "attack." + s.Key, Problem: fmt.Sprintf("%q: %v", s.Value, err)}
+		}
+		set[s.Flag()] = s
+	}
+	t.Given = func(flag string) bool { _, ok := set[flag]; return ok }
+	t.Name = func(flag string) string { return "attack." + strings.ReplaceAll(flag, "-", "_") }
+	p, err := t.Plan()
+	if in, ok := input.As(err); ok {
+		located := &input.Error{Path: f.Path, Field: "attack." + strings.ReplaceAll(in.Field, "-", "_"), Problem: in.Problem}
+		if s, ok := set[in.Field]; ok {
+			located.Line = s.Line
+		}
+		return p, located
+	}
+	return p, err
 }

@@ -245,6 +245,36 @@ func TestParseAttack(t *testing.T) {
 	}
 }
 
+// TestAttackPlan: an attack section builds its load.Plan without the
+// command, over bench attack's defaults; a bad value is an error at its
+// key and line, and a rule between keys names them as the file does.
+func TestAttackPlan(t *testing.T) {
+	f, err := Parse("ramp.yaml", []byte(attackFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.AttackPlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Pacing.Kind != "stages" || p.Duration != 90*time.Second || p.MaxWorkers != 512 || p.LateAfter != 10*time.Millisecond || p.Timeout != 10*time.Second || p.Reps != 1 {
+		t.Errorf("plan %+v: want stages over 90 s, 512 workers, late after 10 ms, the defaults else", p)
+	}
+	for _, c := range []struct{ text, want string }{
+		{"schema: concbench/scenario/v1\nattack:\n  max_workers: 0\n", "x.yaml:3: attack.max_workers: 0 is out of range 1..100000"},
+		{"schema: concbench/scenario/v1\nattack:\n  duration: fast\n", `x.yaml:3: attack.duration: "fast": `},
+		{"schema: concbench/scenario/v1\nattack:\n  stages: 1s:100\n  duration: 3s\n", "x.yaml:3: attack.stages: the stages set the duration; leave attack.duration out"},
+	} {
+		f, err := Parse("x.yaml", []byte(c.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.AttackPlan(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
 // TestCheckCellsTakesRateNames: an attack's cells are named after their
 // rate ("http 10/s"), which holds a '/', yet is a workload, not a pair.
 func TestCheckCellsTakesRateNames(t *testing.T) {

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"flag"
 	"math"
 	"slices"
 	"strings"
@@ -207,6 +208,29 @@ type PlanText struct {
 	Reps                                     int
 	Given                                    func(field string) bool
 	Name                                     func(field string) string
+}
+
+// Define defines t's fields on fs as bench attack's flags, named as
+// PlanText's errors name them, with their defaults: the one place a
+// plan's text is read, for a command line and a scenario file alike.
+// Given and Name are left to the caller.
+func (t *PlanText) Define(fs *flag.FlagSet) {
+	fs.StringVar(&t.Rate, "rate", "500/s", "request rate: 2000/s, 500/100ms; with -slo and no -rates, where the search starts")
+	fs.StringVar(&t.Rates, "rates", "", "comma-separated rates to sweep, e.g. 500,1000,2000")
+	fs.DurationVar(&t.Duration, "duration", 5*time.Second, "length of each attack")
+	fs.StringVar(&t.Users, "users", "", "closed loop instead: virtual users, each sending its next request when the last returns, ramped through stages of duration:users, e.g. 30s:10,1m:50,30s:0 (as k6's ramping-vus); sets the duration")
+	fs.StringVar(&t.Pacer, "pacer", "constant", "rate shape: constant, linear (add -slope per second) or sine")
+	fs.StringVar(&t.Stages, "stages", "", "ramp through stages of duration:rate, e.g. 30s:100,1m:1000,30s:0 (each moves linearly from the previous rate, the first from 0, as k6's ramping-arrival-rate); sets the duration")
+	fs.Float64Var(&t.Slope, "slope", 0, "linear pacer: requests per second added each second")
+	fs.DurationVar(&t.SinePeriod, "sine-period", 10*time.Second, "sine pacer: period")
+	fs.StringVar(&t.SineAmp, "sine-amp", "", "sine pacer: amplitude (default: half the rate)")
+	fs.Uint64Var(&t.MaxWorkers, "max-workers", 256, "most requests in flight; beyond it requests are late, then dropped")
+	fs.DurationVar(&t.Timeout, "timeout", 10*time.Second, "per-request timeout")
+	fs.DurationVar(&t.LateAfter, "late-after", 5*time.Millisecond, "a request sent this long after its intended time counts as late")
+	fs.DurationVar(&t.MaxLateness, "max-lateness", results.GeneratorLateness, "the generator checks itself: a p99 lateness past this machine's timer resolution plus this, more than 1% of requests late, or a CPU-bound process mark the attack's latencies as including the generator's own delay")
+	fs.IntVar(&t.Reps, "reps", 1, "attacks per rate")
+	fs.StringVar(&t.SLO, "slo", "", "SLO, e.g. 'p99<=50ms,success>=99.9%': report the highest rate that meets it")
+	fs.StringVar(&t.MaxRate, "max-rate", "50000/s", "highest rate an SLO search tries")
 }
 
 // Plan reads t into a validated Plan; its error is an *input.Error
