@@ -9,16 +9,25 @@
 # Goals (marked met or missed): unbounded <= 1.2x goroutine+WaitGroup,
 # semaphore <= 1.2x errgroup.SetLimit, pool and queue <= 1.2x a bare
 # channel-fed pool.
+#
+# The pairs run on one processor (CPUS=1, go test -cpu 1) unless CPUS says
+# otherwise: on two, a hand-off between goroutines on different
+# processors costs a futex wake-up that on a shared VM swings the same
+# bare pool from 98 to 407 ns a task between runs, and the ratio then
+# says which runs were lucky, not what a strategy's bookkeeping costs.
+#
+#   CPUS=2 scripts/overhead.sh 6    # the same pairs on two processors
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-6}
+cpus=${CPUS:-1}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 go test -run '^$' -bench '^(BenchmarkOverhead|BenchmarkRecord)$' \
-  -benchtime 300000x -count "$count" ./harness ./harness/strategy | tee "$out" | grep -E '^Benchmark' >&2 || true
+  -benchtime 300000x -count "$count" -cpu "$cpus" ./harness ./harness/strategy | tee "$out" | grep -E '^Benchmark' >&2 || true
 
-awk -v count="$count" '
+awk -v count="$count" -v cpus="$cpus" '
 /^Benchmark/ {
   name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
   n[name]++; v[name, n[name]] = $3
@@ -32,7 +41,7 @@ function median(name,   k, i, j, t, a) {
   return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 }
 END {
-  printf "\nmedians of %d interleaved runs, per no-op task\n", count
+  printf "\nmedians of %d interleaved runs on %d processor(s), per no-op task\n", count, cpus
   printf "%-46s %12s %12s %7s %s\n", "pair", "concbench", "bare", "ratio", "allocs (concbench/bare)"
   for (i = 1; i <= pairs; i++) {
     p = order[i]; c = median(p "/concbench"); b = median(p "/bare")

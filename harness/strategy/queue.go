@@ -70,8 +70,9 @@ func (q Queue) Start(ctx context.Context, limit int) harness.Group {
 		policy = Block
 	}
 	n := CheckLimit("queue", limit)
-	g := &queueGroup{Tracker: NewTracker(ctx), policy: policy, queue: make(chan harness.Task, size), help: make(chan func() error, n), done: make(chan struct{})}
+	g := &queueGroup{Tracker: NewTracker(ctx), policy: policy, queue: make(chan harness.Task, size), help: make(chan func() error, n)}
 	g.workers.Add(n)
+	g.drained.Add(n)
 	for range n {
 		go g.work()
 	}
@@ -80,46 +81,50 @@ func (q Queue) Start(ctx context.Context, limit int) harness.Group {
 
 type queueGroup struct {
 	Inline
-	Tracker
+	Tracker // counts children only: Wait knows the roots have ended from drained
 	policy  string
 	queue   chan harness.Task
-	help    chan func() error // drains of Joins with children waiting, for the next idle worker
-	done    chan struct{}     // closed once every task and child has ended
+	help    chan func() error // drains of Joins with children waiting, for the next idle worker; closed once every task and child has ended
 	workers sync.WaitGroup
+	drained sync.WaitGroup // a worker is done with it once it finds the queue closed and empty, every root it took ended
 
 	peak, rejected, dropped atomic.Int64
 }
 
 // work runs queued tasks, and drains children when it finds any, until
-// every task and child has ended.
+// every task and child has ended. Roots are not counted, which spares
+// each two atomic adds: once Wait has closed the queue, each worker says
+// so when it finds it empty, every root it took having ended.
 func (g *queueGroup) work() {
 	defer g.workers.Done()
 	queue := g.queue
-	run := func(t harness.Task) {
-		g.Run(t, g) //nolint:errcheck // kept by Run
-		g.Done()
+	closed := func() {
+		queue = nil // closed and empty: keep helping with children
+		g.drained.Done()
 	}
 	for {
 		select { // the common case first: a queued task, one channel locked
 		case t, ok := <-queue:
-			if ok {
-				run(t)
+			if !ok {
+				closed()
 				continue
 			}
-			queue = nil // closed and empty: keep helping with children
+			g.Run(t, g) //nolint:errcheck // kept by Run
+			continue
 		default:
 		}
 		select {
 		case t, ok := <-queue:
 			if !ok {
-				queue = nil
+				closed()
 				continue
 			}
-			run(t)
-		case drain := <-g.help:
+			g.Run(t, g) //nolint:errcheck // kept by Run
+		case drain, ok := <-g.help:
+			if !ok {
+				return
+			}
 			drain() //nolint:errcheck // kept by the Join
-		case <-g.done:
-			return
 		}
 	}
 }
@@ -130,7 +135,6 @@ func (g *queueGroup) Go(t harness.Task) {
 	if g.ctx.Err() != nil {
 		return
 	}
-	g.Add(1)
 	for {
 		select {
 		case g.queue <- t:
@@ -141,13 +145,11 @@ func (g *queueGroup) Go(t harness.Task) {
 		switch g.policy {
 		case Reject:
 			g.rejected.Add(1)
-			g.Done()
 			return
 		case DropOldest:
 			select {
 			case <-g.queue: // the oldest; a worker may have taken it first
 				g.dropped.Add(1)
-				g.Done()
 			default:
 			}
 		default: // Block
@@ -155,7 +157,6 @@ func (g *queueGroup) Go(t harness.Task) {
 			case g.queue <- t:
 				g.notePeak()
 			case <-g.ctx.Done():
-				g.Done()
 			}
 			return
 		}
@@ -190,12 +191,14 @@ func (g *queueGroup) Spawn(children ...harness.Task) harness.Join {
 	return j
 }
 
-// Wait closes the queue, waits for every task and child, stops the
-// workers, and returns the first error.
+// Wait closes the queue, waits for every root (the workers drained the
+// queue) and then every child, stops the workers, and returns the first
+// error. A child is counted before its parent ends, so none is missed.
 func (g *queueGroup) Wait() error {
 	close(g.queue)
+	g.drained.Wait()
 	err := g.Tracker.Wait()
-	close(g.done)
+	close(g.help)
 	g.workers.Wait()
 	return err
 }
