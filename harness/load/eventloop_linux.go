@@ -195,7 +195,7 @@ func (l *eventLoop) run() {
 		if l.halted && l.inFlight.Load() == 0 {
 			return
 		}
-		l.poll(l.untilWake(now))
+		l.poll(l.untilWake(time.Since(l.began))) // after the sends, not before: no wait too long
 	}
 }
 
