@@ -83,16 +83,15 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		return results.Repetition{}, err
 	}
 	defer m.CloseIdleConnections()
-	t := &tally{a: a, out: out, sum: results.NewSummarizer(), stages: newStageTally(a.Pacing, a.Shard)}
-	t.mix, t.counts = m, httpclient.NewTargetCounts(m)
-	t.partial, _ = out.(PartialOutput)
-	t.res = vegeta.Result{Attack: "concbench"} // each result's method and URL from the mix
+	t := newTally(m, a.Expect, out, newStageTally(a.Pacing, a.Shard))
+	t.lateAfter = a.LateAfter
 	if a.Shard.Sharded() {
 		t.res.Attack = fmt.Sprintf("concbench shard %d of %d", a.Shard.Index, a.Shard.Count)
 	}
 	sched := newSchedule(a.Shard.Pacer(whole), a.Duration)
 	loop := newHitSender(&sending{mix: m, du: a.Duration, lateAfter: a.LateAfter, maxWorkers: int(a.MaxWorkers), timeout: a.Timeout, sched: sched})
-	t.loop = loop.shared()
+	shared := loop.shared()
+	t.asked = &shared.asked
 	loop.connect(ctx)
 	limit := harness.TimerResolution() + cmp.Or(a.MaxLateness, results.GeneratorLateness)
 	if d := time.Until(a.BeginAt); d > 0 {
@@ -102,9 +101,9 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 		}
 	}
 	user, system := harness.CPUTimes()
-	t.loop.began = time.Now()
-	began := t.loop.began
-	t.iv = &intervals{out: out, began: began, h: results.NewHistogram()}
+	began := time.Now()
+	shared.began = began
+	t.begin(began)
 	var stoppedAt atomic.Int64 // since began; 0: not stopped early
 	stop := context.AfterFunc(ctx, func() { stoppedAt.CompareAndSwap(0, int64(max(time.Since(began), 1))) })
 	defer stop()
@@ -121,7 +120,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	}
 	due := -1
 	if at := time.Duration(stoppedAt.Load()); at > 0 {
-		due = int(sched.dueBy(at)) - int(t.loop.abandoned.Load())
+		due = int(sched.dueBy(at)) - int(shared.abandoned.Load())
 	}
 	scheduled := int(sched.finish())
 	rep := t.sum.Repetition(scheduled, t.last)
@@ -132,7 +131,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	if due >= 0 { // stopped early: what was not yet due was never meant to be sent by then
 		rep.Dropped, rep.NotSent = max(0, due-t.sent), scheduled-max(due, t.sent)
 	}
-	rep.PeakInFlight = int(t.loop.peak.Load())
+	rep.PeakInFlight = int(shared.peak.Load())
 	rep.Counters = t.counts.Counters()
 	rep.UserCPU, rep.SystemCPU = user2-user, system2-system
 	rep.CPUShare = (rep.UserCPU + rep.SystemCPU).Seconds() / wall.Seconds() / float64(runtime.GOMAXPROCS(0))
@@ -150,34 +149,51 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	return rep, ctx.Err()
 }
 
-// tally keeps an attack's figures as its responses arrive, on the
-// attack's goroutine.
+// tally keeps an attack's figures, or ramping users', as its responses
+// arrive, on the attack's goroutine, and passes them on to the output.
 type tally struct {
-	a       *Attack
-	loop    *sending
-	out     Output // may be nil
-	partial PartialOutput
-	res     vegeta.Result // reused for each result
-	sum     *results.Summarizer
-	stages  *stageTally
-	iv      *intervals
-	last    time.Duration // the latest response's end
-	late    int
-	sent    int
-	err     error // out's
-	mix     *httpclient.Mix
-	counts  *httpclient.TargetCounts
+	expect    httpclient.Statuses
+	lateAfter time.Duration  // a request this late counts as late (users are never late)
+	began     time.Time      // time 0 of the measurements
+	asked     *atomic.Uint64 // the hits asked so far; nil for users
+	out       Output         // may be nil
+	partial   PartialOutput
+	res       vegeta.Result // reused for each result
+	sum       *results.Summarizer
+	stages    *stageTally
+	iv        *intervals
+	last      time.Duration // the latest response's end
+	late      int
+	sent      int
+	err       error // out's
+	mix       *httpclient.Mix
+	counts    *httpclient.TargetCounts
+}
+
+// newTally returns a tally of m's measurements for out (nil: none),
+// expecting statuses expect, by stages.
+func newTally(m *httpclient.Mix, expect httpclient.Statuses, out Output, stages *stageTally) *tally {
+	t := &tally{expect: expect, out: out, sum: results.NewSummarizer(), stages: stages, mix: m, counts: httpclient.NewTargetCounts(m)}
+	t.partial, _ = out.(PartialOutput)
+	t.res = vegeta.Result{Attack: "concbench"} // each result's method and URL from the mix
+	return t
+}
+
+// begin sets time 0 of the measurements, and starts the first interval.
+func (t *tally) begin(began time.Time) {
+	t.began = began
+	t.iv = &intervals{out: t.out, began: began, h: results.NewHistogram()}
 }
 
 // add counts one measurement and passes it on to the output.
 func (t *tally) add(m sent) error {
 	s := results.Sample{Intended: m.intended, Start: max(m.start, m.intended), End: m.end, Done: true}
 	s.Class = t.mix.Name(m.target)
-	isLate := s.Wait() > t.a.LateAfter
+	isLate := s.Wait() > t.lateAfter
 	if isLate {
 		t.late++
 	}
-	s.Err = t.a.Expect.Classify(m.code, m.err)
+	s.Err = t.expect.Classify(m.code, m.err)
 	t.last = max(t.last, s.End)
 	t.sent++
 	t.sum.Add(s)
@@ -187,7 +203,7 @@ func (t *tally) add(m sent) error {
 		r := &t.res
 		method, url, bodyBytes := t.mix.Describe(m.target)
 		r.Seq, r.Code, r.BytesIn, r.BytesOut, r.Method, r.URL = m.seq, uint16(m.code), uint64(m.bytesIn), uint64(bodyBytes), method, url
-		r.Timestamp, r.Latency, r.Error = t.loop.began.Add(s.Start), s.Service(), ""
+		r.Timestamp, r.Latency, r.Error = t.began.Add(s.Start), s.Service(), ""
 		if s.Err != nil {
 			r.Error = s.Err.Error()
 		}
@@ -198,9 +214,9 @@ func (t *tally) add(m sent) error {
 		t.err = t.iv.add(s, isLate)
 		if t.partial != nil && t.iv.cur != second {
 			r := t.sum.Snapshot(t.sent, t.last)
-			r.Began, r.Late, r.Intervals = t.loop.began, t.late, slices.Clone(t.iv.done)
-			if t.last > 0 {
-				r.TargetRate = float64(t.loop.asked.Load()) / t.last.Seconds() // asked so far
+			r.Began, r.Late, r.Intervals = t.began, t.late, slices.Clone(t.iv.done)
+			if t.last > 0 && t.asked != nil {
+				r.TargetRate = float64(t.asked.Load()) / t.last.Seconds() // asked so far
 			}
 			t.partial.Partial(r)
 		}

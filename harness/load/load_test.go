@@ -168,6 +168,15 @@ type countingOutput struct {
 }
 
 func (c *countingOutput) Result(*vegeta.Result) error { c.results++; return nil }
+
+// partialCounting is a countingOutput that also counts the partial
+// repetitions it receives (a checkpoint's), and keeps the last's count.
+type partialCounting struct {
+	countingOutput
+	partials, lastPartial int
+}
+
+func (c *partialCounting) Partial(r results.Repetition) { c.partials++; c.lastPartial = r.Completed }
 func (c *countingOutput) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
 	if iv.Length != IntervalLength || start.IsZero() || int64(iv.Completed) != h.Count() {
 		return fmt.Errorf("interval %+v at %v, %d in its histogram", iv, start, h.Count())
@@ -219,10 +228,13 @@ func TestUsersRamp(t *testing.T) {
 	}
 	defer s.Close()
 	u := Users{Request: httpclient.Request{Method: "GET", URL: s.URL()}, Stages: []Stage{{time.Second, 4}, {time.Second, 4}}, Timeout: time.Second}
-	var out countingOutput
+	var out partialCounting
 	rep, err := u.Run(context.Background(), &out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if out.partials < 1 || out.lastPartial > rep.Completed {
+		t.Errorf("%d partial repetitions, the last of %d requests (of %d): want one a second, as an attack's", out.partials, out.lastPartial, rep.Completed)
 	}
 	st := rep.Stages
 	t.Logf("completed %d; stages %d and %d; errors %v", rep.Completed, st[0].Completed, st[1].Completed, rep.Errors)

@@ -3,11 +3,11 @@ package load
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/concbench/concbench/harness/httpclient"
 	"github.com/concbench/concbench/harness/results"
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // Users is closed-loop load that ramps: virtual users, each sending its
@@ -33,7 +33,9 @@ const MaxUsers = 100_000
 
 // Run runs the ramp, blocking for the stages' duration plus the slowest
 // response; it stops early when ctx is done or out fails. Its memory is a
-// goroutine per user and histograms.
+// goroutine per user and histograms. Its measurements are tallied as an
+// attack's are, and an output that keeps partial repetitions gets them
+// once a second as it does.
 func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error) {
 	ramp := StagesPacer{Stages: u.Stages}
 	du := StagesDuration(u.Stages)
@@ -46,20 +48,13 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 		return results.Repetition{}, err
 	}
 	defer m.CloseIdleConnections()
-	counts := httpclient.NewTargetCounts(m)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	type done struct {
-		sample results.Sample
-		res    vegeta.Result
-	}
-	samples := make(chan done, 1024)
+	measured := make(chan sent, resultsQueued)
 	var users []chan struct{} // each user's stop
 	var wg sync.WaitGroup
 	began := time.Now()
-	var seq uint64
-	var seqMu sync.Mutex
+	var seq atomic.Uint64
 	user := func(stop chan struct{}) {
 		defer wg.Done()
 		for {
@@ -70,12 +65,8 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 				return
 			default:
 			}
-			d := u.send(ctx, m, counts, began)
-			seqMu.Lock()
-			d.res.Seq, seq = seq, seq+1
-			seqMu.Unlock()
 			select {
-			case samples <- done{d.sample, d.res}:
+			case measured <- send(ctx, m, began, seq.Add(1)-1):
 			case <-ctx.Done():
 				return
 			}
@@ -116,76 +107,38 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 			close(stop)
 		}
 		wg.Wait()
-		close(samples)
+		close(measured)
 	}()
 
-	sum := results.NewSummarizer()
-	iv := &intervals{out: out, began: began, h: results.NewHistogram()}
 	stages := newStageTally(Pacing{Kind: "stages", Stages: u.Stages}, Shard{})
 	for i := range stages.out {
 		stages.out[i].Scheduled = 0 // users, not a schedule of requests
 	}
-	var last time.Duration
-	var outErr error
-	n := 0
-	for d := range samples {
-		if outErr != nil {
-			continue // drain; cancel was called
+	t := newTally(m, u.Expect, out, stages)
+	t.begin(began)
+	drain(measured, func(s sent) {
+		if t.err == nil && t.add(s) != nil {
+			cancel() // the output failed: stop, and drain what is in flight
 		}
-		n++
-		sum.Add(d.sample)
-		stages.add(d.sample, false)
-		last = max(last, d.sample.End)
-		if out != nil {
-			outErr = out.Result(&d.res)
-		}
-		if outErr == nil {
-			outErr = iv.add(d.sample, false)
-		}
-		if outErr != nil {
-			cancel()
-		}
+	})
+	if t.err == nil {
+		t.err = t.iv.flush()
 	}
-	if outErr == nil {
-		outErr = iv.flush()
-	}
-	rep := sum.Repetition(n, last)
-	rep.Intervals, rep.Stages = iv.done, stages.results()
+	rep := t.sum.Repetition(t.sent, t.last)
+	rep.Intervals, rep.Stages = t.iv.done, t.stages.results()
 	rep.PeakInFlight, rep.Began = most, began
-	rep.Counters = counts.Counters()
-	if outErr != nil {
-		return rep, outErr
+	rep.Counters = t.counts.Counters()
+	if t.err != nil {
+		return rep, t.err
 	}
 	return rep, ctx.Err()
 }
 
-// send sends one request and times it: a closed loop has no schedule, so
-// the intended start is the start.
-func (u *Users) send(ctx context.Context, m *httpclient.Mix, counts *httpclient.TargetCounts, began time.Time) (d struct {
-	sample results.Sample
-	res    vegeta.Result
-}) {
+// send sends one request of m and times it: a closed loop has no
+// schedule, so the intended start is the start.
+func send(ctx context.Context, m *httpclient.Mix, began time.Time, seq uint64) sent {
 	i := m.Next()
-	method, url, body := m.Describe(i)
-	start := time.Now()
-	d.res = vegeta.Result{Attack: "concbench", Timestamp: start, Method: method, URL: url, BytesOut: uint64(body)}
+	start := time.Since(began)
 	code, n, err := m.Send(ctx, i)
-	d.res.BytesIn = uint64(n)
-	end := time.Now()
-	d.res.Code, d.res.Latency = uint16(code), end.Sub(start)
-	if err != nil {
-		d.res.Error = err.Error()
-	}
-	var transport error
-	if code == 0 {
-		transport = err
-	}
-	d.sample = results.Sample{Intended: start.Sub(began), Start: start.Sub(began), End: end.Sub(began), Done: true,
-		Err: u.Expect.Classify(code, transport)}
-	if code != 0 && err != nil { // the body failed to read
-		d.sample.Err = u.Expect.Classify(0, err)
-	}
-	d.sample.Class = m.Name(i)
-	counts.Add(i, d.sample.Err != nil)
-	return d
+	return sent{hit: hit{seq: seq, intended: start, target: i}, start: start, end: time.Since(began), code: code, bytesIn: n, err: err}
 }
