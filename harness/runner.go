@@ -214,7 +214,10 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 				break
 			}
 			r := &root{task: batch.TaskAt(i), i: i, rec: rec, timeout: cell.Workload.Timeout, stop: stop}
-			if batch.Classes != nil {
+			switch {
+			case batch.Class != nil:
+				r.class = batch.Class(i)
+			case batch.Classes != nil:
 				r.class = batch.Classes[i]
 			}
 			g.Go(r.run)

@@ -27,6 +27,9 @@ type Batch struct {
 	// as "hog" and "victim"), so that results report each class's
 	// response times apart.
 	Classes []string
+	// Class, when set, names the class of task i in place of Classes,
+	// for a batch that keeps its classes smaller than a string a task.
+	Class func(i int) string
 	// Counters, when set, is called once the repetition's tasks have all
 	// ended, for what they counted (retries: "requests", "amplification").
 	Counters func() map[string]float64

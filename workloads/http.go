@@ -213,17 +213,16 @@ func (w *httpWorkload) Batch(n, _ int) (harness.Batch, error) {
 	send := func(int) harness.Task { return one }
 	if len(w.targets) > 1 { // each task sends the next target of the mix, a class of its own
 		counts, mix := httpclient.NewTargetCounts(w.mix), w.mix.Fresh()
-		b.Classes = make([]string, n)
-		targetOf := make([]int, n)
+		targetOf := make([]uint16, n) // 2 bytes a task (targetIndex)
 		for i := range targetOf {
-			targetOf[i] = mix.Next()
-			b.Classes[i] = w.mix.Name(targetOf[i])
+			targetOf[i] = uint16(mix.Next())
 		}
+		b.Class = func(i int) string { return w.mix.Name(int(targetOf[i])) }
 		send = func(i int) harness.Task {
 			return func(ctx context.Context, _ harness.Exec) error {
-				code, _, err := w.mix.Send(ctx, targetOf[i])
+				code, _, err := w.mix.Send(ctx, int(targetOf[i]))
 				err = w.expect.Classify(code, err)
-				counts.Add(targetOf[i], err != nil)
+				counts.Add(int(targetOf[i]), err != nil)
 				return err
 			}
 		}
@@ -346,3 +345,7 @@ func (w *httpWorkload) UnusedParams() []string {
 
 // Footprint is a request, a response and their buffers per task.
 func (w *httpWorkload) Footprint(n int) (int64, int64) { return int64(n), 8 << 10 }
+
+// targetIndex is as wide as a task's target index in a batch: every
+// target of a file (at most httpclient.MaxTargets) fits.
+const targetIndex uint16 = httpclient.MaxTargets
