@@ -66,7 +66,7 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 			default:
 			}
 			select {
-			case measured <- send(ctx, m, began, seq.Add(1)-1):
+			case measured <- sendTimed(ctx, m, began, seq.Add(1)-1):
 			case <-ctx.Done():
 				return
 			}
@@ -134,9 +134,9 @@ func (u *Users) Run(ctx context.Context, out Output) (results.Repetition, error)
 	return rep, ctx.Err()
 }
 
-// send sends one request of m and times it: a closed loop has no
+// sendTimed sends one request of m and times it: a closed loop has no
 // schedule, so the intended start is the start.
-func send(ctx context.Context, m *httpclient.Mix, began time.Time, seq uint64) sent {
+func sendTimed(ctx context.Context, m *httpclient.Mix, began time.Time, seq uint64) sent {
 	i := m.Next()
 	start := time.Since(began)
 	code, n, err := m.Send(ctx, i)
