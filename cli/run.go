@@ -350,7 +350,7 @@ func (o *runOptions) report(res *results.Results, dir string, runErr error, stdo
 // warnings and its thresholds' verdicts, and returns the exit status's
 // error: a cell with no success, else a failed threshold.
 func judge(res *results.Results, quick bool, stdout, stderr io.Writer) error {
-	for _, w := range append(res.ErrorWarnings(), res.RangeWarnings()...) {
+	for _, w := range slices.Concat(res.ErrorWarnings(), res.RangeWarnings(), res.LeakWarnings()) {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	var verdictErr error

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/concbench/concbench/harness/leak"
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -181,7 +182,7 @@ func RunRepetition(ctx context.Context, c Cell, rep int) (results.Repetition, er
 // stop is done.
 func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon time.Duration) (results.Repetition, error) {
 	n := cell.Tasks
-	batch, err := cell.Workload.Workload.Batch(n, rep)
+	batch, err := batchOf(cell.Workload.Workload, n, rep, cell.Limit)
 	if err != nil {
 		return results.Repetition{}, err
 	}
@@ -193,6 +194,7 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	}
 	rec := NewRecorder()
 	runtime.GC() // start every repetition from a collected heap
+	alive := leak.Take()
 	pr := newProbe()
 	pr.start()
 	t0 := time.Now()
@@ -248,7 +250,41 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	m.PeakInFlight = rec.PeakInFlight()
 	m.Runtime = rt
 	m.Counters = counters(g, batch)
+	if batch.Close != nil {
+		batch.Close()
+	}
+	m.Leaked, m.Leaks = leaked(alive)
 	return m, nil
+}
+
+// leakSettle is how long the leak check lets goroutines on their way out
+// end: it returns at once when none is left.
+const leakSettle = 100 * time.Millisecond
+
+// pooled are the functions of goroutines that outlive tasks by design:
+// connection pools' (net/http's kept-alive connections on both sides,
+// fasthttp's workers and cleaners). The leak check leaves them out.
+var pooled = []string{
+	"net/http.(*persistConn).",
+	"net/http.(*conn).serve",
+	"net/http.(*http2ClientConn).",
+	"net/http.(*http2serverConn).",
+	"github.com/valyala/fasthttp.",
+}
+
+// keptLeaks is how many kinds of leaked goroutine a repetition keeps a
+// stack of.
+const keptLeaks = 3
+
+// leaked counts the goroutines started since alive and still running,
+// and keeps a stack of the commonest kinds.
+func leaked(alive leak.Snapshot) (int, []results.Leak) {
+	kinds := alive.Since(leakSettle, pooled...)
+	var kept []results.Leak
+	for _, k := range kinds[:min(len(kinds), keptLeaks)] {
+		kept = append(kept, results.Leak{Count: k.Count, Stack: k.Stack[:min(len(k.Stack), 4096)]})
+	}
+	return leak.Count(kinds), kept
 }
 
 // counters gathers what the strategy's group and the workload's batch

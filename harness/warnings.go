@@ -28,7 +28,7 @@ var TimerResolution = sync.OnceValue(func() time.Duration {
 // ideal bound of its first batch, times the repetitions. A workload that
 // cannot make a batch gives 0.
 func (p *Plan) Least(c Cell) time.Duration {
-	b, err := c.Workload.Workload.Batch(c.Tasks, 0)
+	b, err := batchOf(c.Workload.Workload, c.Tasks, 0, c.Limit)
 	if err != nil {
 		return 0
 	}

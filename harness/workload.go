@@ -15,6 +15,22 @@ type Workload interface {
 	Batch(n, rep int) (Batch, error)
 }
 
+// A LimitedWorkload shapes its batch by the strategy's limit: a pipeline
+// runs that many workers at each stage. The runner calls BatchFor, with
+// limit 0 for a strategy that has none, in place of Batch.
+type LimitedWorkload interface {
+	Workload
+	BatchFor(n, rep, limit int) (Batch, error)
+}
+
+// batchOf is w's batch of n tasks for repetition rep under limit.
+func batchOf(w Workload, n, rep, limit int) (Batch, error) {
+	if lw, ok := w.(LimitedWorkload); ok {
+		return lw.BatchFor(n, rep, limit)
+	}
+	return w.Batch(n, rep)
+}
+
 // Batch is one repetition's tasks and their cost.
 type Batch struct {
 	// Tasks are the n root tasks; or, when Task is set, Task makes task i
@@ -33,6 +49,13 @@ type Batch struct {
 	// Counters, when set, is called once the repetition's tasks have all
 	// ended, for what they counted (retries: "requests", "amplification").
 	Counters func() map[string]float64
+	// Close, when set, is called once the repetition's tasks have all
+	// ended, after Counters, to stop what the batch started: an owner
+	// goroutine, a pipeline's stages. The leak check runs after it, so
+	// what Close stops is not a leak. A batch must start its goroutines
+	// with its first task, not in Batch: a plan makes batches it never
+	// runs, for their cost.
+	Close func()
 }
 
 // TaskAt is task i of the batch.
@@ -55,6 +78,11 @@ type Cost struct {
 	// Critical is the longest chain no parallelism can shorten, for example
 	// the slowest single task.
 	Critical time.Duration
+	// Serial is the work that runs one at a time whatever the strategy:
+	// the sections tasks hold under one shared lock, or the busiest
+	// stage of a pipeline (its work over its workers). It is part of
+	// Wait, Block and Compute, not added to them.
+	Serial time.Duration
 	// Each, when the workload knows it, is every unit's own work (wait,
 	// block and compute), one per unit, so that Within can cut each unit
 	// at a timeout exactly.
@@ -83,15 +111,16 @@ func (c Cost) Within(timeout time.Duration) Cost {
 		c.Wait = time.Duration(float64(c.Wait) * share)
 		c.Block = time.Duration(float64(c.Block) * share)
 		c.Compute = time.Duration(float64(c.Compute) * share)
+		c.Serial = time.Duration(float64(c.Serial) * share)
 	}
 	return c
 }
 
 // Ideal returns the lower bound on wall time for c under capacity k with
-// gomaxprocs processors: the largest of the critical path, the CPU work
-// spread over the usable processors, the blocking work spread over the
-// blocking slots, all work spread over the task slots, and the time a
-// rate limit takes to start every unit.
+// gomaxprocs processors: the largest of the critical path, the serial
+// work, the CPU work spread over the usable processors, the blocking work
+// spread over the blocking slots, all work spread over the task slots,
+// and the time a rate limit takes to start every unit.
 func (c Cost) Ideal(k Capacity, gomaxprocs int) time.Duration {
 	spread := func(d time.Duration, slots int) time.Duration {
 		if slots <= 0 {
@@ -110,6 +139,7 @@ func (c Cost) Ideal(k Capacity, gomaxprocs int) time.Duration {
 	return max(
 		paced,
 		c.Critical,
+		c.Serial,
 		spread(c.Compute, cpus),
 		spread(c.Block, k.Block),
 		spread(c.Wait+c.Block+c.Compute, k.Tasks),

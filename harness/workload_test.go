@@ -12,6 +12,7 @@ func TestIdeal(t *testing.T) {
 	cpu := Cost{Units: 100, Compute: 100 * ms, Critical: ms}         // 100 tasks of 1 ms CPU
 	block := Cost{Units: 10, Block: 10 * 20 * ms, Critical: 20 * ms} // 10 blocking calls of 20 ms
 	mixed := Cost{Units: 10, Wait: 10 * 4 * ms, Compute: 10 * ms, Critical: 5 * ms}
+	locked := Cost{Units: 100, Wait: 100 * 4 * ms, Critical: 4 * ms, Serial: 100 * ms} // 1 ms of each 4 under one lock
 	tests := []struct {
 		name string
 		cost Cost
@@ -27,6 +28,8 @@ func TestIdeal(t *testing.T) {
 		{"blocking calls over 2 blocking slots", block, Capacity{Compute: 2, Block: 2}, 100 * ms},
 		{"mixed, unbounded, is the critical path", mixed, Capacity{}, 5 * ms},
 		{"mixed, limit 2, spreads all work over 2", mixed, Capacity{Tasks: 2, Compute: 2, Block: 2}, 25 * ms},
+		{"a lock, limit 2, is all work over 2", locked, Capacity{Tasks: 2, Compute: 2, Block: 2}, 200 * ms},
+		{"a lock, limit 16, is its serial sections (Amdahl's 1/f)", locked, Capacity{Tasks: 16, Compute: 16, Block: 16}, 100 * ms},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,6 +111,20 @@ type Runtime struct {
 	Stall        time.Duration `json:"stall_max_ns" rule:"median,max"`         // the most a 1 ms ticker fired late: the Go analogue of event-loop delay
 	UserCPU      time.Duration `json:"user_cpu_ns" rule:"median,sum"`          // process user CPU time
 	SystemCPU    time.Duration `json:"system_cpu_ns" rule:"median,sum"`        // process system CPU time
+	// Leaked counts the goroutines started during the repetition and
+	// still running once its tasks had all ended and a short settle had
+	// passed: what the workload (or a strategy) left behind. Leaks keeps
+	// one stack of each kind, most first (a cell's summary keeps the first
+	// leaking repetition's).
+	Leaked int    `json:"leaked_goroutines,omitempty" rule:"max,sum"`
+	Leaks  []Leak `json:"leaks,omitempty"`
+}
+
+// Leak is one kind of goroutine left running: how many, and one's stack
+// as the runtime prints it.
+type Leak struct {
+	Count int    `json:"count"`
+	Stack string `json:"stack"`
 }
 
 // Classes are response times by class of task.

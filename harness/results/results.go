@@ -425,6 +425,50 @@ func (r *Results) ErrorWarnings() []string {
 	return out
 }
 
+// LeakWarnings names each cell that left goroutines running after its
+// tasks had ended, with the most it left in one repetition and where the
+// commonest kind waits: "io pool 8: 200 goroutines left running after a
+// repetition's tasks ended (most: workloads.(*simulatedIO).detach.func1);
+// see leaks in results.json".
+func (r *Results) LeakWarnings() []string {
+	var out []string
+	for _, c := range r.Cells {
+		most, where := 0, ""
+		for _, rep := range c.Repetitions {
+			if rep.Leaked > most {
+				most = rep.Leaked
+				if len(rep.Leaks) > 0 {
+					where = leakSite(rep.Leaks[0].Stack)
+				}
+			}
+		}
+		if most == 0 {
+			continue
+		}
+		w := fmt.Sprintf("%s: %d goroutines left running after a repetition's tasks ended", c.Name(), most)
+		if where != "" {
+			w += " (most in " + where + ")"
+		}
+		out = append(out, w+"; their stacks are under leaks in results.json")
+	}
+	return out
+}
+
+// leakSite is the first function of a goroutine's stack outside the
+// runtime: where it waits.
+func leakSite(stack string) string {
+	for _, line := range strings.Split(stack, "\n")[1:] {
+		if line == "" || line[0] == '\t' || strings.HasPrefix(line, "runtime.") || strings.HasPrefix(line, "created by ") {
+			continue
+		}
+		if i := strings.LastIndex(line, "("); i > 0 {
+			line = line[:i]
+		}
+		return line
+	}
+	return ""
+}
+
 // NoSuccess names the measured cells in which no task succeeded in any
 // repetition: their latencies and throughput describe failures only.
 func (r *Results) NoSuccess() []string {

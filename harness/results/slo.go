@@ -24,7 +24,7 @@ type SLO []Condition
 //   - any other name, a plain number: goodput (successful tasks a
 //     second), not-started, cancelled,
 //     goroutines (peak), memory-mib (peak heap and stacks), efficiency
-//     (ideal / wall), or a counter of the strategy or workload
+//     (ideal / wall), leaked (goroutines left running), or a counter of the strategy or workload
 //     (queue-peak, rejected, dropped, amplification, attempts-max).
 //
 // In a scenario threshold, the bound may be relative to another cell of
@@ -32,7 +32,7 @@ type SLO []Condition
 // cell Ref selects, times Factor); Resolve turns it into a number.
 type Condition struct {
 	Metric string
-	Op     string // "<", "<=", ">", ">="
+	Op     string // "<", "<=", ">", ">=", "=="
 	Limit  float64
 	Ref    string  // a selector of the reference cell; "" for a fixed bound
 	Factor float64 // of the reference cell's value
@@ -73,6 +73,7 @@ var sloNumber = map[string]func(Repetition) float64{
 	"memory-mib":  func(r Repetition) float64 { return float64(r.PeakMemory) / (1 << 20) },
 	"efficiency":  func(r Repetition) float64 { return r.Efficiency },
 	"goodput":     func(r Repetition) float64 { return r.Throughput },
+	"leaked":      func(r Repetition) float64 { return float64(r.Leaked) },
 }
 
 // latencyMetric splits "victim.p99" into the class and the quantile; ok
@@ -97,9 +98,9 @@ func parseSLO(field, s string, relatives bool) (SLO, error) {
 	var slo SLO
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
-		i := strings.IndexAny(part, "<>")
-		if i <= 0 {
-			return nil, input.Errorf(field, "%q: want metric<=value, e.g. p99<=50ms or success>=99.9%%", part)
+		i := strings.IndexAny(part, "<>=")
+		if i <= 0 || part[i] == '=' && !strings.HasPrefix(part[i:], "==") {
+			return nil, input.Errorf(field, "%q: want metric<=value, e.g. p99<=50ms, success>=99.9%% or leaked==0", part)
 		}
 		c := Condition{Metric: part[:i], Op: part[i : i+1], text: part}
 		rest := part[i+1:]
@@ -249,7 +250,7 @@ func (s SLO) Check(r Repetition) []string {
 			failed = append(failed, fmt.Sprintf("%s (not resolved against %s)", c, c.Ref))
 			continue
 		}
-		met := map[string]bool{"<": v < c.Limit, "<=": v <= c.Limit, ">": v > c.Limit, ">=": v >= c.Limit}[c.Op]
+		met := map[string]bool{"<": v < c.Limit, "<=": v <= c.Limit, ">": v > c.Limit, ">=": v >= c.Limit, "==": v == c.Limit}[c.Op]
 		if !met && c.shown != "" {
 			failed = append(failed, fmt.Sprintf("%s (was %s; %s)", c, shown, c.shown))
 		} else if !met {

@@ -131,3 +131,21 @@ func TestRelativeThreshold(t *testing.T) {
 		t.Error("a missing reference cell resolved")
 	}
 }
+
+func TestSLOLeakedEqualsZero(t *testing.T) {
+	slo, err := ParseSLO("slo", "leaked==0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed := slo.Check(Repetition{}); len(failed) != 0 {
+		t.Errorf("a repetition that leaked nothing failed: %v", failed)
+	}
+	if failed := slo.Check(Repetition{Runtime: Runtime{Leaked: 200}}); len(failed) != 1 || failed[0] != "leaked==0 (was 200)" {
+		t.Errorf("200 leaked: %v", failed)
+	}
+	for _, bad := range []string{"leaked=0", "=0", "leaked===0"} {
+		if _, err := ParseSLO("slo", bad); err == nil {
+			t.Errorf("ParseSLO(%q) was accepted", bad)
+		}
+	}
+}

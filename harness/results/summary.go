@@ -168,13 +168,20 @@ func Combine(reps []Repetition) Repetition {
 	if len(reps) == 0 {
 		return Repetition{}
 	}
-	return Repetition{
+	out := Repetition{
 		Core:     combineCore(reps),
 		OpenLoop: byRules(parts(reps, func(r Repetition) OpenLoop { return r.OpenLoop }), combining),
 		Runtime:  byRules(parts(reps, func(r Repetition) Runtime { return r.Runtime }), combining),
 		Classes:  combineClasses(reps),
 		Counters: combineCounters(reps),
 	}
+	for _, r := range reps {
+		if len(r.Leaks) > 0 {
+			out.Leaks = slices.Clone(r.Leaks)
+			break
+		}
+	}
+	return out
 }
 
 // combineCore combines the core of reps: scalars by rule, errors summed,
