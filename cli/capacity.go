@@ -55,7 +55,7 @@ func capacityRun(ctx context.Context, args []string, stdout, stderr io.Writer) e
 type capacityOptions struct {
 	workload, strategy, slo, fit, weights, target, out, label string
 	limits                                                    intsValue
-	reps, warmup, perLimit                                    int
+	reps, warmup, perLimit, tasks                             int
 	isolated                                                  bool
 	cellTimeout                                               time.Duration
 	params                                                    paramsValue
@@ -68,7 +68,8 @@ func defineCapacityFlags(fs *flag.FlagSet) *capacityOptions {
 	fs.Var(&o.limits, "limits", "concurrencies to measure (at least 6 for the fit)")
 	fs.IntVar(&o.reps, "reps", 3, "repetitions at each concurrency")
 	fs.IntVar(&o.warmup, "warmup", 1, "discarded repetitions at each concurrency")
-	fs.IntVar(&o.perLimit, "tasks-per-limit", 10, "tasks per repetition are this many times the limit (at least the workload's default)")
+	fs.IntVar(&o.perLimit, "tasks-per-limit", 10, "tasks per repetition are this many times the limit (at least -tasks)")
+	fs.IntVar(&o.tasks, "tasks", 0, "the fewest tasks per repetition (0: the workload's default). -tasks 1 -tasks-per-limit 1 makes each repetition one wave of limit tasks that start together: Amdahl's setting, in which the fitted sigma is a serial fraction")
 	fs.StringVar(&o.slo, "slo", "", "SLO, e.g. 'p99<=50ms,errors<1%': the highest concurrency that meets it is the recommended limit")
 	fs.StringVar(&o.fit, "fit", "", "fit concurrency,throughput lines from this CSV file instead of measuring")
 	fs.StringVar(&o.weights, "fit-weights", string(capacity.OLS), "residuals the USL fit minimises: ols (least squares on throughput, as the USL literature) or relative (1/throughput)")
@@ -89,13 +90,16 @@ func (o *capacityOptions) plan() (*harness.Plan, error) {
 	if err := checkCellTimeout(o.cellTimeout); err != nil {
 		return nil, err
 	}
+	if o.tasks < 0 || o.tasks > 10_000_000 {
+		return nil, usagef("-tasks: %d is out of range 0..10000000", o.tasks)
+	}
 	for family := range o.params {
 		if family != o.workload {
 			return nil, usagef("-param %s: the sweep runs only %s", family, o.workload)
 		}
 	}
 	p, err := plan.Build(plan.Spec{
-		Workloads:  []results.WorkloadRecord{{Name: o.workload, Params: o.params[o.workload], TasksPerLimit: o.perLimit}},
+		Workloads:  []results.WorkloadRecord{{Name: o.workload, Params: o.params[o.workload], Tasks: o.tasks, TasksPerLimit: o.perLimit}},
 		Strategies: []string{o.strategy}, Limits: o.limits, Reps: o.reps, Warmup: o.warmup, Target: o.target,
 	})
 	if err = singularFlags(err); err != nil {
