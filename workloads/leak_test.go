@@ -27,12 +27,14 @@ func TestDetachedIOIsALeak(t *testing.T) {
 // quick are parameters that keep each family's tasks short, for tests
 // that run every family.
 var quick = map[string]map[string]string{
-	"io":        {"latency": "1ms"},
-	"cpu":       {"cost": "50us"},
-	"mixed":     {"latency": "1ms", "cost": "50us"},
-	"recursive": {"latency": "1ms", "depth": "3", "fanout": "2"},
-	"hog":       {"step": "1ms", "steps": "2", "cost": "5ms", "hogs": "2"},
-	"http":      {"latency": "1ms"},
+	"io":         {"latency": "1ms"},
+	"cpu":        {"cost": "50us"},
+	"mixed":      {"latency": "1ms", "cost": "50us"},
+	"recursive":  {"latency": "1ms", "depth": "3", "fanout": "2"},
+	"hog":        {"step": "1ms", "steps": "2", "cost": "5ms", "hogs": "2"},
+	"http":       {"latency": "1ms"},
+	"contention": {"lock": "owner", "work": "500us", "critical": "200us"},
+	"pipeline":   {"costs": "200us,500us"},
 }
 
 // TestBuiltInWorkloadsLeakNothing runs every built-in family under every
