@@ -139,10 +139,11 @@ type pipeline struct {
 }
 
 // stage is one stage: the channel it takes items from, and where its
-// workers' time went (ns, summed over them).
+// workers' time went (ns, summed over them). The rest of their time they
+// were idle, waiting on an empty channel.
 type stage struct {
-	in                  chan *item
-	busy, blocked, idle atomic.Int64
+	in            chan *item
+	busy, blocked atomic.Int64
 }
 
 // item is one task's trip through the stages.
@@ -211,13 +212,11 @@ func (p *pipeline) start() {
 func (p *pipeline) work(k int) {
 	s := &p.stages[k]
 	for {
-		waiting := time.Now()
 		it, ok := <-s.in
 		if !ok {
 			return
 		}
 		began := time.Now()
-		s.idle.Add(int64(began.Sub(waiting)))
 		d := p.times[it.i*len(p.stages)+k]
 		if p.w.burners != nil {
 			p.w.burners[k].burnPooled()
@@ -294,9 +293,9 @@ func (p *pipeline) counters() map[string]float64 {
 	for k := range p.stages {
 		s := &p.stages[k]
 		name := fmt.Sprintf("stage%d-", k+1)
-		out[name+"busy"] = float64(s.busy.Load()) / span
-		out[name+"blocked"] = float64(s.blocked.Load()) / span
-		out[name+"idle"] = float64(s.idle.Load()) / span
+		busy, blocked := float64(s.busy.Load())/span, float64(s.blocked.Load())/span
+		out[name+"busy"], out[name+"blocked"] = busy, blocked
+		out[name+"idle"] = max(0, 1-busy-blocked) // the workers are there from the first item in to the last out
 	}
 	return out
 }

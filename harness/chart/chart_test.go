@@ -300,6 +300,32 @@ func TestClassesChart(t *testing.T) {
 	}
 }
 
+// TestStagesChart draws a pipeline's stages only when cells count them,
+// one panel a stage, each stage's shares stacked.
+func TestStagesChart(t *testing.T) {
+	res := fixture(t)
+	if f := Stages(res); f != nil {
+		t.Fatalf("a run without stages drew %q", f.Name)
+	}
+	for i := range res.Cells {
+		res.Cells[i].Summary.Counters = results.Counters{
+			"stage1-busy": 0.4, "stage1-blocked": 0.5, "stage1-idle": 0.1,
+			"stage2-busy": 0.98, "stage2-blocked": 0, "stage2-idle": 0.02,
+			"stage3-busy": 0.4, "stage3-blocked": 0, "stage3-idle": 0.6,
+		}
+	}
+	f := Stages(res)
+	if f == nil || len(f.Panels) == 0 || len(f.Panels[0]) != 3 {
+		t.Fatalf("stages chart: %+v, want a row of three panels per workload", f)
+	}
+	got := texts(t, f)
+	for _, w := range []string{"Stage 1", "Stage 3", "blocked sending", "idle waiting", "share of its workers' time"} {
+		if !contains(got, w) {
+			t.Errorf("no text contains %q", w)
+		}
+	}
+}
+
 // TestOverTimeChart draws an attack's seconds only when a cell has them.
 func TestOverTimeChart(t *testing.T) {
 	res := fixture(t)
