@@ -105,7 +105,9 @@ func (w *pipelineWorkload) BatchFor(n, rep, limit int) (harness.Batch, error) {
 	}
 	p := &pipeline{w: w, n: n, workers: workers, stages: make([]stage, len(w.costs)), times: w.draw(n, rep)}
 	b := harness.Batch{Cost: p.cost(), Counters: p.counters, Close: p.close}
-	b.Task = func(i int) harness.Task { return func(ctx context.Context, _ harness.Exec) error { return p.send(ctx, i) } }
+	b.Task = func(i int) harness.Task {
+		return func(ctx context.Context, _ harness.Exec) error { return p.send(ctx, i) }
+	}
 	return b, nil
 }
 
