@@ -118,6 +118,9 @@ func disqualified(c results.CellResult, budget float64, slo results.SLO) string 
 		return "nothing measured"
 	case c.OverBudget(budget):
 		return fmt.Sprintf("%s failed (budget %s)", percent(c.FailedFraction()), percent(budget))
+	case c.Summary.Leaked > 0:
+		// Its speed is work it left running, not work it did.
+		return fmt.Sprintf("left %d goroutines running after its tasks ended", c.Summary.Leaked)
 	}
 	if len(slo) > 0 {
 		if failed := slo.CheckReps(results.Summarized(c.Repetitions)); failed != nil {

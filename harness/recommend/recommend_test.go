@@ -30,6 +30,15 @@ func cell(strategy string, limit int, goodput float64, p99 time.Duration, failed
 	return c
 }
 
+// leaking marks every repetition of c as having left 100 goroutines running.
+func leaking(c results.CellResult) results.CellResult {
+	for i := range c.Repetitions {
+		c.Repetitions[i].Leaked = 100
+	}
+	c.Summary = results.Combine(c.Repetitions)
+	return c
+}
+
 func TestWorkload(t *testing.T) {
 	ms := time.Millisecond
 	for _, tc := range []struct {
@@ -94,6 +103,15 @@ func TestWorkload(t *testing.T) {
 				cell("pool", 8, 400, 30*ms, 0, 1000), cell("pool", 64, 900, 80*ms, 0, 1000),
 			},
 			slo: "p99<=50ms", what: "pool at 8", failed: 1, tryLimits: []int{2, 4},
+		},
+		{
+			// A cell that leaves goroutines running is fast by not waiting
+			// for its work: never recommended.
+			name: "a leaking cell is left out",
+			cells: []results.CellResult{
+				leaking(cell("pool", 8, 200000, ms/2, 0, 1000)), cell("pool", 16, 1300, 70*ms, 0, 1000),
+			},
+			what: "pool at 16", failed: 1, tryLimits: []int{32, 64},
 		},
 		{
 			// Nothing qualifies: no strategy, and the reason says why.
