@@ -547,3 +547,15 @@ func TestTitlesTellWorkloadsApart(t *testing.T) {
 		t.Error("a title lists parameters that do not tell its workload apart")
 	}
 }
+
+// TestRuntimeShowsLeaks adds the leak check's panel only when a cell left
+// goroutines running.
+func TestRuntimeShowsLeaks(t *testing.T) {
+	res := fixture(t)
+	before := len(Runtime(res).Panels[0])
+	res.Cells[0].Summary.Leaked = 100
+	f := Runtime(res)
+	if len(f.Panels[0]) != before+1 || !contains(texts(t, f), "Left running") {
+		t.Errorf("%d panels, want %d with a Left running panel", len(f.Panels[0]), before+1)
+	}
+}

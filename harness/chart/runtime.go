@@ -13,7 +13,8 @@ type barPanel struct {
 
 // Runtime draws what each cell cost the Go runtime: peak goroutines, peak
 // memory (heap objects and goroutine stacks, which is where "too many
-// goroutines" costs) and GC cycles, each only when some cell measured it.
+// goroutines" costs), GC cycles, and the goroutines a repetition left
+// running (the leak check's), each only when some cell measured it.
 // The scheduler's lag is Lag's. It returns nil when nothing was measured
 // (an attack's runtime is the generator's).
 func Runtime(res *results.Results) *Figure {
@@ -23,6 +24,7 @@ func Runtime(res *results.Results) *Figure {
 			return float64(max(c.Summary.PeakMemory, c.Summary.PeakHeap)) / (1 << 20) // older results have no stacks
 		}},
 		{"GC cycles", "GC cycles", func(c results.CellResult) float64 { return float64(c.Summary.GCCycles) }},
+		{"Left running", "goroutines leaked (most a repetition)", func(c results.CellResult) float64 { return float64(c.Summary.Leaked) }},
 	})
 }
 

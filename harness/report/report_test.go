@@ -271,3 +271,18 @@ func TestReportHTMLReadsTopDown(t *testing.T) {
 		}
 	}
 }
+
+// TestLeakingCellIsMarked checks that a cell that left goroutines running
+// says so in its verdict.
+func TestLeakingCellIsMarked(t *testing.T) {
+	res := fixture()
+	c := &res.Cells[0]
+	c.Repetitions = slices.Clone(c.Repetitions)
+	for i := range c.Repetitions {
+		c.Repetitions[i].Leaked = 100
+	}
+	c.Summary = results.Combine(c.Repetitions)
+	if v := Verdicts(res)[c.Name()]; v != "LEAKED 100" {
+		t.Errorf("verdict %q, want LEAKED 100", v)
+	}
+}

@@ -123,13 +123,18 @@ func rows(res *results.Results, wide bool) [][]string {
 }
 
 // Verdicts marks each cell by name: "recommended" and "tied" from the
-// run's recommendations, "FAILED 65% err" over the error budget.
+// run's recommendations, "FAILED 65% err" over the error budget, "LEAKED
+// 100" when it left goroutines running.
 func Verdicts(res *results.Results) map[string]string {
 	out := map[string]string{}
 	budget := res.Plan.Budget()
 	for _, c := range res.Cells {
-		if c.Failed == "" && len(c.Repetitions) > 0 && c.OverBudget(budget) {
+		switch {
+		case c.Failed != "" || len(c.Repetitions) == 0:
+		case c.OverBudget(budget):
 			out[c.Name()] = "FAILED " + strconv.FormatFloat(100*c.FailedFraction(), 'f', 0, 64) + "% err"
+		case c.Summary.Leaked > 0:
+			out[c.Name()] = "LEAKED " + strconv.Itoa(c.Summary.Leaked)
 		}
 	}
 	for _, r := range res.Recommendations {
