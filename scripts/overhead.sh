@@ -8,7 +8,9 @@
 #
 # Goals (marked met or missed): unbounded <= 1.2x goroutine+WaitGroup,
 # semaphore <= 1.2x errgroup.SetLimit, pool and queue <= 1.2x a bare
-# channel-fed pool.
+# channel-fed pool, and each pool library's adapter (ants, pond, conc,
+# workerpool) <= 1.2x the library used directly, a closure over the task
+# submitted and waited for (harness/strategy/pools).
 #
 # The pairs run on one processor (CPUS=1, go test -cpu 1) unless CPUS says
 # otherwise: on two, a hand-off between goroutines on different
@@ -25,7 +27,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 go test -run '^$' -bench '^(BenchmarkOverhead|BenchmarkRecord)$' \
-  -benchtime 300000x -count "$count" -cpu "$cpus" ./harness ./harness/strategy | tee "$out" | grep -E '^Benchmark' >&2 || true
+  -benchtime 300000x -count "$count" -cpu "$cpus" ./harness ./harness/strategy ./harness/strategy/pools | tee "$out" | grep -E '^Benchmark' >&2 || true
 
 awk -v count="$count" -v cpus="$cpus" '
 /^Benchmark/ {
@@ -49,7 +51,7 @@ END {
     ratio[p] = c / b
   }
   printf "\ngoals\n"
-  ngoals = split("Overhead/unbounded-vs-goroutine+waitgroup Overhead/semaphore-vs-errgroup.SetLimit Overhead/pool-vs-channel-pool Overhead/queue-vs-channel-pool", goals, " ")
+  ngoals = split("Overhead/unbounded-vs-goroutine+waitgroup Overhead/semaphore-vs-errgroup.SetLimit Overhead/pool-vs-channel-pool Overhead/queue-vs-channel-pool Overhead/ants-vs-ants.Submit Overhead/pond-vs-pond.Go Overhead/conc-vs-conc.Go Overhead/workerpool-vs-workerpool.Submit", goals, " ")
   for (i = 1; i <= ngoals; i++) {
     g = goals[i]
     printf "  %-44s %6.2fx   (goal <= 1.2: %s)\n", g, ratio[g], (ratio[g] <= 1.2) ? "met" : "missed"

@@ -14,6 +14,7 @@ import (
 	"os"
 
 	"github.com/concbench/concbench/cli"
+	_ "github.com/concbench/concbench/harness/strategy/pools" // ants, pond, conc and workerpool as strategies
 )
 
 func main() { os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }

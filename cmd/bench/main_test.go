@@ -18,6 +18,7 @@ import (
 	"github.com/concbench/concbench/cli"
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/strategy/pools"
 )
 
 // TestMain runs the command when started as an isolated cell's child (the
@@ -33,8 +34,13 @@ func TestMain(m *testing.M) {
 	}
 	if code == 0 {
 		// fasthttp's cleaner goroutine outlives a closed http workload by up
-		// to 90 s; it exits by itself.
-		if err := goleak.Find(goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner")); err != nil {
+		// to 90 s; it exits by itself. Package ants's default pool lives
+		// as long as the process (pools.Background).
+		ignore := []goleak.Option{goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner")}
+		for _, f := range pools.Background {
+			ignore = append(ignore, goleak.IgnoreTopFunction(f))
+		}
+		if err := goleak.Find(ignore...); err != nil {
 			os.Stderr.WriteString("goleak: " + err.Error() + "\n")
 			code = 1
 		}
