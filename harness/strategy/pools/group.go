@@ -62,23 +62,28 @@ func (g *group) Wait() error {
 // drainers to the pool, each running queued children one after another;
 // the waiting parent drains the rest itself, in the worker it holds, so
 // a tree deeper than the pool never deadlocks. A pool that queues takes
-// the drainers at once; for one whose submit waits, a helper goroutine
-// waits in it, so that the parent never blocks in Spawn. It never
-// blocks; it costs a drainer (and a helper goroutine) per child, up to
-// the limit.
+// the drainers at once; for one whose submit waits, one helper goroutine
+// a Spawn hands them over in turn, so that the parent never blocks in
+// Spawn. It never blocks; it costs a drainer per child up to the limit,
+// and a helper goroutine where submit waits.
 func (g *group) Spawn(children ...harness.Task) harness.Join {
 	j := strategy.NewDrainJoin(children, func(c harness.Task) error { return g.Run(c, g) })
-	for range min(len(children), g.limit) {
-		g.Add(1)
-		drain := func() {
-			defer g.Done()
-			j.Drain() //nolint:errcheck // kept in j
-		}
-		if g.lib.queues() {
-			g.lib.submit(drain)
-			continue
-		}
-		g.helping.Go(func() { g.lib.submit(drain) })
+	drainers := min(len(children), g.limit)
+	g.Add(drainers)
+	drain := func() {
+		defer g.Done()
+		j.Drain() //nolint:errcheck // kept in j
 	}
+	if g.lib.queues() {
+		for range drainers {
+			g.lib.submit(drain)
+		}
+		return j
+	}
+	g.helping.Go(func() {
+		for range drainers {
+			g.lib.submit(drain)
+		}
+	})
 	return j
 }
