@@ -34,7 +34,12 @@ func (Pool) Capacity(limit int) harness.Capacity {
 // Start starts limit workers; they end in Wait.
 func (Pool) Start(ctx context.Context, limit int) harness.Group {
 	n := CheckLimit("pool", limit)
-	g := &poolGroup{Tracker: NewTracker(ctx), roots: make(chan harness.Task, n)}
+	return startPool(ctx, n, n)
+}
+
+// startPool starts n workers fed by a roots channel buffered to size.
+func startPool(ctx context.Context, n, size int) *poolGroup {
+	g := &poolGroup{Tracker: NewTracker(ctx), roots: make(chan harness.Task, size)}
 	g.workers.Add(n)
 	for range n {
 		go g.work()
@@ -51,6 +56,7 @@ type poolGroup struct {
 	mu       sync.Mutex
 	children deque.Deque[poolChild]
 	queued   atomic.Int64 // len(children), read without the lock
+	tokens   atomic.Int64 // wake-up tokens in roots, not yet taken
 	workers  sync.WaitGroup
 }
 
@@ -94,13 +100,15 @@ func (g *poolGroup) work() {
 			c.join.claim(c.idx)
 		}
 		t, ok := <-g.roots
-		if !ok {
+		switch {
+		case !ok:
 			for c, ok := g.popChild(); ok; c, ok = g.popChild() {
 				c.join.claim(c.idx)
 			}
 			return
-		}
-		if t != nil {
+		case t == nil:
+			g.tokens.Add(-1)
+		default:
 			g.Run(t, g) //nolint:errcheck // kept by Run
 		}
 	}
@@ -137,9 +145,11 @@ func (g *poolGroup) Spawn(children ...harness.Task) harness.Join {
 		return j // the workers drain the queue before they end
 	}
 	for range children {
+		g.tokens.Add(1)
 		select {
 		case g.roots <- nil:
 		default: // the buffer is full: no worker is parked
+			g.tokens.Add(-1)
 			return j
 		}
 	}
