@@ -38,11 +38,9 @@ func newGroup(ctx context.Context, lib library, limit int) *group {
 }
 
 // Go hands t to the pool: it waits for a free worker when the library
-// does, or queues t when the library queues.
+// does, or queues t when the library queues. Once the group's context is
+// done, the task is skipped where it runs (Tracker.Run).
 func (g *group) Go(t harness.Task) {
-	if g.Context().Err() != nil {
-		return
-	}
 	g.Add(1)
 	g.lib.submit(func() {
 		g.Run(t, g) //nolint:errcheck // kept by the Tracker; a panic stops in harness.Call
