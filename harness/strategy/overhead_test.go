@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy/strategytest"
 
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
@@ -33,45 +34,25 @@ const (
 func noop(context.Context, harness.Exec) error { return nil }
 
 // BenchmarkOverhead runs each strategy and its bare equivalent back to
-// back, so that -count interleaves them: pair/concbench, pair/bare, ...
+// back (strategytest.Overhead).
 func BenchmarkOverhead(b *testing.B) {
-	pairs := []struct {
-		strategy harness.Strategy
-		bare     string
-		run      func(b *testing.B)
-	}{
-		{Sequential{}, "loop", bareLoop},
-		{Unbounded{}, "goroutine+waitgroup", bareGoroutines},
-		{Offload{}, "goroutine+waitgroup", bareGoroutines},
-		{Pool{}, "channel-pool", bareChannelPool},
-		{Semaphore{}, "errgroup.SetLimit", bareErrgroup},
-		{Semaphore{}, "x-sync-semaphore", bareSemaphore},
-		{Errgroup{}, "errgroup.SetLimit", bareErrgroup},
-		{Queue{Size: benchLimit, Policy: Block}, "channel-pool", bareChannelPool},
-		{RateLimit{Rate: benchRate, Burst: benchBurst}, "limiter+goroutine", bareRateLimit},
-	}
-	for _, p := range pairs {
-		b.Run(p.strategy.Name()+"-vs-"+p.bare, func(b *testing.B) {
-			b.Run("concbench", func(b *testing.B) {
-				b.ReportAllocs()
-				g := p.strategy.Start(context.Background(), benchLimit)
-				for b.Loop() {
-					g.Go(noop)
-				}
-				_ = g.Wait()
-			})
-			b.Run("bare", func(b *testing.B) {
-				b.ReportAllocs()
-				p.run(b)
-			})
-		})
-	}
+	strategytest.Overhead(b, benchLimit, []strategytest.Pair{
+		{Strategy: Sequential{}, Bare: "loop", RunBare: bareLoop},
+		{Strategy: Unbounded{}, Bare: "goroutine+waitgroup", RunBare: bareGoroutines},
+		{Strategy: Offload{}, Bare: "goroutine+waitgroup", RunBare: bareGoroutines},
+		{Strategy: Pool{}, Bare: "channel-pool", RunBare: bareChannelPool},
+		{Strategy: Semaphore{}, Bare: "errgroup.SetLimit", RunBare: bareErrgroup},
+		{Strategy: Semaphore{}, Bare: "x-sync-semaphore", RunBare: bareSemaphore},
+		{Strategy: Errgroup{}, Bare: "errgroup.SetLimit", RunBare: bareErrgroup},
+		{Strategy: Queue{Size: benchLimit, Policy: Block}, Bare: "channel-pool", RunBare: bareChannelPool},
+		{Strategy: RateLimit{Rate: benchRate, Burst: benchBurst}, Bare: "limiter+goroutine", RunBare: bareRateLimit},
+	})
 }
 
 func bareLoop(b *testing.B) {
 	ctx := context.Background()
 	f := noop
-	for b.Loop() {
+	for range b.N {
 		_ = f(ctx, nil)
 	}
 }
@@ -79,7 +60,7 @@ func bareLoop(b *testing.B) {
 func bareGoroutines(b *testing.B) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	for b.Loop() {
+	for range b.N {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -102,7 +83,7 @@ func bareChannelPool(b *testing.B) {
 			}
 		}()
 	}
-	for b.Loop() {
+	for range b.N {
 		jobs <- noop
 	}
 	close(jobs)
@@ -112,7 +93,7 @@ func bareChannelPool(b *testing.B) {
 func bareErrgroup(b *testing.B) {
 	g, ctx := errgroup.WithContext(context.Background())
 	g.SetLimit(benchLimit)
-	for b.Loop() {
+	for range b.N {
 		g.Go(func() error { return noop(ctx, nil) })
 	}
 	_ = g.Wait()
@@ -122,7 +103,7 @@ func bareSemaphore(b *testing.B) {
 	ctx := context.Background()
 	sem := semaphore.NewWeighted(benchLimit)
 	var wg sync.WaitGroup
-	for b.Loop() {
+	for range b.N {
 		_ = sem.Acquire(ctx, 1)
 		wg.Add(1)
 		go func() {
@@ -138,7 +119,7 @@ func bareRateLimit(b *testing.B) {
 	ctx := context.Background()
 	limiter := rate.NewLimiter(benchRate, benchBurst)
 	var wg sync.WaitGroup
-	for b.Loop() {
+	for range b.N {
 		_ = limiter.Wait(ctx)
 		wg.Add(1)
 		go func() {

@@ -70,25 +70,26 @@ func (q Queue) Start(ctx context.Context, limit int) harness.Group {
 	if policy == "" {
 		policy = Block
 	}
-	return &queueGroup{poolGroup: startPool(ctx, CheckLimit("queue", limit), size), policy: policy}
+	return &queueGroup{poolGroup: startPool(ctx, CheckLimit("queue", limit), size), blocks: policy == Block, rejects: policy == Reject}
 }
 
 type queueGroup struct {
 	*poolGroup
-	policy                  string
+	blocks, rejects         bool // the policy: block, reject, else drop the oldest
 	peak, rejected, dropped atomic.Int64
 }
 
 // Go enqueues t, applying the policy when the queue is full. Under block
 // it waits for room, as the pool's Go does: once the group's context is
-// done the workers skip what they take, so room comes at once.
+// done the workers skip what they take, so room comes at once. Under the
+// others, a task submitted once the context is done is not queued.
 func (g *queueGroup) Go(t harness.Task) {
-	if g.ctx.Err() != nil {
-		return
-	}
-	if g.policy == Block {
+	if g.blocks {
 		g.roots <- t
 		g.notePeak()
+		return
+	}
+	if g.ctx.Err() != nil {
 		return
 	}
 	for {
@@ -98,7 +99,7 @@ func (g *queueGroup) Go(t harness.Task) {
 			return
 		default:
 		}
-		if g.policy == Reject {
+		if g.rejects {
 			g.rejected.Add(1)
 			return
 		}
@@ -116,8 +117,11 @@ func (g *queueGroup) Go(t harness.Task) {
 
 // notePeak keeps the deepest queue seen, wake-up tokens left out.
 func (g *queueGroup) notePeak() {
-	d := int64(len(g.roots)) - g.tokens.Load()
-	for p := g.peak.Load(); d > p && !g.peak.CompareAndSwap(p, d); p = g.peak.Load() {
+	p, d := g.peak.Load(), int64(len(g.roots))
+	if d <= p {
+		return // the common case: tokens would only make it shallower
+	}
+	for d -= g.tokens.Load(); d > p && !g.peak.CompareAndSwap(p, d); p = g.peak.Load() {
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/alitto/pond/v2"
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/harness/strategy/strategytest"
 	"github.com/gammazero/workerpool"
 	"github.com/panjf2000/ants/v2"
 	"github.com/sourcegraph/conc/pool"
@@ -19,40 +20,17 @@ const benchLimit = 8
 func noop(context.Context, harness.Exec) error { return nil }
 
 // BenchmarkOverhead runs each adapter and its library used directly back
-// to back, so that -count interleaves them: pair/concbench, pair/bare...
-// (scripts/overhead.sh prints the ratios). The bare side submits what a
-// user of the library writes to run the same no-op task, a closure over
-// its context, and waits for all with the library's own wait, or a
-// WaitGroup where it has none (ants). The wait is timed with the submissions: pond
-// and workerpool queue without bound, and on one processor a loop of
-// submissions alone would time the queue, not the work.
+// to back (strategytest.Overhead). The bare side submits what a user of
+// the library writes to run the same no-op task, a closure over its
+// context, and waits for all with the library's own wait, or a WaitGroup
+// where it has none (ants).
 func BenchmarkOverhead(b *testing.B) {
-	pairs := []struct {
-		strategy harness.Strategy
-		bare     string
-		run      func(b *testing.B)
-	}{
-		{Ants{}, "ants.Submit", bareAnts},
-		{Pond{}, "pond.Go", barePond},
-		{Conc{}, "conc.Go", bareConc},
-		{WorkerPool{}, "workerpool.Submit", bareWorkerPool},
-	}
-	for _, p := range pairs {
-		b.Run(p.strategy.Name()+"-vs-"+p.bare, func(b *testing.B) {
-			b.Run("concbench", func(b *testing.B) {
-				b.ReportAllocs()
-				g := p.strategy.Start(context.Background(), benchLimit)
-				for range b.N {
-					g.Go(noop)
-				}
-				_ = g.Wait()
-			})
-			b.Run("bare", func(b *testing.B) {
-				b.ReportAllocs()
-				p.run(b)
-			})
-		})
-	}
+	strategytest.Overhead(b, benchLimit, []strategytest.Pair{
+		{Strategy: Ants{}, Bare: "ants.Submit", RunBare: bareAnts},
+		{Strategy: Pond{}, Bare: "pond.Go", RunBare: barePond},
+		{Strategy: Conc{}, Bare: "conc.Go", RunBare: bareConc},
+		{Strategy: WorkerPool{}, Bare: "workerpool.Submit", RunBare: bareWorkerPool},
+	})
 }
 
 func bareAnts(b *testing.B) {

@@ -83,3 +83,19 @@ func TestErrgroupThroughGoFails(t *testing.T) {
 	}
 	t.Logf("the suite reports:\n%v", err)
 }
+
+// TestOverheadRunsBothSides checks that Overhead times the strategy and
+// its bare side as two sub-benchmarks of each pair, every task run.
+func TestOverheadRunsBothSides(t *testing.T) {
+	var bareRuns int
+	res := testing.Benchmark(func(b *testing.B) {
+		strategytest.Overhead(b, 2, []strategytest.Pair{{Strategy: strategy.Pool{}, Bare: "calls", RunBare: func(b *testing.B) {
+			bareRuns++
+			for range b.N {
+			}
+		}}})
+	})
+	if bareRuns == 0 || res.N == 0 {
+		t.Errorf("the bare side ran %d times, the benchmark N %d", bareRuns, res.N)
+	}
+}
