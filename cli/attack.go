@@ -24,6 +24,7 @@ type attackOptions struct {
 	startAt                          string
 	shards, shardIndex               int
 	quick, bundle                    bool
+	format                           *outputFormat
 	params                           paramsValue
 	request                          requestFlags
 	set                              map[string]bool // flags given on the command line
@@ -53,6 +54,7 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.IntVar(&o.shardIndex, "shard", -1, "this generator's shard, 0 to shards-1 (default: $"+shardIndexEnv+", as a Kubernetes Indexed Job sets it)")
 	fs.StringVar(&o.startAt, "start-at", "", "with -shards: when the shards begin, in RFC 3339 (2026-11-24T12:00:00Z), so that they send together")
 	fs.BoolVar(&o.bundle, "bundle", false, "after the run, print its results.json and interval logs as a bundle on stdout, for bench merge -logs (a pod's log carries it)")
+	o.format = defineFormat(fs)
 	return o
 }
 
@@ -82,7 +84,8 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		checkpoints.Save(r)
 	}
-	o.announceShard(stdout, stderr, progress)
+	human := o.format.human(stdout, stderr)
+	o.announceShard(human, stderr, progress)
 	var res *results.Results
 	var verdict string
 	var runErr error
@@ -102,13 +105,13 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		rundir.RemoveUnused(dir)
 		return runErr
 	}
-	if err := o.report(res, p, verdict, dir, stdout); err != nil {
+	if err := o.report(res, p, verdict, dir, stdout, human); err != nil {
 		return err
 	}
 	if runErr != nil {
 		return runErr
 	}
-	return judge(res, o.quick, stdout, stderr)
+	return judge(res, o.quick, human, stderr)
 }
 
 // sweep is the attacks of plan p on w's requests, each writing its files

@@ -63,6 +63,9 @@ func (o *attackOptions) validate() (load.Plan, error) {
 	if !slices.Contains([]string{"gob", "json", "csv", "none"}, o.encode) {
 		return p, o.bad("encode", "%q: want gob, json, csv or none", o.encode)
 	}
+	if o.format.json() && o.bundle {
+		return p, usagef("-format json: not with -bundle, which writes stdout too")
+	}
 	if o.quick {
 		if !o.set["reps"] {
 			p.Reps = 1

@@ -13,25 +13,33 @@ import (
 
 // progress draws one self-overwriting line on a terminal, redrawn every
 // second so that elapsed time and the ETA move while a long cell or an
-// attack runs; it is silent when the output is not a terminal or CI is
-// set.
+// attack runs. Off a terminal (a CI log, a pod's), or when CI is set, it
+// prints the line as a plain one every 10 s instead, so that long work
+// shows life and short work prints nothing.
 type progress struct {
-	w    io.Writer
-	on   bool
-	mu   sync.Mutex
-	line func() string // what to draw now; nil: nothing
-	stop chan struct{}
-	done sync.WaitGroup
+	w     io.Writer
+	on    bool          // on a terminal: redrawn in place
+	lines bool          // off one: a plain line every linesEvery
+	every time.Duration // how often to draw; 0: a second, or linesEvery
+	mu    sync.Mutex
+	line  func() string // what to draw now; nil: nothing
+	stop  chan struct{}
+	done  sync.WaitGroup
 }
+
+// linesEvery is how often progress prints a plain line off a terminal.
+const linesEvery = 10 * time.Second
 
 func newProgress(w io.Writer) *progress {
 	f, ok := w.(*os.File)
-	return &progress{w: w, on: ok && term.IsTerminal(int(f.Fd())) && os.Getenv("CI") == ""}
+	tty := ok && term.IsTerminal(int(f.Fd())) && os.Getenv("CI") == ""
+	return &progress{w: w, on: tty, lines: !tty}
 }
 
-// set draws line now and again every second until the next set or clear.
+// set draws line now and again every second until the next set or clear;
+// off a terminal, it prints it every 10 s from the first set.
 func (p *progress) set(line func() string) {
-	if !p.on {
+	if !p.on && !p.lines {
 		return
 	}
 	p.mu.Lock()
@@ -41,13 +49,23 @@ func (p *progress) set(line func() string) {
 		p.done.Add(1)
 		go p.tick(p.stop)
 	}
-	p.drawLocked()
+	if p.on {
+		p.drawLocked()
+	}
 	p.mu.Unlock()
 }
 
 func (p *progress) tick(stop chan struct{}) {
 	defer p.done.Done()
-	t := time.NewTicker(time.Second)
+	every := p.every
+	switch {
+	case every > 0:
+	case p.on:
+		every = time.Second
+	default:
+		every = linesEvery
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
@@ -62,8 +80,12 @@ func (p *progress) tick(stop chan struct{}) {
 }
 
 func (p *progress) drawLocked() {
-	if p.line != nil {
+	switch {
+	case p.line == nil:
+	case p.on:
 		fmt.Fprint(p.w, "\r\033[K"+p.line())
+	default:
+		fmt.Fprintln(p.w, "progress: "+p.line())
 	}
 }
 
@@ -97,11 +119,8 @@ func (p *progress) note(format string, args ...any) {
 	p.set(func() string { return msg + "  " + time.Since(since).Round(time.Second).String() })
 }
 
-// clear stops redrawing and erases the line.
+// clear stops redrawing and erases the line (on a terminal).
 func (p *progress) clear() {
-	if !p.on {
-		return
-	}
 	p.mu.Lock()
 	stop := p.stop
 	p.stop, p.line = nil, nil
@@ -110,5 +129,7 @@ func (p *progress) clear() {
 		close(stop)
 		p.done.Wait()
 	}
-	fmt.Fprint(p.w, "\r\033[K")
+	if p.on {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
 }

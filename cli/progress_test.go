@@ -50,3 +50,26 @@ func TestProgressRedrawsEverySecond(t *testing.T) {
 		t.Error("the line was drawn after clear, or not erased")
 	}
 }
+
+// TestProgressOffATerminalPrintsLines checks that off a terminal the
+// line is printed plain, once an interval, and never erased: a short run
+// prints nothing.
+func TestProgressOffATerminalPrintsLines(t *testing.T) {
+	var out syncBuffer
+	p := &progress{w: &out, lines: true, every: 200 * time.Millisecond}
+	p.note("[2/4] io pool 8")
+	if out.String() != "" {
+		t.Errorf("printed %q at once: a run shorter than the interval prints nothing", out.String())
+	}
+	time.Sleep(500 * time.Millisecond)
+	p.clear()
+	got := out.String()
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "progress: [2/4] io pool 8  ") || strings.Contains(got, "\033") {
+		t.Errorf("printed %q: want plain progress lines, one an interval", got)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if out.String() != got {
+		t.Error("a line was printed after clear")
+	}
+}

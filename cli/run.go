@@ -38,6 +38,7 @@ type runOptions struct {
 	file                  string
 	scenario              *scenario.File
 	set                   map[string]bool // flags given on the command line
+	format                *outputFormat
 }
 
 func defineRunFlags(fs *flag.FlagSet) *runOptions {
@@ -65,6 +66,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.BoolVar(&o.isolate, "isolate", true, "run each cell in a child process: a crash or hang fails that cell only, and each cell gets a fresh heap")
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated cell with no result by then is stopped and reported hung")
 	fs.BoolVar(&o.wide, "wide", false, "show every column of the table (the default fits 120 columns)")
+	o.format = defineFormat(fs)
 	fs.StringVar(&o.slo, "slo", "", "SLO a recommended cell must meet, e.g. 'p99<=50ms,errors<1%' (its error condition is the error budget; default budget 1%)")
 	defineSecretHeader(fs)
 	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
@@ -315,20 +317,25 @@ func (o *runOptions) report(res *results.Results, dir string, runErr error, stdo
 		res.Thresholds = o.scenario.Verdicts(res)
 	}
 	res.Recommendations = recommend.For(res)
-	if err := report.WriteTable(stdout, res, o.wide); err != nil {
-		return err
+	human := o.format.human(stdout, stderr)
+	if !o.format.json() {
+		if err := report.WriteTable(stdout, res, o.wide); err != nil {
+			return err
+		}
+		report.WriteRecommendations(stdout, res)
 	}
-	report.WriteRecommendations(stdout, res)
 	if !res.Complete {
-		fmt.Fprintln(stdout, "\nincomplete: interrupted; the table holds the repetitions measured so far")
+		fmt.Fprintln(human, "\nincomplete: interrupted; the table holds the repetitions measured so far")
 	}
 	if warm := warmupCells(res); len(warm) > 0 {
-		fmt.Fprintf(stdout, "warm-up only: interrupted before a measured repetition, %s show their warm-up (a cold process; read with care)\n", strings.Join(warm, ", "))
+		fmt.Fprintf(human, "warm-up only: interrupted before a measured repetition, %s show their warm-up (a cold process; read with care)\n", strings.Join(warm, ", "))
 	}
 	if err := saveRun(dir, res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
+	if err := writeOutcome(o.format, res, dir, stdout); err != nil {
+		return err
+	}
 	if runErr != nil {
 		return runErr
 	}
@@ -339,7 +346,7 @@ func (o *runOptions) report(res *results.Results, dir string, runErr error, stdo
 			fmt.Fprintf(stderr, "cell %s failed: %s\n%s\n", c.Name(), c.Failed, c.Stderr)
 		}
 	}
-	verdict := judge(res, o.quick, stdout, stderr)
+	verdict := judge(res, o.quick, human, stderr)
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d cells failed; first: %s", len(failed), len(res.Cells), failed[0])
 	}
