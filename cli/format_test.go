@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -70,5 +72,26 @@ func TestFormatIsCheckedAndExclusiveWithBundle(t *testing.T) {
 	code, _, stderr := bench(t, context.Background(), "attack", "-format", "json", "-bundle", "-rate", "10/s", "-duration", "1s", "-out", t.TempDir())
 	if code != 2 || !strings.Contains(stderr, "-format json: not with -bundle") {
 		t.Errorf("attack -format json -bundle: exit %d, %q", code, stderr)
+	}
+}
+
+// TestPlotOpenMetrics prints a run's summary as OpenMetrics and writes
+// nothing into its folder; a bad format is bad input.
+func TestPlotOpenMetrics(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := bench(t, context.Background(), "-quick", "-workloads", "io", "-strategies", "pool", "-isolate=false", "-out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	before, _ := os.ReadDir(dirs[0])
+	code, stdout, stderr := bench(t, context.Background(), "plot", "-format", "openmetrics", dirs[0])
+	if code != 0 || !strings.Contains(stdout, `concbench_goodput_per_second{run="`+filepath.Base(dirs[0])+`",workload="io",strategy="pool",limit="8"}`) || !strings.HasSuffix(stdout, "# EOF\n") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+	if after, _ := os.ReadDir(dirs[0]); len(after) != len(before) {
+		t.Errorf("the folder went from %d files to %d", len(before), len(after))
+	}
+	if code, _, stderr := bench(t, context.Background(), "plot", "-format", "csv", dirs[0]); code != 2 || !strings.Contains(stderr, `-format: "csv": want files or openmetrics`) {
+		t.Errorf("plot -format csv: exit %d, %q", code, stderr)
 	}
 }
