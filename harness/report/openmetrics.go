@@ -48,7 +48,9 @@ func WriteOpenMetrics(w io.Writer, res *results.Results, run string) error {
 		gauge("concbench_tasks_failed", "Tasks that ended in an error, summed over repetitions.", sum(results.Repetition.ErrorCount)),
 		gauge("concbench_tasks_not_started", "Tasks that never started, summed over repetitions.", sum(func(r results.Repetition) int { return r.NotStarted })),
 		gauge("concbench_efficiency_ratio", "The ideal bound over the wall time, the median over repetitions.",
-			func(c results.CellResult) (float64, bool) { return c.Summary.Efficiency, measured(c) && c.Summary.Ideal > 0 }),
+			func(c results.CellResult) (float64, bool) {
+				return c.Summary.Efficiency, measured(c) && c.Summary.Ideal > 0
+			}),
 		gauge("concbench_peak_memory_bytes", "The most heap and goroutine stacks held above the start, the median over repetitions.",
 			func(c results.CellResult) (float64, bool) { return float64(c.Summary.PeakMemory), measured(c) }),
 		gauge("concbench_peak_goroutines", "The most goroutines above the start, the median over repetitions.",
