@@ -95,3 +95,36 @@ func TestPlotOpenMetrics(t *testing.T) {
 		t.Errorf("plot -format csv: exit %d, %q", code, stderr)
 	}
 }
+
+// TestProfileWritesFilesAndNamesTopFunctions profiles a quick in-process
+// run: each cell writes its files under profiles/, results.json lists
+// them, and the table names each profiled cell's top functions.
+func TestProfileWritesFilesAndNamesTopFunctions(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), "-quick", "-workloads", "cpu", "-strategies", "pool,semaphore", "-isolate=false",
+		"-profile", "cpu,heap,trace", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+	res, err := results.Read(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Cells {
+		if len(c.Profiles) != 3 || len(c.CPUTop) == 0 {
+			t.Errorf("%s: profiles %v, CPU top %v", c.Name(), c.Profiles, c.CPUTop)
+		}
+		for _, rel := range c.Profiles {
+			if fi, err := os.Stat(filepath.Join(dirs[0], rel)); err != nil || fi.Size() == 0 {
+				t.Errorf("%s: %s: %v", c.Name(), rel, err)
+			}
+		}
+	}
+	if !strings.Contains(stdout, "Profiled cells") || !strings.Contains(stdout, "profiles/cpu-pool-8.cpu.pprof") {
+		t.Errorf("the table does not show the profiled cells:\n%s", stdout)
+	}
+	if code, _, stderr := bench(t, context.Background(), "-profile", "cpu,gpu"); code != 2 || !strings.Contains(stderr, `-profile: "gpu": want some of cpu, heap, mutex, block, trace`) {
+		t.Errorf("-profile cpu,gpu: exit %d, %q", code, stderr)
+	}
+}

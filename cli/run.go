@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ type runOptions struct {
 	scenario              *scenario.File
 	set                   map[string]bool // flags given on the command line
 	format                *outputFormat
+	profile               listValue
 }
 
 func defineRunFlags(fs *flag.FlagSet) *runOptions {
@@ -67,6 +69,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", isolate.DefaultDeadline, "an isolated cell with no result by then is stopped and reported hung")
 	fs.BoolVar(&o.wide, "wide", false, "show every column of the table (the default fits 120 columns)")
 	o.format = defineFormat(fs)
+	fs.Var(&o.profile, "profile", "profiles each cell records over its measured repetitions, comma-separated: cpu, heap (allocations), mutex, block, trace (runtime/trace's flight recorder, kept for the slowest repetition); written to profiles/ in the run folder, their figures including the profilers' cost")
 	fs.StringVar(&o.slo, "slo", "", "SLO a recommended cell must meet, e.g. 'p99<=50ms,errors<1%' (its error condition is the error budget; default budget 1%)")
 	defineSecretHeader(fs)
 	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
@@ -89,7 +92,7 @@ func (o *runOptions) spec() (plan.Spec, error) {
 		return plan.Spec{}, usagef("-tasks: %d is out of range 1..%d", o.tasks, harness.MaxTasks)
 	}
 	s := plan.Spec{Strategies: o.strategies, Limits: o.limits.list, AutoLimits: o.limits.auto, Reps: o.reps, Warmup: o.warmup, Quick: o.quick && !o.set["tasks"],
-		Target: o.target, Force: o.force, GOMAXPROCS: o.gomaxprocs}
+		Target: o.target, Force: o.force, GOMAXPROCS: o.gomaxprocs, Profiles: o.profile}
 	if o.slo != "" {
 		slo, err := results.ParseSLO("slo", o.slo)
 		if err != nil {
@@ -170,6 +173,9 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	}
 	if f.GOMAXPROCS > 0 {
 		file = append(file, fileSetting{"gomaxprocs", func() error { s.GOMAXPROCS = fs.GOMAXPROCS; return nil }})
+	}
+	if len(f.Profile) > 0 {
+		file = append(file, fileSetting{"profile", func() error { s.Profiles = fs.Profiles; return nil }})
 	}
 	if err := overlay(o.set, append(file, outputSettings(f, &o.out, &o.label)...)); err != nil {
 		return err
@@ -286,9 +292,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	progress := newProgress(stderr)
-	runner := harness.Runner{Args: append([]string{"bench"}, args...), Progress: progress.show}
+	runner := harness.Runner{Args: append([]string{"bench"}, args...), Progress: progress.show, ProfileDir: filepath.Join(dir, "profiles")}
 	if o.isolate {
-		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout}
+		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout, ProfileDir: runner.ProfileDir}
 	}
 	var checkpointErr error
 	runner.Checkpoint = func(r *results.Results) {

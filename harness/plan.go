@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/profiles"
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -52,6 +53,10 @@ type PlanConfig struct {
 	// (DefaultMaxAutoLimit when 0).
 	AutoLimits   bool
 	MaxAutoLimit int
+	// Profiles are the profiles each cell's measured repetitions record
+	// (package profiles: cpu, heap, mutex, block, trace), written into the
+	// Runner's ProfileDir.
+	Profiles []string
 }
 
 // DefaultMaxAutoLimit is the highest limit an automatic search tries.
@@ -138,6 +143,9 @@ func NewPlan(c PlanConfig) (_ *Plan, err error) {
 		return nil, input.Errorf("max-stack", "%d bytes is out of range 0..%d (0: Go's default)", c.MaxStack, int64(1)<<40)
 	case c.GOMAXPROCS < 0 || c.GOMAXPROCS > MaxGOMAXPROCS:
 		return nil, input.Errorf("gomaxprocs", "%d is out of range 0..%d (0: as it is)", c.GOMAXPROCS, MaxGOMAXPROCS)
+	}
+	if err := profiles.Validate("profile", c.Profiles); err != nil {
+		return nil, err
 	}
 	for _, w := range c.Workloads {
 		if w.Workload == nil {
@@ -242,7 +250,8 @@ func CloseWorkloads(ws []PlannedWorkload) error {
 
 // Record is the plan as results.json keeps it.
 func (p *Plan) Record() results.PlanRecord {
-	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack, SLO: p.SLO.String(), LimitsAuto: p.AutoLimits}
+	r := results.PlanRecord{Limits: p.Limits, Reps: p.Reps, Warmup: p.Warmup, Forced: p.Force, StrategyParams: p.StrategyParams, GOMAXPROCS: p.GOMAXPROCS, MaxStack: p.MaxStack, SLO: p.SLO.String(), LimitsAuto: p.AutoLimits,
+		Profiles: p.Profiles}
 	for _, w := range p.Workloads {
 		r.Workloads = append(r.Workloads, w.Record())
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/leak"
+	"github.com/concbench/concbench/harness/profiles"
 	"github.com/concbench/concbench/harness/results"
 )
 
@@ -29,6 +30,10 @@ type Runner struct {
 	// cell with the results so far (marked incomplete), for example to
 	// write them so that a killed run loses at most the running cell.
 	Checkpoint func(*results.Results)
+	// ProfileDir is where cells write the profiles the plan asks for
+	// (PlanConfig.Profiles); a plan with profiles needs it. An Isolate
+	// that runs cells elsewhere is told it separately.
+	ProfileDir string
 }
 
 // A CellRunner runs all the repetitions of one cell of a plan somewhere
@@ -73,6 +78,9 @@ type Progress struct {
 func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 	if p == nil || !p.validated {
 		return nil, ErrNotValidated
+	}
+	if len(p.Profiles) > 0 && r.ProfileDir == "" {
+		return nil, errors.New("harness: the plan records profiles: set Runner.ProfileDir")
 	}
 	if p.GOMAXPROCS > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p.GOMAXPROCS))
@@ -148,10 +156,24 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 	defer cancelTasks()
 	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancelTasks) })
 	defer stopAfter()
+	var profiled *profiles.Session
 	reps, complete, err := Repeat(ctx, p.Warmup, p.Reps, func(rep int, _ []results.Repetition) (results.Repetition, error) {
 		progress(rep)
-		return runRepetition(ctx, taskCtx, cell, rep, grace+abandonAfter)
+		if rep == p.Warmup && len(p.Profiles) > 0 {
+			profiled = profiles.Start(p.Profiles, r.ProfileDir, cellFileName(cell))
+		}
+		r, err := runRepetition(ctx, taskCtx, cell, rep, grace+abandonAfter)
+		if profiled != nil {
+			profiled.Repetition(r.Wall)
+		}
+		return r, err
 	})
+	if profiled != nil {
+		var perr error
+		if cr.Profiles, cr.CPUTop, perr = profiled.Stop(); perr != nil {
+			cr.Stderr = "profiling: " + perr.Error() // the measurement stands
+		}
+	}
 	var runErr error
 	if err != nil {
 		runErr = fmt.Errorf("%s: %w", cell, err)
@@ -255,6 +277,11 @@ func runRepetition(stop, taskCtx context.Context, cell Cell, rep int, abandon ti
 	}
 	m.Leaked, m.Leaks = leaked(alive)
 	return m, nil
+}
+
+// cellFileName is the cell as its files name it: "io pool 8".
+func cellFileName(c Cell) string {
+	return results.CellResult{Workload: c.Workload.Name, Strategy: c.Strategy.Name(), Limit: c.Limit}.Name()
 }
 
 // leakSettle is how long the leak check lets goroutines on their way out

@@ -48,12 +48,16 @@ type Spec struct {
 	// AutoLimits searches each limited strategy's limit (-limits auto)
 	// instead of running Limits.
 	AutoLimits bool
+	// Profiles are the profiles each cell records (see
+	// harness.PlanConfig.Profiles).
+	Profiles []string
 }
 
 // FromRecord is the spec of a plan as results.json (or an isolated cell's
 // spec) records it.
 func FromRecord(r results.PlanRecord) Spec {
-	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, StrategyParams: r.StrategyParams, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced, GOMAXPROCS: r.GOMAXPROCS, MaxStack: r.MaxStack}
+	return Spec{Workloads: r.Workloads, Strategies: r.Strategies, StrategyParams: r.StrategyParams, Limits: r.Limits, Reps: r.Reps, Warmup: r.Warmup, Force: r.Forced, GOMAXPROCS: r.GOMAXPROCS, MaxStack: r.MaxStack,
+		Profiles: r.Profiles}
 }
 
 // Build builds and validates the plan. Every problem is an *input.Error
@@ -64,7 +68,8 @@ func Build(s Spec) (*harness.Plan, error) {
 	if err := checkDuplicates(s); err != nil {
 		return nil, err
 	}
-	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack, SLO: s.SLO, AutoLimits: s.AutoLimits}
+	c := harness.PlanConfig{Limits: s.Limits, Reps: s.Reps, Warmup: s.Warmup, Force: s.Force, GOMAXPROCS: s.GOMAXPROCS, MaxStack: s.MaxStack, SLO: s.SLO, AutoLimits: s.AutoLimits,
+		Profiles: s.Profiles}
 	for name := range s.StrategyParams {
 		if !slices.Contains(s.Strategies, name) {
 			return nil, input.Errorf("param "+name, "strategy %q is not among the strategies (%s)", name, strings.Join(s.Strategies, ", "))

@@ -20,7 +20,7 @@ import (
 // repetitions and target. A command overrides parts of it (flags), then
 // builds it with plan.Build and points errors at lines with Locate.
 func (f *File) Spec() plan.Spec {
-	s := plan.Spec{Strategies: f.Strategies, StrategyParams: f.StrategyParams, Limits: f.Limits, AutoLimits: f.AutoLimits, Target: f.Target, GOMAXPROCS: f.GOMAXPROCS}
+	s := plan.Spec{Strategies: f.Strategies, StrategyParams: f.StrategyParams, Limits: f.Limits, AutoLimits: f.AutoLimits, Target: f.Target, GOMAXPROCS: f.GOMAXPROCS, Profiles: f.Profile}
 	if f.Reps != nil {
 		s.Reps = *f.Reps
 	}

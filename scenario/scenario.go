@@ -22,6 +22,7 @@ import (
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/input"
+	"github.com/concbench/concbench/harness/profiles"
 	"github.com/concbench/concbench/harness/results"
 	"gopkg.in/yaml.v3"
 )
@@ -43,9 +44,10 @@ type File struct {
 	Strategies        []string
 	StrategyParams    map[string]map[string]string // by strategy name, from the mapping form of strategies
 	Limits            []int
-	AutoLimits        bool // limits: auto: search each limited strategy's limit
-	Reps, Warmup      *int // nil: the command's default
-	GOMAXPROCS        int  // 0: as it is
+	AutoLimits        bool     // limits: auto: search each limited strategy's limit
+	Reps, Warmup      *int     // nil: the command's default
+	GOMAXPROCS        int      // 0: as it is
+	Profile           []string // the profiles each cell records (bench run -profile)
 	Target            string
 	Thresholds        []Threshold
 	Out, Label        string
@@ -187,12 +189,12 @@ func (p *parser) mapping(n *yaml.Node, key string, known []string, field func(k 
 }
 
 func (p *parser) file(n *yaml.Node, f *File) {
-	top := []string{"schema", "name", "description", "workloads", "strategies", "limits", "reps", "warmup", "gomaxprocs", "target", "thresholds", "output", "attack"}
+	top := []string{"schema", "name", "description", "workloads", "strategies", "limits", "reps", "warmup", "gomaxprocs", "profile", "target", "thresholds", "output", "attack"}
 	var schemaSeen bool
 	runOnly := map[string]int{} // keys bench attack has no use for, by line
 	p.mapping(n, "", top, func(k string, v *yaml.Node) {
 		switch k {
-		case "strategies", "limits", "reps", "warmup", "gomaxprocs":
+		case "strategies", "limits", "reps", "warmup", "gomaxprocs", "profile":
 			runOnly[k] = v.Line
 		}
 		switch k {
@@ -225,6 +227,14 @@ func (p *parser) file(n *yaml.Node, f *File) {
 			f.Warmup = &w
 		case "gomaxprocs":
 			f.GOMAXPROCS = p.int(v, k, 1, harness.MaxGOMAXPROCS)
+		case "profile":
+			for i, s := range p.seq(v, k) {
+				f.Profile = append(f.Profile, p.str(s, fmt.Sprintf("profile[%d]", i)))
+			}
+			var bad *input.Error
+			if err := profiles.Validate(k, f.Profile); errors.As(err, &bad) {
+				p.fail(v, k, "%s", bad.Problem)
+			}
 		case "target":
 			f.Target = p.str(v, k)
 		case "thresholds":

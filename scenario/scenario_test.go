@@ -113,6 +113,7 @@ func TestStrictErrors(t *testing.T) {
 		{"broken YAML", "schema: concbench/scenario/v1\nworkloads: x\n  bad: y\n", "s.yaml:3: not valid YAML: mapping values are not allowed"},
 		{"an empty file", "", "s.yaml:1: empty file"},
 		{"two documents", "schema: concbench/scenario/v1\nworkloads: {io: {}}\n---\nreps: 9\n", "s.yaml:3: a second YAML document (after ---)"},
+		{"an unknown profile", "schema: concbench/scenario/v1\nworkloads: {io: {}}\nprofile: [cpu, gpu]\n", `s.yaml:3: profile: "gpu": want some of cpu, heap, mutex, block, trace`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,5 +320,16 @@ func TestLimitsAuto(t *testing.T) {
 	at := Threshold{Selector: "pool@8"}
 	if !at.Matches(results.CellResult{Workload: "io-fast", Strategy: "pool", Limit: 8}) || at.Matches(results.CellResult{Workload: "io-fast", Strategy: "pool", Limit: 2}) {
 		t.Error("pool@8 does not pick pool at 8 alone")
+	}
+}
+
+// TestProfileKey reads the profiles a scenario's cells record.
+func TestProfileKey(t *testing.T) {
+	f, err := Parse("s.yaml", []byte("schema: concbench/scenario/v1\nworkloads: {io: {}}\nprofile: [cpu, trace]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Spec().Profiles; strings.Join(got, ",") != "cpu,trace" {
+		t.Errorf("profiles %q, want cpu,trace", got)
 	}
 }

@@ -53,6 +53,9 @@ type Cells struct {
 	Deadline time.Duration
 	// Program is the executable to start; empty: this one (os.Executable).
 	Program string
+	// ProfileDir is where a child writes the profiles the plan asks for
+	// (the Runner's ProfileDir).
+	ProfileDir string
 }
 
 var _ harness.CellRunner = (*Cells)(nil)
@@ -77,7 +80,7 @@ func (c *Cells) RunCell(ctx context.Context, p *harness.Plan, cell harness.Cell)
 	}
 	spec := p.Record() // the cell alone, with the plan's settings
 	spec.Workloads, spec.Strategies, spec.Limits = []results.WorkloadRecord{cell.Workload.Record()}, []string{cell.Strategy.Name()}, []int{max(cell.Limit, 1)}
-	spec.StrategyParams = nil
+	spec.StrategyParams, spec.ProfileDir = nil, c.ProfileDir
 	if params, ok := p.StrategyParams[cell.Strategy.Name()]; ok {
 		spec.StrategyParams = map[string]map[string]string{cell.Strategy.Name(): params}
 	}
@@ -176,7 +179,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, build func(results.
 		return err
 	}
 	defer p.Close()
-	var r harness.Runner
+	r := harness.Runner{ProfileDir: spec.ProfileDir}
 	res, runErr := r.Run(ctx, p)
 	var cell results.CellResult
 	if res != nil && len(res.Cells) > 0 {

@@ -264,7 +264,42 @@ func tables(res *results.Results, wide bool) []Table {
 	if rows := StageRows(res); rows != nil {
 		tables = append(tables, Table{"Stages (of each cell's first whole repetition)", rows})
 	}
+	if rows := ProfileRows(res); rows != nil {
+		tables = append(tables, Table{"Profiled cells (their figures include the profilers' cost): the CPU profile's top functions, by share of samples", rows})
+	}
 	return tables
+}
+
+// ProfileRows returns, for each profiled cell (-profile), its CPU
+// profile's top functions with their flat and cumulative shares, and on
+// the cell's first row the files it wrote; nil when no cell was profiled.
+func ProfileRows(res *results.Results) [][]string {
+	var rows [][]string
+	for _, c := range res.Cells {
+		if len(c.Profiles) == 0 {
+			continue
+		}
+		files := make([]string, 0, len(c.Profiles))
+		for _, kind := range slices.Sorted(maps.Keys(c.Profiles)) {
+			files = append(files, c.Profiles[kind])
+		}
+		limit := "-"
+		if c.Limit > 0 {
+			limit = strconv.Itoa(c.Limit)
+		}
+		first := len(rows)
+		for _, f := range c.CPUTop {
+			rows = append(rows, []string{c.Workload, c.Strategy, limit, f.Name, shareLabel(f.Flat), shareLabel(f.Cum), ""})
+		}
+		if len(rows) == first {
+			rows = append(rows, []string{c.Workload, c.Strategy, limit, "(no CPU samples)", "", "", ""})
+		}
+		rows[first][6] = strings.Join(files, " ")
+	}
+	if rows == nil {
+		return nil
+	}
+	return append([][]string{{"workload", "strategy", "limit", "function", "flat", "cum", "files"}}, rows...)
 }
 
 // StageRows returns the stages of staged attacks (bench attack -stages or
@@ -375,3 +410,6 @@ func errorsCell(m map[string]int) string {
 	sort.Strings(kinds)
 	return fmt.Sprintf("%d (%s)", total, strings.Join(kinds, ","))
 }
+
+// shareLabel is a share as a percentage with one decimal: "12.5%".
+func shareLabel(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }

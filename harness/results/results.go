@@ -217,6 +217,12 @@ type PlanRecord struct {
 	// searched (-limits auto): their cells are the search's probes, in the
 	// order they ran.
 	LimitsAuto bool `json:"limits_auto,omitempty"`
+	// Profiles are the profiles each cell recorded (bench run -profile);
+	// see CellResult.Profiles.
+	Profiles []string `json:"profiles,omitempty"`
+	// ProfileDir is where an isolated cell's process writes them: set in
+	// the plan a child is sent, never in results.json.
+	ProfileDir string `json:"profile_dir,omitempty"`
 }
 
 // WorkloadRecord is one workload of a plan with every parameter resolved.
@@ -252,6 +258,19 @@ type CellResult struct {
 	Unbounded   bool         `json:"unbounded,omitempty"`
 	Summary     Repetition   `json:"summary"` // per field, the median over repetitions; errors summed
 	Repetitions []Repetition `json:"repetitions"`
+	// Profiles are the files of a profiled cell (-profile), by kind (cpu,
+	// heap, mutex, block, trace), relative to the run folder; CPUTop the
+	// CPU profile's top functions. Its figures include the profilers' cost.
+	Profiles map[string]string `json:"profiles,omitempty"`
+	CPUTop   []ProfileFunc     `json:"cpu_top,omitempty"`
+}
+
+// ProfileFunc is one function of a CPU profile: its share of the samples
+// on the stack's top (flat) and anywhere on it (cumulative).
+type ProfileFunc struct {
+	Name string  `json:"name"`
+	Flat float64 `json:"flat"`
+	Cum  float64 `json:"cum"`
 }
 
 // Interval is one span of an attack (a second): the requests meant to be
