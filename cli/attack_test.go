@@ -377,9 +377,10 @@ func TestAttackKeysAreFlags(t *testing.T) {
 		}
 	}
 	// Set elsewhere in a file (target, output, the workload's params), or
-	// about one process of a run rather than the attack.
+	// about one process of a run rather than the attack (what it prints
+	// included).
 	elsewhere := map[string]bool{"f": true, "target": true, "out": true, "label": true, "param": true, "secret-header": true,
-		"quick": true, "shard": true, "start-at": true, "bundle": true}
+		"quick": true, "shard": true, "start-at": true, "bundle": true, "format": true}
 	fs.VisitAll(func(f *flag.Flag) {
 		if !keyed[f.Name] && !elsewhere[f.Name] {
 			t.Errorf("-%s has no key in a scenario's attack section", f.Name)

@@ -158,6 +158,23 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 		fs.Workloads = keep
 	}
 	s.Workloads = fs.Workloads
+	if err := overlay(o.set, append(planSettings(f, fs, s), outputSettings(f, &o.out, &o.label)...)); err != nil {
+		return err
+	}
+	for name, params := range fs.StrategyParams {
+		if slices.Contains(s.Strategies, name) { // -strategies may leave some out
+			if s.StrategyParams == nil {
+				s.StrategyParams = map[string]map[string]string{}
+			}
+			s.StrategyParams[name] = params
+		}
+	}
+	return nil
+}
+
+// planSettings are the options of the plan the scenario file f set, fs
+// being its spec, each applied to s unless its flag was given.
+func planSettings(f *scenario.File, fs plan.Spec, s *plan.Spec) []fileSetting {
 	file := []fileSetting{{"target", func() error { s.Target = fs.Target; return nil }}}
 	if len(fs.Strategies) > 0 {
 		file = append(file, fileSetting{"strategies", func() error { s.Strategies = fs.Strategies; return nil }})
@@ -177,18 +194,7 @@ func (o *runOptions) fromScenario(s *plan.Spec) error {
 	if len(f.Profile) > 0 {
 		file = append(file, fileSetting{"profile", func() error { s.Profiles = fs.Profiles; return nil }})
 	}
-	if err := overlay(o.set, append(file, outputSettings(f, &o.out, &o.label)...)); err != nil {
-		return err
-	}
-	for name, params := range fs.StrategyParams {
-		if slices.Contains(s.Strategies, name) { // -strategies may leave some out
-			if s.StrategyParams == nil {
-				s.StrategyParams = map[string]map[string]string{}
-			}
-			s.StrategyParams[name] = params
-		}
-	}
-	return nil
+	return file
 }
 
 // fromFlags sets the workloads and the strategies' parameters from
