@@ -30,6 +30,9 @@ type Comparison struct {
 	// Answers are each workload's recommendation on both sides (package
 	// recommend, on each side's pooled cells).
 	Answers []Answer `json:"answers,omitempty"`
+	// ProfileShifts are, for cells whose CPU was profiled on both sides,
+	// the functions whose share of the samples changed most.
+	ProfileShifts []ProfileShift `json:"profile_shifts,omitempty"`
 }
 
 // Answer is one workload's recommendation on each side.
@@ -160,6 +163,7 @@ func CompareWith(base, head *Side, o Options) *Comparison {
 	}
 	c.Warnings = planWarnings(base, head)
 	c.Answers = answers(base, head)
+	c.ProfileShifts = profileShifts(base, head)
 	needMore := map[string]bool{}
 	for _, m := range Metrics {
 		for _, k := range base.Order {

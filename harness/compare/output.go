@@ -96,6 +96,9 @@ func (c *Comparison) writeNotes(w io.Writer, bullet string, esc func(string) str
 			lines = append(lines, "recommendation: "+a.String())
 		}
 	}
+	for _, sh := range c.ProfileShifts {
+		lines = append(lines, "profile "+sh.String())
+	}
 	if len(c.OnlyBase) > 0 {
 		lines = append(lines, "only in base: "+joinKeys(c.OnlyBase))
 	}
