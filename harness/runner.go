@@ -162,6 +162,9 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 		if rep == p.Warmup && len(p.Profiles) > 0 {
 			profiled = profiles.Start(p.Profiles, r.ProfileDir, cellFileName(cell))
 		}
+		if profiled != nil {
+			profiled.Begin()
+		}
 		r, err := runRepetition(ctx, taskCtx, cell, rep, grace+abandonAfter)
 		if profiled != nil {
 			profiled.Repetition(r.Wall)
@@ -169,8 +172,9 @@ func (r *Runner) runCell(ctx context.Context, p *Plan, cell Cell, progress func(
 		return r, err
 	})
 	if profiled != nil {
-		var perr error
-		if cr.Profiles, cr.CPUTop, perr = profiled.Stop(); perr != nil {
+		got, perr := profiled.Stop()
+		cr.Profiles, cr.CPUTop, cr.Trace = got.Files, got.Top, got.Trace
+		if perr != nil {
 			cr.Stderr = "profiling: " + perr.Error() // the measurement stands
 		}
 	}

@@ -102,6 +102,13 @@ func Start(kinds []string, dir, name string) *Session {
 	return s
 }
 
+// Begin marks the start of a measured repetition in the trace.
+func (s *Session) Begin() {
+	if s.recorder != nil {
+		markRepetition()
+	}
+}
+
 // Repetition notes a measured repetition's wall time; after the slowest
 // so far, it keeps the flight recorder's window, which ends with it.
 func (s *Session) Repetition(wall time.Duration) {
@@ -115,11 +122,19 @@ func (s *Session) Repetition(wall time.Duration) {
 	}
 }
 
+// Stopped is what a session recorded: each kind's file, relative to the
+// run folder, the CPU profile's top functions by flat time, and the
+// trace's waits.
+type Stopped struct {
+	Files map[string]string
+	Top   []results.ProfileFunc
+	Trace *results.TraceSummary
+}
+
 // Stop ends profiling and writes the files: profiles/<stem>.<kind>.pprof,
-// and <stem>.trace. It returns each kind's file, relative to dir's parent
-// (the run folder), and the CPU profile's top functions by flat time.
-func (s *Session) Stop() (files map[string]string, top []results.ProfileFunc, err error) {
-	files = map[string]string{}
+// and <stem>.trace (see Stopped).
+func (s *Session) Stop() (Stopped, error) {
+	files, top, trace := map[string]string{}, []results.ProfileFunc(nil), (*results.TraceSummary)(nil)
 	if s.has("cpu") {
 		pprof.StopCPUProfile()
 		s.write("cpu", ".cpu.pprof", s.cpu.Bytes(), files)
@@ -148,8 +163,9 @@ func (s *Session) Stop() (files map[string]string, top []results.ProfileFunc, er
 	if s.recorder != nil {
 		s.recorder.Stop()
 		s.write("trace", ".trace", s.trace.Bytes(), files)
+		trace = s.summarize()
 	}
-	return files, top, s.err
+	return Stopped{Files: files, Top: top, Trace: trace}, s.err
 }
 
 // Stem is a cell's name as a file name: "io pool 8" is "io-pool-8".

@@ -51,14 +51,19 @@ func TestSessionWritesEveryKind(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "profiles")
 	s := Start(Kinds, dir, "io pool 8")
 	for range 2 {
+		s.Begin()
 		start := time.Now()
 		burn(150 * time.Millisecond)
 		contend()
 		s.Repetition(time.Since(start))
 	}
-	files, top, err := s.Stop()
+	got, err := s.Stop()
 	if err != nil {
 		t.Fatal(err)
+	}
+	files, top := got.Files, got.Top
+	if got.Trace == nil || got.Trace.Blocked["sync"] == 0 || got.Trace.Blocked["sleep"] == 0 {
+		t.Errorf("trace summary %+v: the contended mutex and the sleeps in it must show as sync and sleep", got.Trace)
 	}
 	if len(files) != len(Kinds) {
 		t.Fatalf("files %v, want one a kind", files)

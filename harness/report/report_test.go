@@ -286,3 +286,17 @@ func TestLeakingCellIsMarked(t *testing.T) {
 		t.Errorf("verdict %q, want LEAKED 100", v)
 	}
 }
+
+// TestTraceRows lists a traced cell's scheduler wait, then its blocking
+// causes, most first.
+func TestTraceRows(t *testing.T) {
+	res := fixture()
+	if TraceRows(res) != nil {
+		t.Fatal("rows for a run without traces")
+	}
+	res.Cells[0].Trace = &results.TraceSummary{SchedWait: 5 * time.Millisecond, Blocked: map[string]time.Duration{"sync": 300 * time.Millisecond, "select": time.Second}}
+	rows := TraceRows(res)
+	if len(rows) != 4 || rows[1][3] != "runnable, not running (scheduler wait)" || rows[2][3] != "blocked: select" || rows[3][3] != "blocked: sync" || rows[3][4] != "300ms" {
+		t.Errorf("rows %q", rows)
+	}
+}

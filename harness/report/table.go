@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -267,7 +268,37 @@ func tables(res *results.Results, wide bool) []Table {
 	if rows := ProfileRows(res); rows != nil {
 		tables = append(tables, Table{"Profiled cells (their figures include the profilers' cost): the CPU profile's top functions, by share of samples", rows})
 	}
+	if rows := TraceRows(res); rows != nil {
+		tables = append(tables, Table{"Execution trace of each cell's slowest repetition: goroutines' time runnable (the scheduler's wait) and blocked, by cause, summed over goroutines", rows})
+	}
 	return tables
+}
+
+// TraceRows returns, for each cell with a trace summary (-profile
+// trace), the scheduler's wait and the blocking causes, most first; nil
+// when none has one.
+func TraceRows(res *results.Results) [][]string {
+	var rows [][]string
+	for _, c := range res.Cells {
+		if c.Trace == nil {
+			continue
+		}
+		limit := "-"
+		if c.Limit > 0 {
+			limit = strconv.Itoa(c.Limit)
+		}
+		rows = append(rows, []string{c.Workload, c.Strategy, limit, "runnable, not running (scheduler wait)", Duration(c.Trace.SchedWait)})
+		causes := slices.SortedFunc(maps.Keys(c.Trace.Blocked), func(a, b string) int {
+			return cmp.Or(cmp.Compare(c.Trace.Blocked[b], c.Trace.Blocked[a]), strings.Compare(a, b))
+		})
+		for _, cause := range causes {
+			rows = append(rows, []string{c.Workload, c.Strategy, limit, "blocked: " + cause, Duration(c.Trace.Blocked[cause])})
+		}
+	}
+	if rows == nil {
+		return nil
+	}
+	return append([][]string{{"workload", "strategy", "limit", "waiting", "time"}}, rows...)
 }
 
 // ProfileRows returns, for each profiled cell (-profile), its CPU

@@ -263,6 +263,17 @@ type CellResult struct {
 	// CPU profile's top functions. Its figures include the profilers' cost.
 	Profiles map[string]string `json:"profiles,omitempty"`
 	CPUTop   []ProfileFunc     `json:"cpu_top,omitempty"`
+	// Trace is what the execution trace of the slowest repetition says
+	// goroutines waited for (-profile trace).
+	Trace *TraceSummary `json:"trace,omitempty"`
+}
+
+// TraceSummary is an execution trace's waits, summed over goroutines:
+// runnable but not running (the scheduler's wait), and blocked by the
+// runtime's cause ("chan receive", "select", "sync", "sleep", "syscall").
+type TraceSummary struct {
+	SchedWait time.Duration            `json:"sched_wait_ns"`
+	Blocked   map[string]time.Duration `json:"blocked_ns,omitempty"`
 }
 
 // ProfileFunc is one function of a CPU profile: its share of the samples
