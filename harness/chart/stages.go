@@ -5,7 +5,6 @@ import (
 
 	"github.com/concbench/concbench/harness/results"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 )
 
 // Stages shows, for each pipeline workload, where each stage's workers
@@ -44,15 +43,7 @@ func Stages(res *results.Results) *Figure {
 	if f.Panels == nil {
 		return nil
 	}
-	var legend []LegendEntry
-	for _, s := range []struct {
-		label string
-		shade float64
-	}{{"busy", 0}, {"blocked sending", 0.45}, {"idle waiting", 0.8}} {
-		b, _ := plotter.NewBarChart(plotter.Values{1}, 1)
-		b.Color, b.LineStyle.Width = tint(grey, s.shade), 0
-		legend = append(legend, LegendEntry{s.label, b})
-	}
+	legend := []LegendEntry{shadeEntry("busy", 0), shadeEntry("blocked sending", 0.45), shadeEntry("idle waiting", 0.8)}
 	f.Legend = append(legend, pal.strategyLegend(res, gs)...)
 	return f
 }

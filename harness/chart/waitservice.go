@@ -20,10 +20,14 @@ func WaitService(res *results.Results) *Figure {
 		pal.bars(p, g, 1, func(c results.CellResult) float64 { return ms(c.Summary.Wait.Mean) }, 0.6, service...)
 		f.Panels = append(f.Panels, []*plot.Plot{p})
 	}
-	dark, _ := plotter.NewBarChart(plotter.Values{1}, 1)
-	dark.Color, dark.LineStyle.Width = grey, 0
-	light, _ := plotter.NewBarChart(plotter.Values{1}, 1)
-	light.Color, light.LineStyle.Width = tint(grey, 0.6), 0
-	f.Legend = append([]LegendEntry{{"service mean", dark}, {"wait mean", light}}, pal.strategyLegend(res, gs)...)
+	f.Legend = append([]LegendEntry{shadeEntry("service mean", 0), shadeEntry("wait mean", 0.6)}, pal.strategyLegend(res, gs)...)
 	return f
+}
+
+// shadeEntry is a legend entry for the part of stacked bars drawn in a
+// strategy's colour lightened by shade, shown in grey.
+func shadeEntry(label string, shade float64) LegendEntry {
+	b, _ := plotter.NewBarChart(plotter.Values{1}, 1)
+	b.Color, b.LineStyle.Width = tint(grey, shade), 0
+	return LegendEntry{label, b}
 }

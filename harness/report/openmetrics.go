@@ -32,13 +32,7 @@ func WriteOpenMetrics(w io.Writer, res *results.Results, run string) error {
 	}
 	measured := func(c results.CellResult) bool { return len(c.Repetitions) > 0 }
 	sum := func(f func(results.Repetition) int) func(results.CellResult) (float64, bool) {
-		return func(c results.CellResult) (float64, bool) {
-			n := 0
-			for _, r := range c.Repetitions {
-				n += f(r)
-			}
-			return float64(n), measured(c)
-		}
+		return func(c results.CellResult) (float64, bool) { return float64(c.Total(f)), measured(c) }
 	}
 	families := []*dto.MetricFamily{
 		gauge("concbench_goodput_per_second", "Successful tasks (or requests) a second, the median over repetitions.",

@@ -53,14 +53,11 @@ func NewSummary(res *results.Results, dir string) Summary {
 	s := Summary{Schema: SummarySchema, Results: dir, Complete: res.Complete, Cells: []SummaryCell{},
 		Recommendations: res.Recommendations, Thresholds: res.Thresholds}
 	for _, c := range res.Cells {
-		m, submitted := c.Summary, 0
-		for _, r := range c.Repetitions {
-			submitted += r.Submitted
-		}
+		m := c.Summary
 		s.Cells = append(s.Cells, SummaryCell{
 			Workload: c.Workload, Strategy: c.Strategy, Limit: c.Limit, Repetitions: len(c.Repetitions),
 			Goodput: m.Throughput, P50: m.Response.P50, P90: m.Response.P90, P99: m.Response.P99, Max: m.Response.Max,
-			Submitted: submitted, Errors: m.ErrorCount(), ErrorKinds: m.Errors, NotStarted: m.NotStarted,
+			Submitted: c.Total(func(r results.Repetition) int { return r.Submitted }), Errors: m.ErrorCount(), ErrorKinds: m.Errors, NotStarted: m.NotStarted,
 			Efficiency: m.Efficiency, PeakMemory: m.PeakMemory, Leaked: m.Leaked,
 			TargetRate: m.TargetRate, Late: m.Late, Dropped: m.Dropped, Failed: c.Failed,
 		})

@@ -375,6 +375,16 @@ func (c CellResult) ErrorFraction() float64 {
 	return float64(errs) / float64(done)
 }
 
+// Total is f summed over the cell's repetitions: the tasks it submitted,
+// failed or never started, as the summaries for scripts report them.
+func (c CellResult) Total(f func(Repetition) int) int {
+	n := 0
+	for _, r := range c.Repetitions {
+		n += f(r)
+	}
+	return n
+}
+
 // Outcome is how the cell's tasks ended in a typical repetition: the
 // medians over its whole repetitions of those that succeeded, failed and
 // never started. (The summary's errors are totals, so its Succeeded is
