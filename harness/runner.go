@@ -61,7 +61,10 @@ type Progress struct {
 	Warmup      bool // whether this repetition is a discarded warm-up
 	Isolated    bool // whether the cell runs in a child process
 	Name        string
-	Elapsed     time.Duration // since the run started
+	// Workload, Strategy and Limit are the cell's, as its result names them.
+	Workload, Strategy string
+	Limit              int
+	Elapsed            time.Duration // since the run started
 }
 
 // Run runs every cell of p: warm-ups, then measured repetitions. It blocks
@@ -129,14 +132,16 @@ func (r *Runner) Run(ctx context.Context, p *Plan) (*results.Results, error) {
 func (r *Runner) cell(ctx context.Context, p *Plan, cell Cell, i, n int, start time.Time) (results.CellResult, error) {
 	if r.Isolate != nil {
 		if r.Progress != nil {
-			r.Progress(Progress{Cell: i, Cells: n, Isolated: true, Name: cell.String(), Elapsed: time.Since(start)})
+			r.Progress(Progress{Cell: i, Cells: n, Isolated: true, Name: cell.String(), Elapsed: time.Since(start),
+				Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit})
 		}
 		return r.Isolate.RunCell(ctx, p, cell), nil
 	}
 	report := func(rep int) {
 		if r.Progress != nil {
 			r.Progress(Progress{Cell: i, Cells: n, Rep: rep + 1, Reps: p.Warmup + p.Reps,
-				Warmup: rep < p.Warmup, Name: cell.String(), Elapsed: time.Since(start)})
+				Warmup: rep < p.Warmup, Name: cell.String(), Elapsed: time.Since(start),
+				Workload: cell.Workload.Name, Strategy: cell.Strategy.Name(), Limit: cell.Limit})
 		}
 	}
 	return r.runCell(ctx, p, cell, report)

@@ -104,6 +104,7 @@ func (a *Attack) Run(ctx context.Context, out Output) (results.Repetition, error
 	began := time.Now()
 	shared.began = began
 	t.begin(began)
+	t.iv.asked, t.iv.inFlight = &shared.asked, &shared.inFlight
 	var stoppedAt atomic.Int64 // since began; 0: not stopped early
 	stop := context.AfterFunc(ctx, func() { stoppedAt.CompareAndSwap(0, int64(max(time.Since(began), 1))) })
 	defer stop()
@@ -242,6 +243,12 @@ type intervals struct {
 	h     *results.Histogram
 	n     results.Interval
 	done  []results.Interval
+	// asked and inFlight, when set, count the requests the schedule has
+	// released and those in flight: a span's Scheduled, until the attack
+	// ends and sets it by schedule, is what was released while it went.
+	asked       *atomic.Uint64
+	askedBefore uint64
+	inFlight    *atomic.Int64
 }
 
 // add counts s in the span of its completion, closing the spans before it.
@@ -254,7 +261,7 @@ func (iv *intervals) add(s results.Sample, late bool) error {
 		}
 	}
 	iv.h.Record(s.Response())
-	iv.n.Count(s.Err != nil, late)
+	iv.n.Add(s.Err, late)
 	return nil
 }
 
@@ -264,6 +271,13 @@ func (iv *intervals) flush() error {
 	n := iv.n
 	n.Start, n.Length = start, IntervalLength
 	n.Times(iv.h)
+	if iv.asked != nil {
+		asked := iv.asked.Load()
+		n.Scheduled, iv.askedBefore = int(asked-iv.askedBefore), asked
+	}
+	if iv.inFlight != nil {
+		n.InFlight = int(iv.inFlight.Load())
+	}
 	iv.done = append(iv.done, n)
 	var err error
 	if iv.out != nil {

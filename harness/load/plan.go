@@ -163,6 +163,24 @@ func (p *Plan) Strategy() string {
 	return "open-loop"
 }
 
+// Limit is the limit the plan's cells record: the most users of any
+// stage for closed-loop users, else the most requests in flight.
+func (p *Plan) Limit() int {
+	if p.Users != nil {
+		return MostUsers(p.Users)
+	}
+	return int(p.MaxWorkers)
+}
+
+// MostUsers is the most users any of stages asks for.
+func MostUsers(stages []Stage) int {
+	most := 0
+	for _, st := range stages {
+		most = max(most, int(st.Target))
+	}
+	return most
+}
+
 // CellName is how results name the cell of an attack at rate: "http
 // 2000/s", "http stages" or "http users".
 func (p *Plan) CellName(workload string, rate vegeta.Rate) string {

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/concbench/concbench/harness"
@@ -23,6 +24,14 @@ type Shard struct {
 
 // Sharded reports whether s is one of several shards.
 func (s Shard) Sharded() bool { return s.Count > 1 }
+
+// Label is the shard's index as a label value: "" unless sharded.
+func (s Shard) Label() string {
+	if !s.Sharded() {
+		return ""
+	}
+	return strconv.Itoa(s.Index)
+}
 
 // Pacer returns the shard's part of the whole schedule p: hit k of the
 // shard is hit k×Count + Index of p, sent when p, never late, sends it.

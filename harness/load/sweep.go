@@ -165,10 +165,7 @@ func (s *Sweep) Users(ctx context.Context, u Users) (*results.Results, error) {
 		return nil, errors.New("load: closed-loop users cannot be sharded: they follow no schedule")
 	}
 	res := s.results()
-	most := 0
-	for _, st := range u.Stages {
-		most = max(most, int(st.Target))
-	}
+	most := MostUsers(u.Stages)
 	res.Plan.Strategies, res.Plan.Limits = []string{"closed-loop"}, []int{most}
 	params := map[string]string{}
 	for k, v := range s.Workload.Params {

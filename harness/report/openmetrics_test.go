@@ -7,6 +7,7 @@ import (
 
 	"github.com/concbench/concbench/harness/recommend"
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // TestOpenMetricsReadsBack writes a run's summary as OpenMetrics and
@@ -23,7 +24,7 @@ func TestOpenMetricsReadsBack(t *testing.T) {
 	if !strings.HasSuffix(b.String(), "# EOF\n") {
 		t.Errorf("no # EOF at the end:\n%s", b.String())
 	}
-	var p expfmt.TextParser
+	p := expfmt.NewTextParser(model.LegacyValidation) // node exporter's textfile collector takes the classic names
 	families, err := p.TextToMetricFamilies(strings.NewReader(b.String()))
 	if err != nil {
 		t.Fatalf("the textfile collector's parser refuses it: %v\n%s", err, b.String())

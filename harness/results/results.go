@@ -285,11 +285,26 @@ type ProfileFunc struct {
 }
 
 // Interval is one span of an attack (a second): the requests meant to be
-// sent in it, and those that completed in it with their response times.
+// sent in it, and those that completed in it with their response times,
+// their errors by kind, and the requests in flight as it ended.
 type Interval struct {
 	Start  time.Duration `json:"start_ns"` // from the attack's start
 	Length time.Duration `json:"length_ns"`
 	Span
+	ErrorKinds map[string]int `json:"errors_by_kind,omitempty"` // as ErrorKind names them
+	InFlight   int            `json:"in_flight"`
+}
+
+// Add counts one response that completed in the interval: err is its
+// error (nil for a success), late whether it was sent late.
+func (iv *Interval) Add(err error, late bool) {
+	iv.Count(err != nil, late)
+	if err != nil {
+		if iv.ErrorKinds == nil {
+			iv.ErrorKinds = map[string]int{}
+		}
+		iv.ErrorKinds[ErrorKind(err)]++
+	}
 }
 
 // StageResult is one stage of a ramping attack: the rate (or users) it

@@ -329,8 +329,9 @@ func addCounts(into, from map[string]int) map[string]int {
 }
 
 // mergeIntervals adds the shards' intervals up by index: each shard's
-// second i is the same second of the attack. Their max is the shards'
-// largest; p50 and p99 are left to SetTimes.
+// second i is the same second of the attack. Their errors by kind and
+// requests in flight add up; their max is the shards' largest; p50 and
+// p99 are left to SetTimes.
 func mergeIntervals(reps []Repetition) []Interval {
 	var out []Interval
 	for _, r := range reps {
@@ -340,6 +341,13 @@ func mergeIntervals(reps []Repetition) []Interval {
 			}
 			out[i].add(iv.Span)
 			out[i].Max = max(out[i].Max, iv.Max)
+			out[i].InFlight += iv.InFlight
+			for k, n := range iv.ErrorKinds {
+				if out[i].ErrorKinds == nil {
+					out[i].ErrorKinds = map[string]int{}
+				}
+				out[i].ErrorKinds[k] += n
+			}
 		}
 	}
 	return out
