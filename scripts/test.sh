@@ -2,19 +2,21 @@
 # The project's test command, and CI's: gofmt check, go vet, then every
 # package's tests with the race detector, the main module's and those of
 # examples/custom (a user's module that imports concbench). Needs Go (modules
-# come from the module proxy); it installs what the chart tests render with
-# when missing: Debian's chromium and npm, and mermaid from npm (pinned),
-# and keeps the PNGs they draw in artifacts/.
+# come from the module proxy); it installs what the browser tests need when
+# missing: Debian's chromium and npm, and mermaid from npm (pinned), and
+# Debian's prometheus for the remote-write test (the test starts it on
+# loopback); and keeps the PNGs the browser tests take in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The Mermaid charts of compare -format github are rendered as GitHub
 # renders them: mermaid in headless Chromium.
 mermaid_version=11.17.2
-echo "== browser tools for the chart tests (chromium, mermaid $mermaid_version)"
+echo "== tools for the browser and Prometheus tests (chromium, mermaid $mermaid_version, prometheus)"
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(npm)
+command -v prometheus >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing: ${missing[*]}: install Debian's packages (apt-get install ${missing[*]}), or run as root"
@@ -29,6 +31,7 @@ if [ ! -f "$mermaid_dir/node_modules/mermaid/dist/mermaid.min.js" ]; then
 fi
 export CONCBENCH_CHROMIUM="$(command -v chromium)"
 export CONCBENCH_MERMAID="$mermaid_dir/node_modules/mermaid/dist/mermaid.min.js"
+export CONCBENCH_PROMETHEUS="$(command -v prometheus)"
 export CONCBENCH_ARTIFACTS="$PWD/artifacts"
 
 echo "== gofmt"
