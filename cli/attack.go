@@ -9,6 +9,7 @@ import (
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/httpclient"
+	"github.com/concbench/concbench/harness/live"
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
@@ -25,6 +26,8 @@ type attackOptions struct {
 	shards, shardIndex               int
 	quick, bundle                    bool
 	format                           *outputFormat
+	live                             *liveFlags
+	shardsLabel                      string // -label as given, which every shard shares
 	params                           paramsValue
 	request                          requestFlags
 	set                              map[string]bool // flags given on the command line
@@ -55,6 +58,7 @@ func defineAttackFlags(fs *flag.FlagSet) *attackOptions {
 	fs.StringVar(&o.startAt, "start-at", "", "with -shards: when the shards begin, in RFC 3339 (2026-11-24T12:00:00Z), so that they send together")
 	fs.BoolVar(&o.bundle, "bundle", false, "after the run, print its results.json and interval logs as a bundle on stdout, for bench merge -logs (a pod's log carries it)")
 	o.format = defineFormat(fs)
+	o.live = defineLiveFlags(fs)
 	return o
 }
 
@@ -75,37 +79,36 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
+	watch, err := o.live.start("attack", runName(dir, o.shardsLabel, o.shard.Sharded(), o.shard.StartAt), o.shard.Label(), stderr)
+	if err != nil {
+		rundir.RemoveUnused(dir)
+		return err
+	}
 	progress := newProgress(stderr)
-	sweep := o.sweep(p, w, src, dir, progress, args)
 	checkpoints := rundir.NewCheckpointer(dir)
+	sweep := o.sweep(p, w, src, dir, attackWatch{progress, watch}, args)
 	sweep.Checkpoint = func(r *results.Results) {
 		if o.scenario != nil {
 			r.Scenario = o.scenario.Record()
 		}
+		watch.cells(r, dir)
 		checkpoints.Save(r)
 	}
 	human := o.format.human(stdout, stderr)
 	o.announceShard(human, stderr, progress)
-	var res *results.Results
-	var verdict string
-	var runErr error
-	switch {
-	case p.Users != nil:
-		res, runErr = sweep.Users(ctx, load.Users{Request: sweep.Attack.Request, Targets: sweep.Attack.Targets, Client: sweep.Attack.Client, Stages: p.Users, Timeout: p.Timeout})
-	case p.Search:
-		res, verdict, runErr = sweep.Search(ctx, p.Rates[0], p.MaxRate)
-	default:
-		res, verdict, runErr = sweep.Rates(ctx, p.Rates)
-	}
+	res, verdict, runErr := o.attack(ctx, &sweep, p)
 	progress.clear()
 	if err := checkpoints.Close(); err != nil {
 		fmt.Fprintf(stderr, "warning: cannot checkpoint %s: %v\n", dir, err)
 	}
 	if res == nil || len(res.Cells) == 0 {
+		watch.done(res, dir)
 		rundir.RemoveUnused(dir)
 		return runErr
 	}
-	if err := o.report(res, p, verdict, dir, stdout, human); err != nil {
+	err = o.report(res, p, verdict, dir, stdout, human)
+	watch.done(res, dir)
+	if err != nil {
 		return err
 	}
 	if runErr != nil {
@@ -114,9 +117,30 @@ func attackRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return judge(res, o.quick, human, stderr)
 }
 
+// attack runs the sweep as plan p says: users, a search, or rates.
+func (o *attackOptions) attack(ctx context.Context, sweep *load.Sweep, p load.Plan) (*results.Results, string, error) {
+	switch {
+	case p.Users != nil:
+		res, err := sweep.Users(ctx, load.Users{Request: sweep.Attack.Request, Targets: sweep.Attack.Targets, Client: sweep.Attack.Client, Stages: p.Users, Timeout: p.Timeout})
+		return res, "", err
+	case p.Search:
+		return sweep.Search(ctx, p.Rates[0], p.MaxRate)
+	default:
+		return sweep.Rates(ctx, p.Rates)
+	}
+}
+
+// attackWatch is who follows an attack: the progress line and, when
+// asked for, the dashboard and remote write.
+type attackWatch struct {
+	line  *progress
+	watch *watch
+}
+
 // sweep is the attacks of plan p on w's requests, each writing its files
-// into dir and its seconds on the progress line.
-func (o *attackOptions) sweep(p load.Plan, w *harness.PlannedWorkload, src httpclient.RequestSource, dir string, progress *progress, args []string) load.Sweep {
+// into dir and its seconds to the progress line and the watch.
+func (o *attackOptions) sweep(p load.Plan, w *harness.PlannedWorkload, src httpclient.RequestSource, dir string, show attackWatch, args []string) load.Sweep {
+	began, cells := time.Now(), 0
 	return load.Sweep{
 		Attack: load.Attack{Request: src.Request(), Client: w.Params["client"], Pacing: p.Pacing, Duration: p.Duration, MaxWorkers: p.MaxWorkers,
 			Timeout: p.Timeout, LateAfter: p.LateAfter, MaxLateness: p.MaxLateness, Targets: src.Targets()},
@@ -126,16 +150,23 @@ func (o *attackOptions) sweep(p load.Plan, w *harness.PlannedWorkload, src httpc
 		Args:     append([]string{"bench", "attack"}, args...),
 		Shard:    o.shard,
 		Progress: func(rate vegeta.Rate, rep int) {
-			progress.note("attack %s for %v (%d/%d)", p.CellName(o.workload, rate), p.Duration, rep+1, p.Reps)
+			name := p.CellName(o.workload, rate)
+			show.line.note("attack %s for %v (%d/%d)", name, p.Duration, rep+1, p.Reps)
+			if rep == 0 {
+				cells++
+			}
+			show.watch.progress(harness.Progress{Cell: cells, Cells: len(p.Cells(o.workload)), Rep: rep + 1, Reps: p.Reps, Name: name,
+				Workload: name, Strategy: p.Strategy(), Limit: p.Limit(), Elapsed: time.Since(began)})
 		},
 		Open: func(rate vegeta.Rate, rep int) (load.Sink, error) {
-			name := report.AttackName(p.CellName(o.workload, rate), rep)
-			files, err := report.CreateAttackFiles(dir, name, o.encode, time.Now())
+			name := p.CellName(o.workload, rate)
+			files, err := report.CreateAttackFiles(dir, report.AttackName(name, rep), o.encode, time.Now())
 			if err != nil {
 				return nil, err
 			}
-			what := fmt.Sprintf("attack %s (%d/%d)", p.CellName(o.workload, rate), rep+1, p.Reps)
-			return &liveSink{Sink: files, progress: progress, what: what, duration: p.Duration, stages: p.Stages(), began: time.Now()}, nil
+			what := fmt.Sprintf("attack %s (%d/%d)", name, rep+1, p.Reps)
+			return &liveSink{Sink: files, progress: show.line, what: what, duration: p.Duration, stages: p.Stages(), began: time.Now(),
+				watch: show.watch, labels: live.Labels{Workload: name, Strategy: p.Strategy(), Limit: p.Limit()}, rep: rep}, nil
 		},
 	}
 }

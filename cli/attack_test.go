@@ -378,9 +378,9 @@ func TestAttackKeysAreFlags(t *testing.T) {
 	}
 	// Set elsewhere in a file (target, output, the workload's params), or
 	// about one process of a run rather than the attack (what it prints
-	// included).
+	// and who watches it live included).
 	elsewhere := map[string]bool{"f": true, "target": true, "out": true, "label": true, "param": true, "secret-header": true,
-		"quick": true, "shard": true, "start-at": true, "bundle": true, "format": true}
+		"quick": true, "shard": true, "start-at": true, "bundle": true, "format": true, "dashboard": true, "remote-write": true}
 	fs.VisitAll(func(f *flag.Flag) {
 		if !keyed[f.Name] && !elsewhere[f.Name] {
 			t.Errorf("-%s has no key in a scenario's attack section", f.Name)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/concbench/concbench/harness/live"
 	"github.com/concbench/concbench/harness/load"
 	"github.com/concbench/concbench/harness/report"
 	"github.com/concbench/concbench/harness/results"
@@ -19,6 +20,9 @@ type liveSink struct {
 	duration time.Duration
 	stages   []load.Stage // of rate or of users; nil: none
 	began    time.Time
+	watch    *watch // nil: none
+	labels   live.Labels
+	rep      int
 }
 
 func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.Histogram) error {
@@ -29,6 +33,9 @@ func (l *liveSink) Interval(iv results.Interval, start time.Time, h *results.His
 		line += fmt.Sprintf("  stage %d/%d (to %s)", i+1, len(l.stages), strconv.FormatFloat(l.stages[i].Target, 'f', -1, 64))
 	}
 	l.progress.set(func() string { return line })
+	if l.watch != nil {
+		l.watch.feed.Second(l.labels, l.rep, iv, start.Add(iv.Length), h)
+	}
 	return l.Sink.Interval(iv, start, h)
 }
 

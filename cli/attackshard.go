@@ -68,6 +68,7 @@ func (o *attackOptions) validateShard(p load.Plan) error {
 		o.shard.StartAt = t
 	}
 	suffix := fmt.Sprintf("shard%dof%d", index, o.shards)
+	o.shardsLabel = o.label
 	if o.label == "" {
 		o.label = suffix
 	} else {

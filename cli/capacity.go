@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -59,6 +60,7 @@ type capacityOptions struct {
 	isolated                                                  bool
 	cellTimeout                                               time.Duration
 	params                                                    paramsValue
+	live                                                      *liveFlags
 }
 
 func defineCapacityFlags(fs *flag.FlagSet) *capacityOptions {
@@ -79,6 +81,7 @@ func defineCapacityFlags(fs *flag.FlagSet) *capacityOptions {
 	fs.StringVar(&o.out, "out", "results", "parent folder of run folders")
 	fs.StringVar(&o.label, "label", "", "suffix of the run folder name")
 	fs.Var(o.params, "param", "workload parameter workload.name=value (repeatable)")
+	o.live = defineLiveFlags(fs)
 	return o
 }
 
@@ -119,13 +122,20 @@ func (o *capacityOptions) sweep(ctx context.Context, p *harness.Plan, slo result
 	if err != nil {
 		return usagef("-out: %v", err)
 	}
+	watch, err := o.live.start("capacity", filepath.Base(dir), "", stderr)
+	if err != nil {
+		os.Remove(dir)
+		return err
+	}
 	progress := newProgress(stderr)
-	runner := harness.Runner{Args: args, Progress: progress.show}
+	runner := harness.Runner{Args: args, Progress: func(p harness.Progress) { progress.show(p); watch.progress(p) },
+		Checkpoint: func(r *results.Results) { watch.cells(r, dir) }}
 	if o.isolated {
 		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout}
 	}
 	res, runErr := capacity.Sweep(ctx, p.Record(), func(ctx context.Context) (*results.Results, error) { return runner.Run(ctx, p) }, slo, capacity.Weighting(o.weights))
 	progress.clear()
+	defer func() { watch.done(res, dir) }()
 	if res == nil || len(res.Cells) == 0 {
 		os.Remove(dir)
 		return runErr

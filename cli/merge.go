@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -25,19 +26,12 @@ func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	label := fs.String("label", "merged", "suffix of the merged run folder's name")
 	maxSkew := fs.Duration("max-skew", results.DefaultMaxSkew, "warn when shards began an attack further apart than this")
 	logs := fs.String("logs", "", "read the shards' bundles from this log (- for standard input), as `kubectl logs` prints the pods' output of bench attack -bundle; they are unpacked into a folder under -out first")
+	live := defineLiveFlags(fs)
 	dirs, help, err := parseWithOperands(fs, args, stdout, "SHARD-DIR...")
 	if help || err != nil {
 		return err
 	}
-	switch {
-	case *maxSkew < 0:
-		return usagef("-max-skew: %v must be >= 0", *maxSkew)
-	case *logs == "" && len(dirs) == 0:
-		return usagef("merge: give the shards' run folders, or -logs FILE")
-	case *logs != "" && len(dirs) > 0:
-		return usagef("-logs: give the shards' run folders or a log of their bundles, not both")
-	}
-	if err := checkLabel("-label", *label); err != nil {
+	if err := checkMergeFlags(*maxSkew, *logs, dirs, *label); err != nil {
 		return err
 	}
 	if *logs != "" {
@@ -73,7 +67,27 @@ func mergeRuns(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		os.RemoveAll(dir)
 		return fmt.Errorf("writing %s: %v", dir, err)
 	}
+	// A merge is over in moments: its page is the merged run, shown to
+	// the first page that opens within the dashboard's linger.
+	watch, err := live.start("merge", filepath.Base(dir), "", stderr)
+	if err != nil {
+		return err
+	}
+	defer watch.shown(res, dir)
 	return reportMerge(res, len(runs), warnings, dir, stdout, stderr)
+}
+
+// checkMergeFlags checks bench merge's flags against each other.
+func checkMergeFlags(maxSkew time.Duration, logs string, dirs []string, label string) error {
+	switch {
+	case maxSkew < 0:
+		return usagef("-max-skew: %v must be >= 0", maxSkew)
+	case logs == "" && len(dirs) == 0:
+		return usagef("merge: give the shards' run folders, or -logs FILE")
+	case logs != "" && len(dirs) > 0:
+		return usagef("-logs: give the shards' run folders or a log of their bundles, not both")
+	}
+	return checkLabel("-label", label)
 }
 
 // readShards reads the shards' results.

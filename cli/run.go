@@ -41,6 +41,7 @@ type runOptions struct {
 	set                   map[string]bool // flags given on the command line
 	format                *outputFormat
 	profile               listValue
+	live                  *liveFlags
 }
 
 func defineRunFlags(fs *flag.FlagSet) *runOptions {
@@ -72,6 +73,7 @@ func defineRunFlags(fs *flag.FlagSet) *runOptions {
 	fs.Var(&o.profile, "profile", "profiles each cell records over its measured repetitions, comma-separated: cpu, heap (allocations), mutex, block, trace (runtime/trace's flight recorder, kept for the slowest repetition); written to profiles/ in the run folder, their figures including the profilers' cost")
 	fs.StringVar(&o.slo, "slo", "", "SLO a recommended cell must meet, e.g. 'p99<=50ms,errors<1%' (its error condition is the error budget; default budget 1%)")
 	defineSecretHeader(fs)
+	o.live = defineLiveFlags(fs)
 	fs.BoolVar(&o.force, "force", false, "run plans beyond the safety bounds (a chain deep enough to overflow the stack, more goroutines or memory than the machine bears); needs -isolate")
 	return o
 }
@@ -297,28 +299,46 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, w := range p.Warnings(timeout) {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
+	watch, err := o.live.start("run", filepath.Base(dir), "", stderr)
+	if err != nil {
+		rundir.RemoveUnused(dir)
+		return err
+	}
 	progress := newProgress(stderr)
-	runner := harness.Runner{Args: append([]string{"bench"}, args...), Progress: progress.show, ProfileDir: filepath.Join(dir, "profiles")}
+	runner := o.runner(args, dir, progress, watch, stderr)
+	res, runErr := runner.Run(ctx, p)
+	progress.clear()
+	if res == nil || len(res.Cells) == 0 && runErr != nil {
+		watch.done(res, dir)
+		rundir.RemoveUnused(dir) // nothing measured: leave no empty folder
+		return runErr
+	}
+	err = o.report(res, dir, runErr, stdout, stderr)
+	watch.done(res, dir)
+	return err
+}
+
+// runner runs the plan's cells, isolated unless -isolate=false, showing
+// its progress on the progress line and to watch, and checkpointing each
+// cell's results into dir.
+func (o *runOptions) runner(args []string, dir string, progress *progress, watch *watch, stderr io.Writer) *harness.Runner {
+	runner := &harness.Runner{Args: append([]string{"bench"}, args...), ProfileDir: filepath.Join(dir, "profiles"),
+		Progress: func(p harness.Progress) { progress.show(p); watch.progress(p) }}
 	if o.isolate {
 		runner.Isolate = &isolate.Cells{Deadline: o.cellTimeout, ProfileDir: runner.ProfileDir}
 	}
-	var checkpointErr error
+	warned := false
 	runner.Checkpoint = func(r *results.Results) {
 		if o.scenario != nil {
 			r.Scenario = o.scenario.Record()
 		}
-		if err := rundir.Checkpoint(dir, r); err != nil && checkpointErr == nil {
-			checkpointErr = err
+		watch.cells(r, dir)
+		if err := rundir.Checkpoint(dir, r); err != nil && !warned {
+			warned = true
 			fmt.Fprintf(stderr, "warning: cannot checkpoint %s: %v\n", dir, err)
 		}
 	}
-	res, runErr := runner.Run(ctx, p)
-	progress.clear()
-	if res == nil || len(res.Cells) == 0 && runErr != nil {
-		rundir.RemoveUnused(dir) // nothing measured: leave no empty folder
-		return runErr
-	}
-	return o.report(res, dir, runErr, stdout, stderr)
+	return runner
 }
 
 // report prints the run's table and recommendations, saves its folder,
