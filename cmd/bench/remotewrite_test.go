@@ -55,14 +55,7 @@ func TestRemoteWriteReadsBackInPrometheus(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*-shard*of2"))
-	if len(dirs) != 2 {
-		t.Fatalf("shard folders %v", dirs)
-	}
-	merged := t.TempDir()
-	if code, _, stderr := bench(t, context.Background(), append([]string{"merge", "-out", merged}, dirs...)...); code != 0 {
-		t.Fatalf("merge: exit %d: %s", code, stderr)
-	}
+	dirs, merged, _, _ := mergeShards(t, out, 2)
 	whole := readRun(t, merged, "*-merged").Cells[0]
 
 	client, err := api.NewClient(api.Config{Address: prom})

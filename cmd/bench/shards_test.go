@@ -52,15 +52,7 @@ func TestShardsMergeIntoOneRun(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	dirs, _ := filepath.Glob(filepath.Join(out, "*-shard*of4"))
-	if len(dirs) != 4 {
-		t.Fatalf("shard folders %v", dirs)
-	}
-	merged := t.TempDir()
-	code, stdout, stderr := bench(t, context.Background(), append([]string{"merge", "-out", merged}, dirs...)...)
-	if code != 0 {
-		t.Fatalf("merge: exit %d: %s", code, stderr)
-	}
+	dirs, merged, stdout, stderr := mergeShards(t, out, 4)
 	if strings.Contains(stderr, "warning") {
 		t.Errorf("merge warned: %s", stderr)
 	}
@@ -138,10 +130,26 @@ func TestShardsMergeIntoOneRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := t.TempDir()
-	code, _, stderr = bench(t, context.Background(), append([]string{"merge", "-out", missing}, dirs...)...)
+	code, _, stderr := bench(t, context.Background(), append([]string{"merge", "-out", missing}, dirs...)...)
 	if entries, _ := os.ReadDir(missing); code != cli.ExitBadInput || !strings.Contains(stderr, "a shard's file is missing") || len(entries) != 0 {
 		t.Errorf("a missing interval log: exit %d, %q, %d entries left; want 2 and nothing", code, stderr, len(entries))
 	}
+}
+
+// mergeShards merges the n shards' run folders under out with bench merge
+// and returns them, the merged run's parent folder and what merge printed.
+func mergeShards(t *testing.T, out string, n int) (dirs []string, merged, stdout, stderr string) {
+	t.Helper()
+	dirs, _ = filepath.Glob(filepath.Join(out, fmt.Sprintf("*-shard*of%d", n)))
+	if len(dirs) != n {
+		t.Fatalf("shard folders %v, want %d", dirs, n)
+	}
+	merged = t.TempDir()
+	code, stdout, stderr := bench(t, context.Background(), append([]string{"merge", "-out", merged}, dirs...)...)
+	if code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	return dirs, merged, stdout, stderr
 }
 
 // serveTarget starts bench serve on loopback for at most two minutes,
