@@ -161,10 +161,8 @@ func (o *k8sOptions) validate() ([]string, error) {
 		return nil, usagef("after --: unexpected argument %q", fs.Arg(0))
 	}
 	ao.set = setFlags(fs)
-	for _, own := range []string{"shards", "shard", "start-at", "out", "bundle", "encode", "f"} {
-		if ao.set[own] {
-			return nil, usagef("after --: -%s is set by bench k8s (a scenario file, -f, is not in the image: give its flags)", own)
-		}
+	if err := checkPodFlags(ao.set); err != nil {
+		return nil, err
 	}
 	o.start = time.Now().Add(o.startIn).UTC().Truncate(time.Second)
 	podArgs := append([]string{"attack"}, o.attack...)
@@ -180,6 +178,20 @@ func (o *k8sOptions) validate() ([]string, error) {
 	}
 	o.attackOpts, o.attacks = ao, p.Attacks()
 	return podArgs, nil
+}
+
+// checkPodFlags refuses the attack flags a pod cannot take as given:
+// those bench k8s sets, and -dashboard.
+func checkPodFlags(set map[string]bool) error {
+	for _, own := range []string{"shards", "shard", "start-at", "out", "bundle", "encode", "f"} {
+		if set[own] {
+			return usagef("after --: -%s is set by bench k8s (a scenario file, -f, is not in the image: give its flags)", own)
+		}
+	}
+	if set["dashboard"] {
+		return usagef("after --: -dashboard would serve each pod's own loopback, which nobody reaches; follow the shards with -remote-write, which labels each shard")
+	}
+	return nil
 }
 
 // job is the Indexed Job: completions and parallelism -shards, no

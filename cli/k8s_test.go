@@ -89,6 +89,7 @@ func TestK8sRefusesBadInput(t *testing.T) {
 		{[]string{"-shards", "2"}, "bench: k8s: give the attack's flags after --, e.g. bench k8s -shards 4 -- -target http://api.default.svc:8080/ -rate 4000/s"},
 		{[]string{"--", "-rate", "100/s"}, "bench: -shards: shards attack one target: give -target (bench serve starts one on loopback)"},
 		{append(attack, "-out", "x"), "bench: after --: -out is set by bench k8s (a scenario file, -f, is not in the image: give its flags)"},
+		{append(attack, "-dashboard", "127.0.0.1:0"), "bench: after --: -dashboard would serve each pod's own loopback, which nobody reaches; follow the shards with -remote-write, which labels each shard"},
 		{append(attack, "-rate", "fast"), `bench: -rate: "fast": want a whole number of requests above 0, e.g. 2000/s`},
 		{append(attack, "-param", "http.header=Authorization: Bearer s3cr3t"), `bench: after --: "http.header=Authorization: <redacted>" holds a secret, which the Job's args would show to anyone who reads the Job; give it as @env:NAME with -secret-env NAME=SECRET/KEY`},
 		{append([]string{"-secret-env", "TOKEN=api"}, attack...), `bench: invalid value "TOKEN=api" for flag -secret-env: "TOKEN=api": want NAME=SECRET/KEY`},
