@@ -29,7 +29,7 @@ const (
 // for concurrent use.
 type Histogram struct {
 	h          *hdr.Histogram
-	packed     []byte // h's V2 compressed encoding while h is nil (see Compact)
+	packed     []byte // the counters encoded (V2 compressed), when known: alone after Compact, beside h once read again; cleared when they change
 	OutOfRange int64
 	min, max   time.Duration // exact, of the values recorded
 	sum        float64       // of the values recorded, in ns, for the exact mean
@@ -43,7 +43,7 @@ func NewHistogram() *Histogram {
 // Record adds one value; a negative one or one above an hour is counted
 // as out of range.
 func (h *Histogram) Record(d time.Duration) {
-	if d < 0 || h.live().RecordValue(int64(d)) != nil {
+	if d < 0 || h.mutable().RecordValue(int64(d)) != nil {
 		h.OutOfRange++
 		return
 	}
@@ -64,7 +64,7 @@ func (h *Histogram) Compact() {
 	if h.h == nil {
 		return
 	}
-	enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase)
+	enc, err := h.encoded()
 	if err != nil {
 		return // stays live: compaction is an optimisation
 	}
@@ -84,37 +84,59 @@ func (h *Histogram) Snapshot() *Histogram {
 	return &c
 }
 
-// live returns the counters, decoding them if Compact packed them.
+// live returns the counters to read, decoding them if Compact packed
+// them; the encoding stays, valid until the counters change.
 func (h *Histogram) live() *hdr.Histogram {
 	if h.h == nil && h.packed != nil {
 		d, err := hdr.Decode(h.packed)
 		if err != nil {
 			panic("results: a compacted histogram does not decode: " + err.Error()) // it was encoded by this process
 		}
-		h.h, h.packed = d, nil
+		h.h = d
 	}
 	return h.h
 }
 
-// encoded is the counters' V2 compressed encoding.
+// mutable returns the counters to change: the encoding kept, if any, no
+// longer holds.
+func (h *Histogram) mutable() *hdr.Histogram {
+	c := h.live()
+	h.packed = nil
+	return c
+}
+
+// encoded is the counters' V2 compressed encoding, kept from the last
+// time while they have not changed.
 func (h *Histogram) encoded() ([]byte, error) {
-	if h.h == nil && h.packed != nil {
+	if h.packed != nil {
 		return h.packed, nil
 	}
 	return h.h.Encode(hdr.V2CompressedEncodingCookieBase)
 }
 
+// empty reports whether nothing was ever recorded or merged into h.
+func (h *Histogram) empty() bool {
+	return h.h != nil && h.packed == nil && h.h.TotalCount() == 0 && h.OutOfRange == 0 && h.sum == 0 && h.max == 0
+}
+
 // Count is how many values were recorded, out-of-range ones excluded.
 func (h *Histogram) Count() int64 { return h.live().TotalCount() }
 
-// Merge adds every value of o.
+// Merge adds every value of o. Into an empty histogram, a compacted o is
+// taken as it is, still compacted: combining one repetition, or a
+// snapshot, then costs no decoding and no encoding again.
 func (h *Histogram) Merge(o *Histogram) {
+	if o.packed != nil && h.empty() {
+		*h = *o
+		h.h = nil // o's counters, if decoded, stay o's; h decodes its own when read
+		return
+	}
 	if o.Count() > 0 && (h.Count() == 0 || o.min < h.min) {
 		h.min = o.min
 	}
 	h.max = max(h.max, o.max)
 	h.sum += o.sum
-	h.OutOfRange += o.OutOfRange + h.live().Merge(o.live())
+	h.OutOfRange += o.OutOfRange + h.mutable().Merge(o.live())
 }
 
 // Quantile is the value at quantile q (0 to 1) by nearest rank: the

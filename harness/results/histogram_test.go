@@ -136,3 +136,49 @@ func TestQuantilesByRankAllocateNothing(t *testing.T) {
 		t.Errorf("%v allocations to read the quantiles, want 1 (the result)", allocs)
 	}
 }
+
+// TestEncodingFollowsTheCounters: a compacted histogram keeps its encoding
+// while it is only read, so that a checkpoint does not encode it again;
+// merging it into an empty histogram takes the encoding as it is; and any
+// change to the counters drops it, without touching the histogram merged
+// from.
+func TestEncodingFollowsTheCounters(t *testing.T) {
+	a := NewHistogram()
+	for i := range 1000 {
+		a.Record(time.Duration(i+1) * time.Microsecond)
+	}
+	a.Compact()
+	packed, _ := a.encoded()
+	if q := a.Quantiles(); q.P50 == 0 || q.Max != time.Millisecond {
+		t.Fatalf("quantiles of the compacted histogram: %+v", q)
+	}
+	if again, _ := a.encoded(); &again[0] != &packed[0] {
+		t.Error("reading the counters dropped their encoding")
+	}
+	b := NewHistogram()
+	b.Merge(a)
+	if enc, _ := b.encoded(); &enc[0] != &packed[0] || b.Count() != 1000 || b.Quantiles() != a.Quantiles() {
+		t.Errorf("merged into an empty histogram: a fresh encoding or other figures (%d values)", b.Count())
+	}
+	b.Record(2 * time.Millisecond)
+	enc, _ := b.encoded()
+	if &enc[0] == &packed[0] || b.Count() != 1001 || b.Quantiles().Max != 2*time.Millisecond {
+		t.Errorf("after a record: the old encoding, or %d values", b.Count())
+	}
+	var c Histogram
+	if err := json.Unmarshal(mustJSON(t, b), &c); err != nil || c.Count() != 1001 {
+		t.Errorf("the new encoding reads back %d values: %v", c.Count(), err)
+	}
+	if a.Count() != 1000 || a.Quantiles().Max != time.Millisecond {
+		t.Errorf("the histogram merged from changed: %d values", a.Count())
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
