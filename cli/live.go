@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/harness/dashboard"
 	"github.com/concbench/concbench/harness/live"
+	"github.com/concbench/concbench/harness/loopback"
 	"github.com/concbench/concbench/harness/remotewrite"
 	"github.com/concbench/concbench/harness/results"
 )
@@ -38,12 +37,8 @@ type loopbackAddr string
 func (a *loopbackAddr) String() string { return string(*a) }
 
 func (a *loopbackAddr) Set(s string) error {
-	host, _, err := net.SplitHostPort(s)
-	if err != nil {
-		return errors.New("want host:port, such as 127.0.0.1:0")
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("%s is not a loopback address (the dashboard serves this machine only)", host)
+	if err := loopback.Addr(s); err != nil {
+		return fmt.Errorf("%v (the dashboard serves this machine only)", err)
 	}
 	*a = loopbackAddr(s)
 	return nil

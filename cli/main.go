@@ -46,6 +46,7 @@ import (
 	"github.com/concbench/concbench/harness/input"
 	"github.com/concbench/concbench/harness/isolate"
 	"github.com/concbench/concbench/harness/results"
+	"github.com/concbench/concbench/harness/secret"
 	"github.com/concbench/concbench/plan"
 )
 
@@ -88,12 +89,14 @@ func usagef(format string, args ...any) error {
 	return &input.Error{Problem: fmt.Sprintf(format, args...)}
 }
 
-// exitCode prints err (if any) as one line and maps it to an exit status.
+// exitCode prints err (if any) as one line, a URL's password or a secret
+// header's value in it redacted (a flag's error quotes the value given),
+// and maps it to an exit status.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(stderr, "bench:", message(err))
+	fmt.Fprintln(stderr, "bench:", secret.Redact(message(err)))
 	var g *gateError
 	var t *thresholdError
 	var n *noSuccessError

@@ -70,6 +70,11 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 		{[]string{"stray"}, `bench: unknown command "stray" (commands: run, list, plot, compare, serve, attack, merge, k8s, capacity, depth, validate, init, help)`},
 		{[]string{"run", "stray"}, `bench: unexpected argument "stray"`},
 		{[]string{"-workloads", "http", "-target", "ftp://127.0.0.1/"}, `bench: -target: "ftp://127.0.0.1/" is not an http or https URL`},
+		{[]string{"-dashboard", "0.0.0.0:0"}, `bench: invalid value "0.0.0.0:0" for flag -dashboard: 0.0.0.0 is not a loopback address (the dashboard serves this machine only)`},
+		{[]string{"attack", "-dashboard", "8080"}, `bench: invalid value "8080" for flag -dashboard: want host:port, such as 127.0.0.1:0 (the dashboard serves this machine only)`},
+		{[]string{"capacity", "-remote-write", "127.0.0.1:9090"}, `bench: invalid value "127.0.0.1:9090" for flag -remote-write: not a URL`},
+		// the flag package quotes the value given: its password is redacted
+		{[]string{"-remote-write", "https://u:pw@/api/v1/write"}, `bench: invalid value "https://u:<redacted>@/api/v1/write" for flag -remote-write: https://u:<redacted>@/api/v1/write: want http:// or https:// and a host`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/live"
+	"github.com/concbench/concbench/harness/loopback"
 )
 
 //go:embed page
@@ -46,12 +47,8 @@ type Server struct {
 // Start serves feed's page on addr, which must be a loopback address
 // ("127.0.0.1:0" for a free port). It does not block.
 func Start(addr string, feed *live.Feed) (*Server, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
+	if err := loopback.Addr(addr); err != nil {
 		return nil, err
-	}
-	if !loopback(host) {
-		return nil, fmt.Errorf("%s is not a loopback address", host)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -236,18 +233,10 @@ func loopbackHost(h http.Handler) http.Handler {
 		if err != nil {
 			host = r.Host
 		}
-		if !loopback(host) {
+		if !loopback.Host(host) {
 			http.Error(w, "the dashboard answers loopback names only", http.StatusForbidden)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -14,6 +14,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/concbench/concbench/harness/loopback"
 	"io"
 	"log"
 	"math"
@@ -97,13 +98,10 @@ func Start(cfg Config, addr string) (*Server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
+	if err := loopback.Addr(addr); err != nil {
 		return nil, fmt.Errorf("addr: %v", err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("addr: %s is not a loopback address", host)
-	}
+	host, _, _ := net.SplitHostPort(addr)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("addr: %v", err) // named by its flag, not by the system call ("listen tcp ...")
