@@ -53,11 +53,6 @@ type Labels struct {
 	Limit    int    `json:"limit"`
 }
 
-// CellLabels are c's labels.
-func CellLabels(c results.CellResult) Labels {
-	return Labels{Workload: c.Workload, Strategy: c.Strategy, Limit: c.Limit}
-}
-
 // Second is one second of an attack's repetition (Rep, from 0) as it
 // ended at End: its interval, and its p90, which the interval leaves out.
 type Second struct {
@@ -73,6 +68,11 @@ type Second struct {
 type Cell struct {
 	Name string `json:"name"`
 	report.SummaryCell
+}
+
+// Labels are the cell's labels.
+func (c Cell) Labels() Labels {
+	return Labels{Workload: c.Workload, Strategy: c.Strategy, Limit: c.Limit}
 }
 
 // Done is the end: the run's summary, with its folder; Report says whether

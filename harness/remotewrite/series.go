@@ -37,7 +37,7 @@ func (s *series) add(e live.Event) {
 			s.sample("concbench_cell_progress_ratio", p.Labels, nil, float64(p.Rep-1)/float64(p.Reps), e.Time)
 		}
 	case e.Cell != nil:
-		s.sample("concbench_cell_progress_ratio", labelsOf(e.Cell.SummaryCell), nil, 1, e.Time)
+		s.sample("concbench_cell_progress_ratio", e.Cell.Labels(), nil, 1, e.Time)
 		s.families(report.MetricFamilies(report.Summary{Cells: []report.SummaryCell{e.Cell.SummaryCell}}, s.run), e.Time)
 	case e.Done != nil:
 		s.families(report.MetricFamilies(e.Done.Summary, s.run), e.Time)
@@ -141,10 +141,6 @@ func (s *series) take() []prompb.TimeSeries {
 	out := s.out
 	s.out = nil
 	return out
-}
-
-func labelsOf(c report.SummaryCell) live.Labels {
-	return live.Labels{Workload: c.Workload, Strategy: c.Strategy, Limit: c.Limit}
 }
 
 func keyOf(labels []prompb.Label) string {
