@@ -8,6 +8,7 @@
 package dashboard
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -111,9 +112,18 @@ func (s *Server) Close() error {
 		select {
 		case <-s.progress:
 		case <-deadline:
-			return s.srv.Close()
+			return s.stop()
 		}
 	}
+	return s.stop()
+}
+
+// stop lets the responses under way end (the report a page just asked
+// for), for a second at most, then closes every connection.
+func (s *Server) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s.srv.Shutdown(ctx) //nolint:errcheck // Close ends what is left
 	return s.srv.Close()
 }
 
