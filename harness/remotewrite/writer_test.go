@@ -1,9 +1,7 @@
 package remotewrite
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -12,68 +10,13 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness/live"
+	"github.com/concbench/concbench/harness/remotewrite/remotewritetest"
 	"github.com/concbench/concbench/harness/results"
-	"github.com/klauspost/compress/snappy"
 	"github.com/prometheus/prometheus/prompb"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// receiver is a remote-write endpoint that keeps what it is sent, or
-// fails every request with fail.
-type receiver struct {
-	mu     sync.Mutex
-	series []prompb.TimeSeries
-	fail   int
-}
-
-func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if r.fail != 0 {
-		http.Error(w, "no", r.fail)
-		return
-	}
-	if req.Header.Get("Content-Encoding") != "snappy" || req.Header.Get("X-Prometheus-Remote-Write-Version") != "0.1.0" {
-		http.Error(w, "want protocol 1.0, snappy", http.StatusBadRequest)
-		return
-	}
-	b, _ := io.ReadAll(req.Body)
-	raw, err := snappy.Decode(nil, b)
-	var wr prompb.WriteRequest
-	if err == nil {
-		err = wr.Unmarshal(raw)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	r.mu.Lock()
-	r.series = append(r.series, wr.Timeseries...)
-	r.mu.Unlock()
-}
-
-// last is the latest value of each series named name, by its labels
-// other than the name, written k=v,k=v.
-func (r *receiver) last(name string) map[string]float64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := map[string]float64{}
-	for _, ts := range r.series {
-		var key []string
-		match := false
-		for _, l := range ts.Labels {
-			if l.Name == "__name__" {
-				match = l.Value == name
-				continue
-			}
-			key = append(key, l.Name+"="+l.Value)
-		}
-		if match {
-			out[strings.Join(key, ",")] = ts.Samples[len(ts.Samples)-1].Value
-		}
-	}
-	return out
-}
 
 func second(completed, errors int, at time.Time) results.Interval {
 	iv := results.Interval{Length: time.Second, Span: results.Span{Scheduled: completed, Completed: completed, Errors: errors,
@@ -89,10 +32,8 @@ func second(completed, errors int, at time.Time) results.Interval {
 // second, labelled with the run, the cell and the shard; the cell's
 // figures follow at its end.
 func TestWriterSendsCountersAndFigures(t *testing.T) {
-	rec := &receiver{}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL + "/api/v1/write")
+	rec := &remotewritetest.Receiver{}
+	u, _ := url.Parse(rec.Start(t) + "/api/v1/write")
 	feed := live.NewFeed(live.Start{Command: "attack", Run: "r1", Shard: "1"})
 	w, err := Start(feed, u, "r1", "1", func(err error) { t.Errorf("warned: %v", err) })
 	if err != nil {
@@ -114,22 +55,22 @@ func TestWriterSendsCountersAndFigures(t *testing.T) {
 		t.Fatalf("Close: %q, %v", msg, err)
 	}
 	cell := "limit=8,run=r1,shard=1,strategy=open-loop,workload=http 100/s"
-	if got := rec.last("concbench_attack_completed_total"); got[cell] != 380 {
+	if got := rec.Last("concbench_attack_completed_total"); got[cell] != 380 {
 		t.Errorf("completed: %v, want 380 for %s (2x100 + 2x90)", got, cell)
 	}
-	if got := rec.last("concbench_attack_errors_total"); got["kind=timeout,"+cell] != 8 {
+	if got := rec.Last("concbench_attack_errors_total"); got["kind=timeout,"+cell] != 8 {
 		t.Errorf("errors: %v, want 8 timeouts", got)
 	}
-	if got := rec.last("concbench_attack_response_seconds"); got["limit=8,quantile=0.99,run=r1,shard=1,strategy=open-loop,workload=http 100/s"] != 0.005 {
+	if got := rec.Last("concbench_attack_response_seconds"); got["limit=8,quantile=0.99,run=r1,shard=1,strategy=open-loop,workload=http 100/s"] != 0.005 {
 		t.Errorf("p99: %v, want 0.005", got)
 	}
-	if got := rec.last("concbench_tasks_submitted"); got[cell] != 380 {
+	if got := rec.Last("concbench_tasks_submitted"); got[cell] != 380 {
 		t.Errorf("the cell's figures at its end: %v, want 380 submitted", got)
 	}
-	if got := rec.last("concbench_attack_in_flight"); got[cell] != 3 {
+	if got := rec.Last("concbench_attack_in_flight"); got[cell] != 3 {
 		t.Errorf("in flight: %v", got)
 	}
-	checkOrdered(t, rec.series)
+	checkOrdered(t, rec.Series())
 }
 
 // checkOrdered fails t unless every series' labels are sorted by name and
@@ -155,9 +96,7 @@ func checkOrdered(t *testing.T, series []prompb.TimeSeries) {
 // costs the run a warning, not an error of the work, and Close says how
 // many samples were dropped.
 func TestFailingReceiverWarnsOnce(t *testing.T) {
-	srv := httptest.NewServer(&receiver{fail: http.StatusBadRequest})
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
+	u, _ := url.Parse((&remotewritetest.Receiver{Fail: http.StatusBadRequest}).Start(t))
 	feed := live.NewFeed(live.Start{Command: "run", Run: "r"})
 	var mu sync.Mutex
 	var warnings []string
