@@ -98,7 +98,6 @@ type Feed struct {
 	cells    map[string]bool
 	subs     map[*subscription]struct{}
 	done     bool
-	now      func() time.Time
 }
 
 type subscription struct {
@@ -107,7 +106,7 @@ type subscription struct {
 
 // NewFeed returns a feed that has begun: start is its first event.
 func NewFeed(start Start) *Feed {
-	f := &Feed{cells: map[string]bool{}, subs: map[*subscription]struct{}{}, now: time.Now}
+	f := &Feed{cells: map[string]bool{}, subs: map[*subscription]struct{}{}}
 	f.publish(Event{Type: "start", Start: &start})
 	return f
 }
@@ -152,7 +151,7 @@ func (f *Feed) Progress(p Progress) { f.publish(Event{Type: "progress", Progress
 // Second publishes one second of an attack: iv, which ended at end (or
 // now, for the last, cut short), with h its response times.
 func (f *Feed) Second(labels Labels, rep int, iv results.Interval, end time.Time, h *results.Histogram) {
-	if now := f.now(); end.After(now) {
+	if now := time.Now(); end.After(now) {
 		end = now
 	}
 	s := &Second{Labels: labels, Rep: rep, End: end, Interval: iv, P90: min(h.Quantile(0.9), iv.Max)}
@@ -173,17 +172,26 @@ func (f *Feed) Done(res *results.Results, dir string, withReport bool) {
 	f.publish(Event{Type: "done", Done: &Done{Summary: sum, Answer: report.RecommendationLines(res), Report: withReport}})
 }
 
+// cellEvents publishes the cells of res that have ended (all of them with
+// all) and were not published yet, and returns res's summary; it
+// summarises res only when it has something to publish or all is set (a
+// checkpoint comes once a second, a cell's end far less often).
 func (f *Feed) cellEvents(res *results.Results, dir string, all bool) report.Summary {
-	sum := report.NewSummary(res, dir)
+	var ended []int
+	f.mu.Lock()
 	for i, c := range res.Cells {
-		f.mu.Lock()
-		seen := f.cells[c.Name()]
-		ended := c.Complete || c.Failed != "" || all
-		f.cells[c.Name()] = seen || ended
-		f.mu.Unlock()
-		if !seen && ended {
-			f.publish(Event{Type: "cell", Cell: &Cell{Name: c.Name(), SummaryCell: sum.Cells[i]}})
+		if !f.cells[c.Name()] && (c.Complete || c.Failed != "" || all) {
+			f.cells[c.Name()] = true
+			ended = append(ended, i)
 		}
+	}
+	f.mu.Unlock()
+	if len(ended) == 0 && !all {
+		return report.Summary{}
+	}
+	sum := report.NewSummary(res, dir)
+	for _, i := range ended {
+		f.publish(Event{Type: "cell", Cell: &Cell{Name: res.Cells[i].Name(), SummaryCell: sum.Cells[i]}})
 	}
 	return sum
 }
@@ -196,7 +204,7 @@ func (f *Feed) publish(e Event) {
 	if f.done {
 		return
 	}
-	e.Time = f.now()
+	e.Time = time.Now()
 	if e.Type == "progress" {
 		f.progress = &e
 	} else {
