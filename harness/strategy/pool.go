@@ -95,6 +95,22 @@ func (g *poolGroup) Wait() error {
 // it in turn.
 func (g *poolGroup) work() {
 	defer g.workers.Done()
+	for !g.runRoots() {
+	}
+}
+
+// runRoots runs roots until Wait closes roots, and reports true then. A
+// root that panics ends the call: its panic is kept as its error, as
+// harness.Call keeps it, and work calls again. One deferred recover so
+// serves every root a worker runs, where harness.Call's, one a root, cost
+// about 7 of a no-op root's 75 ns on one processor. Children keep Call: a
+// parent waits on each one's error.
+func (g *poolGroup) runRoots() (closed bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			g.err.Set(harness.AsPanicError(v))
+		}
+	}()
 	for {
 		for c, ok := g.popChild(); ok; c, ok = g.popChild() {
 			c.join.claim(c.idx)
@@ -105,11 +121,11 @@ func (g *poolGroup) work() {
 			for c, ok := g.popChild(); ok; c, ok = g.popChild() {
 				c.join.claim(c.idx)
 			}
-			return
+			return true
 		case t == nil:
 			g.tokens.Add(-1)
-		default:
-			g.Run(t, g) //nolint:errcheck // kept by Run
+		case g.ctx.Err() == nil: // once ctx is done, roots are skipped
+			g.err.Set(t(g.ctx, g))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package strategytest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -68,10 +69,17 @@ func checkLimit(s harness.Strategy) error {
 	return nil
 }
 
-// checkPanic has children and a root panic, then asks the strategy to run
-// as many tasks at once as its capacity: a worker lost to a panic shows.
+// checkPanic has a root panic alone, then children and a root, and asks
+// the strategy to run as many tasks at once as its capacity: a worker lost
+// to a panic shows.
 func checkPanic(s harness.Strategy) error {
 	for _, limit := range limitsOf(s, 1, 2) {
+		var pe *harness.PanicError
+		alone := func(context.Context, harness.Exec) error { panic("strategytest: alone") }
+		err := run(context.Background(), s, limit, alone)
+		if !errors.As(err, &pe) || pe.Value != "strategytest: alone" || !bytes.Contains(pe.Stack, []byte("strategytest.checkPanic.func1")) {
+			return broke(RulePanic, "%s: a root's panic gave %v, not a PanicError with the panicking stack", describe(s, limit), err)
+		}
 		var m meter
 		var childErr atomic.Value
 		boom := func(context.Context, harness.Exec) error { panic("strategytest: deliberate") }
@@ -106,12 +114,11 @@ func checkPanic(s harness.Strategy) error {
 		for range width {
 			roots = append(roots, barrier)
 		}
-		err := run(context.Background(), s, limit, roots...)
+		err = run(context.Background(), s, limit, roots...)
 		var re *ruleError
 		if errors.As(err, &re) {
 			return err
 		}
-		var pe *harness.PanicError
 		if !errors.As(err, &pe) {
 			return broke(RulePanic, "%s: Wait returned %v after a root panicked", describe(s, limit), err)
 		}

@@ -24,7 +24,7 @@ import (
 const (
 	RuleNoSlotWhileWaiting = "a parent waiting in Join.Wait must not hold a slot (give it back, or run queued children on the waiting goroutine)"
 	RuleLimit              = "at most Capacity(limit).Tasks tasks run their own code at once"
-	RulePanic              = "a task's panic becomes a *harness.PanicError (run every task through harness.Call) and the strategy keeps its workers"
+	RulePanic              = "a task's panic becomes a *harness.PanicError with the panicking stack (harness.Call, or harness.AsPanicError in a deferred recover) and the strategy keeps its workers"
 	RuleNothingOutlives    = "nothing the group started outlives Wait"
 	RuleNoStartAfterDone   = "no task or child starts once the group's context is done"
 	RuleConcurrentSpawn    = "Spawn is safe from many tasks at once, and every child runs exactly once"
@@ -50,7 +50,7 @@ type check struct {
 var checks = []check{
 	{"a tree deeper than the limit finishes at limit 1", checkDeepTree},
 	{"tasks in flight never exceed the limit", checkLimit},
-	{"a child's panic becomes a PanicError and the workers survive", checkPanic},
+	{"a root's or a child's panic becomes a PanicError with its stack, and the workers survive", checkPanic},
 	{"nothing outlives Wait", checkNothingOutlives},
 	{"no task starts after the context is done", checkNoStartAfterDone},
 	{"concurrent Spawn from many tasks is safe", checkConcurrentSpawn},
