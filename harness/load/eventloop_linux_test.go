@@ -3,8 +3,10 @@ package load
 import (
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/concbench/concbench/harness/httpclient"
+	"golang.org/x/sys/unix"
 )
 
 // TestSenderOfAttack: a plain HTTP/1.1 attack through the
@@ -27,6 +29,55 @@ func TestSenderOfAttack(t *testing.T) {
 		m.CloseIdleConnections()
 		if loop != c.loop {
 			t.Errorf("%s to %s: event loop %v, want %v", c.client, c.url, loop, c.loop)
+		}
+	}
+}
+
+// TestEpollWait: each way of waiting (epoll_pwait2 or, on older kernels,
+// epoll_pwait; keeping the processor or not) times out empty, and returns
+// the descriptor that became ready; a raw wait without a bound returns
+// by maxRawWait.
+func TestEpollWait(t *testing.T) {
+	defer noPwait2.Store(noPwait2.Load())
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(epfd)
+	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(efd)
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, efd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(efd)}); err != nil {
+		t.Fatal(err)
+	}
+	events := make([]unix.EpollEvent, 4)
+	for _, pwait := range []bool{true, false} {
+		for _, raw := range []bool{false, true} {
+			noPwait2.Store(!pwait)
+			start := time.Now()
+			if n, err := epollWait(epfd, events, 2*time.Millisecond, raw); n != 0 || err != nil && err != unix.EINTR {
+				t.Fatalf("pwait2 %v, raw %v: an empty wait gave %d, %v", pwait, raw, n, err)
+			}
+			if took := time.Since(start); took > time.Second {
+				t.Errorf("pwait2 %v, raw %v: a 2 ms wait took %v", pwait, raw, took)
+			}
+			if raw {
+				start = time.Now()
+				epollWait(epfd, events, -1, true) //nolint:errcheck // EINTR is a return too
+				if took := time.Since(start); took > time.Second {
+					t.Errorf("pwait2 %v: a raw wait without a bound took %v", pwait, took)
+				}
+			}
+			one := uint64(1)
+			unix.Write(efd, (*[8]byte)(unsafe.Pointer(&one))[:])
+			n, err := epollWait(epfd, events, -1, raw)
+			if n != 1 || err != nil || int(events[0].Fd) != efd {
+				t.Fatalf("pwait2 %v, raw %v: a ready descriptor gave %d, %v", pwait, raw, n, err)
+			}
+			var b [8]byte
+			unix.Read(efd, b[:])
 		}
 	}
 }
