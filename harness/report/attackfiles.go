@@ -91,11 +91,7 @@ func (a *AttackFiles) Result(r *vegeta.Result) error {
 // writer prints the start and end in milliseconds where the format wants
 // seconds and a length.)
 func (a *AttackFiles) Interval(iv results.Interval, _ time.Time, h *results.Histogram) error {
-	payload, err := h.HDR().Encode(hdr.V2CompressedEncodingCookieBase)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(a.hlogBuf, "%.3f,%.3f,%.3f,%s\n", iv.Start.Seconds(), iv.Length.Seconds(), float64(h.HDR().Max())/1e6, payload)
+	_, err := fmt.Fprintf(a.hlogBuf, "%.3f,%.3f,%.3f,%s\n", iv.Start.Seconds(), iv.Length.Seconds(), float64(h.HDR().Max())/1e6, h.Encoded())
 	return err
 }
 

@@ -148,20 +148,20 @@ func TestEncodingFollowsTheCounters(t *testing.T) {
 		a.Record(time.Duration(i+1) * time.Microsecond)
 	}
 	a.Compact()
-	packed, _ := a.encoded()
+	packed := a.Encoded()
 	if q := a.Quantiles(); q.P50 == 0 || q.Max != time.Millisecond {
 		t.Fatalf("quantiles of the compacted histogram: %+v", q)
 	}
-	if again, _ := a.encoded(); &again[0] != &packed[0] {
+	if again := a.Encoded(); &again[0] != &packed[0] {
 		t.Error("reading the counters dropped their encoding")
 	}
 	b := NewHistogram()
 	b.Merge(a)
-	if enc, _ := b.encoded(); &enc[0] != &packed[0] || b.Count() != 1000 || b.Quantiles() != a.Quantiles() {
+	if enc := b.Encoded(); &enc[0] != &packed[0] || b.Count() != 1000 || b.Quantiles() != a.Quantiles() {
 		t.Errorf("merged into an empty histogram: a fresh encoding or other figures (%d values)", b.Count())
 	}
 	b.Record(2 * time.Millisecond)
-	enc, _ := b.encoded()
+	enc := b.Encoded()
 	if &enc[0] == &packed[0] || b.Count() != 1001 || b.Quantiles().Max != 2*time.Millisecond {
 		t.Errorf("after a record: the old encoding, or %d values", b.Count())
 	}
