@@ -40,13 +40,24 @@ cpu = [l.split() for l in open(sys.argv[2]) if l.startswith("cpu ")][0]
 print("%.3f %.0f %.1f" % (r["latencies"]["99th"] / 1e6, r["throughput"], (float(cpu[1]) + float(cpu[2])) * 1e6 / max(int(sys.argv[3]), 1)))
 PY
 }
-# ceiling: the highest rate concbench holds with under 1% late and 99%
-# of it achieved, in 3 s steps of 2,500/s from 2,500/s.
+# held RATE: whether concbench holds RATE (under 1% late, 99% of it
+# achieved) in two of three 3 s tries; a try that fails alone is one of
+# this shared machine's stalls, not the generator's limit. Each try's late
+# share goes to stderr.
+held() {
+  local pass=0 fail=0 line late achieved
+  while [ $pass -lt 2 ] && [ $fail -lt 2 ]; do
+    line=$(cb_attack "$1" 3) late=$(echo "$line" | cut -d' ' -f2) achieved=$(echo "$line" | cut -d' ' -f3)
+    echo "peers: ceiling $1/s: $late% late, $achieved/s achieved" >&2
+    if awk -v l="$late" -v a="$achieved" -v r="$1" 'BEGIN{exit !(l < 1 && a >= 0.99*r)}'; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+  done
+  [ $pass -eq 2 ]
+}
+# ceiling: the highest rate concbench holds, in steps of 2,500/s from
+# 2,500/s; the search ends at the first rate not held.
 ceiling() {
-  local rate=2500 best=0 line late achieved
-  while [ $rate -le 80000 ]; do
-    line=$(cb_attack $rate 3) late=$(echo "$line" | cut -d' ' -f2) achieved=$(echo "$line" | cut -d' ' -f3)
-    awk -v l="$late" -v a="$achieved" -v r=$rate 'BEGIN{exit !(l < 1 && a >= 0.99*r)}' || break
+  local rate=2500 best=0
+  while [ $rate -le 80000 ] && held $rate; do
     best=$rate rate=$((rate + 2500))
   done
   echo $best
@@ -86,12 +97,17 @@ CPU a request at 5,000/s: concbench $ccpum µs (the attack alone; rounds ${ccpu[
 REPORT
 if [ -n "$wrk2" ]; then
   w10m=$(med "${w10[@]}") w20m=$(med "${w20[@]}") wcpum=$(med "${wcpu[@]}") w40m=$(med "${w40[@]}")
+  # wrk2's count falls about a second's worth short of -R whatever the
+  # run's length, so a 5 s figure understates what it keeps up; one 20 s
+  # run shows its steady rate beside the goal's 5 s figure.
+  w40long=$(wrk2_attack 40000 20 | col 2)
   cat <<REPORT
 wrk2 -t2 -c100 ($wrk2)
   p99 10,000/s $w10m (rounds ${w10[*]}), 20,000/s $w20m (rounds ${w20[*]})
   achieved at -R 40000: $w40m/s (rounds ${w40[*]}); CPU a request at 5,000/s: $wcpum µs (rounds ${wcpu[*]})
   p99 at 10,000/s: concbench / wrk2 $(ratio "$c10m" "$w10m")x   (goal <= 1.5: $(below "$(ratio "$c10m" "$w10m")" 1.5))
   ceiling: concbench / wrk2 at -R 40000 $(ratio "$cceilm" "$w40m")x   (goal >= 0.9: $(verdict "$(ratio "$cceilm" "$w40m")" 0.9))
+    wrk2 -R 40000 over 20 s: $w40long/s; concbench's ceiling / that $(ratio "$cceilm" "$w40long")x (no goal: wrk2 reports no lateness)
   CPU a request: concbench / wrk2 $(ratio "$ccpum" "$wcpum")x   (goal <= 1.5: $(below "$(ratio "$ccpum" "$wcpum")" 1.5))
 REPORT
 else

@@ -20,8 +20,9 @@
 # Then the open-loop section (PEERS=open runs it alone), against one
 # zero-latency target, alternating each round: concbench attack, wrk2 and
 # vegeta attack at 10,000/s and 20,000/s; the highest rate concbench holds
-# with under 1% of its requests late (3 s steps of 2,500/s from 2,500/s);
-# wrk2 -R 40000's achieved rate; CPU time a request at 5,000/s. wrk2 is in
+# with under 1% of its requests late (steps of 2,500/s from 2,500/s, each
+# held in two of three 3 s tries); wrk2 -R 40000's achieved rate (and, once,
+# over 20 s); CPU time a request at 5,000/s. wrk2 is in
 # no package registry: build it from https://github.com/giltene/wrk2 and
 # pass its binary as WRK2=/path/to/wrk (without it, the goals are stated
 # against the target's own service p99). Goals:
