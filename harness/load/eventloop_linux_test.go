@@ -36,7 +36,7 @@ func TestSenderOfAttack(t *testing.T) {
 // TestEpollWait: each way of waiting (epoll_pwait2 or, on older kernels,
 // epoll_pwait; keeping the processor or not) times out empty, and returns
 // the descriptor that became ready; a raw wait without a bound returns
-// by maxRawWait.
+// (it is capped at maxRawWait; the check allows a loaded machine a second).
 func TestEpollWait(t *testing.T) {
 	defer noPwait2.Store(noPwait2.Load())
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
