@@ -28,7 +28,7 @@ func WriteResults(dir string, res *results.Results) error {
 		return err
 	}
 	path := filepath.Join(dir, results.FileName)
-	if old, err := results.Read(path); err == nil && !old.Complete && old.Env.Start.Equal(res.Env.Start) &&
+	if old, err := results.ReadHeader(path); err == nil && !old.Complete && old.Env.Start.Equal(res.Env.Start) &&
 		slices.Equal(old.Env.CommandLine, res.Env.CommandLine) {
 		return ReplaceFile(path, js)
 	}
