@@ -63,7 +63,8 @@ type Output interface {
 	// the call returns.
 	Result(r *vegeta.Result) error
 	// Interval receives each interval once it is over: its figures, its
-	// wall-clock start, and its response times.
+	// wall-clock start, and its response times, which the attack reuses
+	// for the next interval once the call returns.
 	Interval(iv results.Interval, start time.Time, h *results.Histogram) error
 }
 
@@ -285,7 +286,7 @@ func (iv *intervals) flush() error {
 	}
 	iv.cur++
 	iv.n = results.Interval{}
-	iv.h = results.NewHistogram()
+	iv.h.Reset()
 	return err
 }
 

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -181,4 +182,30 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestResetIsNew: a histogram reset, compacted or not, records as a new one.
+func TestResetIsNew(t *testing.T) {
+	for _, compact := range []bool{false, true} {
+		h := NewHistogram()
+		for i := range 1000 {
+			h.Record(time.Duration(i+1) * time.Millisecond)
+		}
+		h.Record(-1)
+		if compact {
+			h.Compact()
+		}
+		h.Reset()
+		if h.Count() != 0 || h.OutOfRange != 0 || h.Quantiles() != (Quantiles{}) {
+			t.Fatalf("compacted %v: after Reset, %d values, %d out of range", compact, h.Count(), h.OutOfRange)
+		}
+		fresh := NewHistogram()
+		for _, d := range []time.Duration{3 * time.Microsecond, 5 * time.Millisecond} {
+			h.Record(d)
+			fresh.Record(d)
+		}
+		if h.Quantiles() != fresh.Quantiles() || !bytes.Equal(h.Encoded(), fresh.Encoded()) {
+			t.Errorf("compacted %v: a reset histogram reads %+v, a new one %+v", compact, h.Quantiles(), fresh.Quantiles())
+		}
+	}
 }
