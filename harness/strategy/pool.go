@@ -112,21 +112,24 @@ func (g *poolGroup) runRoots() (closed bool) {
 		}
 	}()
 	for {
-		for c, ok := g.popChild(); ok; c, ok = g.popChild() {
-			c.join.claim(c.idx)
-		}
+		g.runChildren()
 		t, ok := <-g.roots
 		switch {
 		case !ok:
-			for c, ok := g.popChild(); ok; c, ok = g.popChild() {
-				c.join.claim(c.idx)
-			}
+			g.runChildren()
 			return true
 		case t == nil:
 			g.tokens.Add(-1)
 		case g.ctx.Err() == nil: // once ctx is done, roots are skipped
 			g.err.Set(t(g.ctx, g))
 		}
+	}
+}
+
+// runChildren runs the queued children until the queue is empty.
+func (g *poolGroup) runChildren() {
+	for c, ok := g.popChild(); ok; c, ok = g.popChild() {
+		c.join.claim(c.idx)
 	}
 }
 
