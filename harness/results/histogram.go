@@ -123,13 +123,27 @@ func (h *Histogram) empty() bool {
 // Count is how many values were recorded, out-of-range ones excluded.
 func (h *Histogram) Count() int64 { return h.live().TotalCount() }
 
+// Clone is a histogram of h's values that h's later records do not
+// change. A compacted h's copy shares its encoding and costs nothing (no
+// counters until read); a live one's costs new counters (about 270 KiB)
+// and a merge.
+func (h *Histogram) Clone() *Histogram {
+	if h.packed != nil {
+		c := *h
+		c.h = nil // h's counters, if decoded, stay h's; c decodes its own when read
+		return &c
+	}
+	c := NewHistogram()
+	c.Merge(h)
+	return c
+}
+
 // Merge adds every value of o. Into an empty histogram, a compacted o is
-// taken as it is, still compacted: combining one repetition, or a
+// taken as it is, still compacted (Clone): combining one repetition, or a
 // snapshot, then costs no decoding and no encoding again.
 func (h *Histogram) Merge(o *Histogram) {
 	if o.packed != nil && h.empty() {
-		*h = *o
-		h.h = nil // o's counters, if decoded, stay o's; h decodes its own when read
+		*h = *o.Clone()
 		return
 	}
 	if o.Count() > 0 && (h.Count() == 0 || o.min < h.min) {
@@ -281,17 +295,31 @@ func (hs *Histograms) OutOfRange() int64 {
 	return hs.Response.OutOfRange + hs.Wait.OutOfRange + hs.Service.OutOfRange
 }
 
+// Clone is a copy of every histogram (see Histogram.Clone); OK stays
+// absent when it is.
+func (hs *Histograms) Clone() *Histograms {
+	c := &Histograms{Response: hs.Response.Clone(), Wait: hs.Wait.Clone(), Service: hs.Service.Clone()}
+	if hs.OK != nil {
+		c.OK = hs.OK.Clone()
+	}
+	return c
+}
+
 // mergeHistograms merges the histograms of reps; nil when none has any.
+// The first is cloned, not merged into new counters: a checkpoint
+// combines a running attack's snapshot (compacted) once a second, and
+// four new histograms a second (a megabyte, cleared, then dropped) set off
+// a garbage collection at each second's end that held the sender.
 func mergeHistograms(reps []Repetition) *Histograms {
 	var out *Histograms
 	for _, r := range reps {
-		if r.Histograms == nil {
-			continue
+		switch {
+		case r.Histograms == nil:
+		case out == nil:
+			out = r.Histograms.Clone()
+		default:
+			out.Merge(r.Histograms)
 		}
-		if out == nil {
-			out = NewHistograms()
-		}
-		out.Merge(r.Histograms)
 	}
 	return out
 }

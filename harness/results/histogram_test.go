@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -208,4 +209,56 @@ func TestResetIsNew(t *testing.T) {
 			t.Errorf("compacted %v: a reset histogram reads %+v, a new one %+v", compact, h.Quantiles(), fresh.Quantiles())
 		}
 	}
+}
+
+// TestCloneIsIndependent: a clone, of a live histogram or a compacted
+// one, reads as the original and changes apart from it.
+func TestCloneIsIndependent(t *testing.T) {
+	for _, compact := range []bool{false, true} {
+		h := NewHistogram()
+		for i := range 1000 {
+			h.Record(time.Duration(i+1) * time.Microsecond)
+		}
+		if compact {
+			h.Compact()
+		}
+		c := h.Clone()
+		if c.Quantiles() != h.Quantiles() || !bytes.Equal(c.Encoded(), h.Encoded()) {
+			t.Fatalf("compacted %v: the clone reads %+v, the original %+v", compact, c.Quantiles(), h.Quantiles())
+		}
+		c.Record(time.Second)
+		h.Record(2 * time.Second)
+		h.Record(3 * time.Second)
+		if c.Count() != 1001 || c.Quantiles().Max != time.Second || h.Count() != 1002 || h.Quantiles().Max != 3*time.Second {
+			t.Errorf("compacted %v: after records apart, the clone holds %d values, the original %d", compact, c.Count(), h.Count())
+		}
+	}
+}
+
+// TestCombiningOneSnapshotAllocatesNoCounters: the checkpoint combines a
+// running attack's snapshot once a second; a cell of that one repetition
+// shares its encodings instead of clearing and dropping a megabyte of
+// counters a second.
+func TestCombiningOneSnapshotAllocatesNoCounters(t *testing.T) {
+	z := NewSummarizer()
+	for i := range 10000 {
+		z.Add(Sample{Intended: 0, Start: time.Duration(i) * time.Microsecond, End: time.Duration(2*i+1) * time.Microsecond, Done: true})
+	}
+	reps := []Repetition{z.Snapshot(10000, time.Second)}
+	var hs *Histograms
+	if bytes := allocated(func() { hs = mergeHistograms(reps) }); bytes > 16<<10 {
+		t.Errorf("combining one snapshot allocated %d bytes, want no counters (%d bytes each)", bytes, 270<<10)
+	}
+	if hs.Response.Quantiles() != reps[0].Histograms.Response.Quantiles() || hs.Response.Count() != 10000 {
+		t.Errorf("the combined cell reads %+v, its repetition %+v", hs.Response.Quantiles(), reps[0].Histograms.Response.Quantiles())
+	}
+}
+
+// allocated is how many bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
