@@ -137,7 +137,7 @@ func (l *eventLoop) connect(ctx context.Context) {
 		panic(fmt.Sprintf("eventfd: %v", err))
 	}
 	l.watch(l.wake, unix.EPOLLIN, unix.EPOLL_CTL_ADD)
-	each := max(1, min(l.maxWorkers, initialWorkers)/len(l.addrs))
+	each := max(1, l.firstConnections()/len(l.addrs))
 	for a := range l.addrs {
 		for range each {
 			if _, err := l.dial(a); err != nil {

@@ -1,11 +1,13 @@
 package load
 
 import (
+	"context"
 	"testing"
 	"time"
 	"unsafe"
 
 	"github.com/concbench/concbench/harness/httpclient"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"golang.org/x/sys/unix"
 )
 
@@ -79,5 +81,27 @@ func TestEpollWait(t *testing.T) {
 			var b [8]byte
 			unix.Read(efd, b[:])
 		}
+	}
+}
+
+// TestEventLoopDialsForTheFirstRate: before a 20,000/s attack begins, the
+// event loop has dialled the 200 connections its first rate needs at
+// coldLatency a request, all of them through.
+func TestEventLoopDialsForTheFirstRate(t *testing.T) {
+	s := slowTarget(t, 0)
+	m, err := httpclient.NewMix("fasthttp", httpclient.Request{Method: "GET", URL: s.URL()}, nil, 256, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.CloseIdleConnections()
+	pacer := vegeta.ConstantPacer{Freq: 20000, Per: time.Second}
+	l, ok := newHitSender(&sending{mix: m, maxWorkers: 256, sched: newSchedule(pacer, time.Second)}).(*eventLoop)
+	if !ok {
+		t.Fatal("a plain HTTP/1.1 attack does not send from the event loop")
+	}
+	l.connect(context.Background())
+	defer l.release()
+	if l.open != 200 || l.dialling() != 0 {
+		t.Errorf("%d connections open, %d dialling: want 200 dialled", l.open, l.dialling())
 	}
 }

@@ -38,17 +38,12 @@ type openLoop struct {
 	workers sync.WaitGroup
 }
 
-// initialWorkers is how many workers, each with a connection dialled
-// before the attack begins, wait for the first hits: enough for 10,000
-// requests a second at 6 ms each. Another starts, dialling its own
-// connection, whenever a worker takes a hit already due (every other
-// worker was busy when it fell due), up to maxWorkers.
-const initialWorkers = 64
-
 // connect dials the first workers' connections, before the attack
-// begins.
+// begins. Another worker starts, dialling its own connection, whenever a
+// worker takes a hit already due (every other worker was busy when it
+// fell due), up to maxWorkers.
 func (o *openLoop) connect(ctx context.Context) {
-	o.mix.Preconnect(ctx, min(o.maxWorkers, initialWorkers))
+	o.mix.Preconnect(ctx, o.firstConnections())
 }
 
 // start starts the first workers (see hitSender). Requests in flight
@@ -63,7 +58,7 @@ func (o *openLoop) start(ctx context.Context) <-chan sent {
 		o.mu.Unlock()
 	})
 	o.mu.Lock()
-	for range min(o.maxWorkers, initialWorkers) {
+	for range o.firstConnections() {
 		o.startWorker(ctx)
 	}
 	o.mu.Unlock()

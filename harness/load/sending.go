@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"math"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,31 @@ type hitSender interface {
 	stop()
 	// release frees what connect took, when start is not called.
 	release()
+}
+
+// initialWorkers is the fewest connections dialled before an attack
+// begins, each with a worker where workers send: enough for 10,000
+// requests a second at 6 ms each.
+const initialWorkers = 64
+
+// coldLatency is the latency a request is allowed when an attack dials
+// its first connections: a target's first answers, on connections it has
+// just accepted, are slow. At 30,000/s against a zero-latency target, 64
+// first connections grew to 253 in flight within 50 ms while the sender
+// fell 42 ms behind; with 256 dialled first, 3 s attacks that sent 110 to
+// 5,802 requests late in their first 300 ms sent 0 to 10 (6 alternating
+// runs each).
+const coldLatency = 10 * time.Millisecond
+
+// firstConnections is how many connections to dial before the attack
+// begins: enough for the schedule's first rate at coldLatency a request,
+// at least initialWorkers, at most maxWorkers.
+func (s *sending) firstConnections() int {
+	want := s.sched.pacer.Rate(0) * coldLatency.Seconds()
+	if !(want < float64(s.maxWorkers)) { // NaN too
+		return s.maxWorkers
+	}
+	return min(s.maxWorkers, max(initialWorkers, int(math.Ceil(want))))
 }
 
 // newHitSender returns the event loop for s where the platform and the
