@@ -250,8 +250,8 @@ func TestUsersRamp(t *testing.T) {
 }
 
 // TestFirstConnections: an attack dials enough connections for its first
-// rate at coldLatency a request, within initialWorkers and maxWorkers; a
-// ramp from nothing dials the fewest.
+// rate at coldLatency a request, within fewestFirstConnections and
+// maxWorkers; a ramp from nothing dials the fewest.
 func TestFirstConnections(t *testing.T) {
 	perSecond := func(n int) vegeta.Pacer { return vegeta.ConstantPacer{Freq: n, Per: time.Second} }
 	for _, c := range []struct {
@@ -259,13 +259,13 @@ func TestFirstConnections(t *testing.T) {
 		maxWorkers int
 		want       int
 	}{
-		{perSecond(10), 256, initialWorkers},
+		{perSecond(10), 256, fewestFirstConnections},
 		{perSecond(10), 8, 8},
 		{perSecond(10000), 256, 100},
 		{perSecond(12345), 256, 124},
 		{perSecond(30000), 256, 256},
 		{perSecond(30000), 1000, 300},
-		{StagesPacer{Stages: []Stage{{time.Second, 50000}}}, 256, initialWorkers},
+		{StagesPacer{Stages: []Stage{{time.Second, 50000}}}, 256, fewestFirstConnections},
 	} {
 		s := &sending{maxWorkers: c.maxWorkers, sched: newSchedule(c.pacer, time.Second)}
 		if got := s.firstConnections(); got != c.want {

@@ -45,8 +45,8 @@ func TestOpenLoopAddsWorkers(t *testing.T) {
 		if rep.Completed != 400 || rep.Dropped != 0 || rep.ErrorCount() != 0 {
 			t.Errorf("%s: completed %d, dropped %d, errors %v: want 400, 0, none", client, rep.Completed, rep.Dropped, rep.Errors)
 		}
-		if rep.PeakInFlight <= initialWorkers || rep.PeakInFlight > 256 {
-			t.Errorf("%s: peak in flight %d: want above the %d first workers (about 100), at most 256", client, rep.PeakInFlight, initialWorkers)
+		if rep.PeakInFlight <= fewestFirstConnections || rep.PeakInFlight > 256 {
+			t.Errorf("%s: peak in flight %d: want above the %d first workers (about 100), at most 256", client, rep.PeakInFlight, fewestFirstConnections)
 		}
 	}
 }

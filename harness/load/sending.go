@@ -46,10 +46,10 @@ type hitSender interface {
 	release()
 }
 
-// initialWorkers is the fewest connections dialled before an attack
-// begins, each with a worker where workers send: enough for 10,000
-// requests a second at 6 ms each.
-const initialWorkers = 64
+// fewestFirstConnections is the fewest connections dialled before an
+// attack begins, each with a worker where workers send: enough for
+// 10,000 requests a second at 6 ms each.
+const fewestFirstConnections = 64
 
 // coldLatency is the latency a request is allowed when an attack dials
 // its first connections: a target's first answers, on connections it has
@@ -62,13 +62,13 @@ const coldLatency = 10 * time.Millisecond
 
 // firstConnections is how many connections to dial before the attack
 // begins: enough for the schedule's first rate at coldLatency a request,
-// at least initialWorkers, at most maxWorkers.
+// at least fewestFirstConnections, at most maxWorkers.
 func (s *sending) firstConnections() int {
 	want := s.sched.pacer.Rate(0) * coldLatency.Seconds()
 	if !(want < float64(s.maxWorkers)) { // NaN too
 		return s.maxWorkers
 	}
-	return min(s.maxWorkers, max(initialWorkers, int(math.Ceil(want))))
+	return min(s.maxWorkers, max(fewestFirstConnections, int(math.Ceil(want))))
 }
 
 // newHitSender returns the event loop for s where the platform and the
