@@ -12,11 +12,10 @@
 # workerpool) <= 1.2x the library used directly, a closure over the task
 # submitted and waited for (harness/strategy/pools).
 #
-# A process a pair: in one process for all, a pair inherited what the
-# pairs before it left (unbounded's and semaphore's 300,000 goroutines
-# stay in the runtime's lists), and the same bare channel-fed pool read
-# 72 ns beside pool and 62-63 ns beside queue, five pairs later, in one
-# run. A process still draws its own luck on a shared VM (pond's pair
+# A process a pair: in one process for all, a pair ran in whatever state
+# the pairs before it left the runtime in (unbounded and semaphore start
+# 300,000 goroutines each), and the same bare channel-fed pool read 72 ns
+# beside pool and 62-63 ns beside queue, five pairs later, in one run. A process still draws its own luck on a shared VM (pond's pair
 # swings most), so compare runs, not one.
 #
 # The pairs run on one processor (CPUS=1, go test -cpu 1) unless CPUS says
