@@ -267,10 +267,16 @@ func (hs *Histograms) Merge(o *Histograms) {
 }
 
 // Snapshot is a compacted copy of every histogram (see Histogram.Snapshot).
-func (hs *Histograms) Snapshot() *Histograms {
-	c := &Histograms{Response: hs.Response.Snapshot(), Wait: hs.Wait.Snapshot(), Service: hs.Service.Snapshot()}
+func (hs *Histograms) Snapshot() *Histograms { return hs.each((*Histogram).Snapshot) }
+
+// Clone is a copy of every histogram (see Histogram.Clone).
+func (hs *Histograms) Clone() *Histograms { return hs.each((*Histogram).Clone) }
+
+// each is f of every histogram; OK stays absent when it is.
+func (hs *Histograms) each(f func(*Histogram) *Histogram) *Histograms {
+	c := &Histograms{Response: f(hs.Response), Wait: f(hs.Wait), Service: f(hs.Service)}
 	if hs.OK != nil {
-		c.OK = hs.OK.Snapshot()
+		c.OK = f(hs.OK)
 	}
 	return c
 }
@@ -293,16 +299,6 @@ func (hs *Histograms) OutOfRange() int64 {
 		return 0
 	}
 	return hs.Response.OutOfRange + hs.Wait.OutOfRange + hs.Service.OutOfRange
-}
-
-// Clone is a copy of every histogram (see Histogram.Clone); OK stays
-// absent when it is.
-func (hs *Histograms) Clone() *Histograms {
-	c := &Histograms{Response: hs.Response.Clone(), Wait: hs.Wait.Clone(), Service: hs.Service.Clone()}
-	if hs.OK != nil {
-		c.OK = hs.OK.Clone()
-	}
-	return c
 }
 
 // mergeHistograms merges the histograms of reps; nil when none has any.
